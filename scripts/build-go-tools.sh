@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the Go tools the project runs, each pinned and cached outside the work tree:
+# etcd (server module needs a wrapper module), the Temporal CLI (dev server + Web UI), helm, kwok.
+# Usage: build-go-tools.sh [etcd|temporal|helm|kwok]...   (default: all)
+source "$(dirname "$0")/lib.sh"
+command -v go >/dev/null || die "go is required (not found on PATH)"
+
+build_etcd() {
+  [ -x "$ETCD_BIN/etcd" ] && { log "etcd $ETCD_VERSION: cached"; return; }
+  local work="$CACHE/etcd-$ETCD_VERSION/src"; mkdir -p "$work" "$ETCD_BIN"
+  printf 'module coderunner.local/etcdbuild\n\ngo 1.23\n' >"$work/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' >"$work/tools.go"
+  log "etcd $ETCD_VERSION: building (log: $work/build.log)"
+  ( cd "$work" && run_logged "go get etcd" "$work/build.log" go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" \
+    && run_logged "go mod tidy for etcd" "$work/tidy.log" go mod tidy -e \
+    && run_logged "building etcd" "$work/build.log" go build -trimpath -ldflags "-s -w" -o "$ETCD_BIN/etcd" go.etcd.io/etcd/server/v3 )
+}
+go_install() { # name version package dest
+  local name="$1" ver="$2" pkg="$3" dest="$4"
+  [ -x "$dest/$name" ] && { log "$name $ver: cached"; return; }
+  mkdir -p "$dest"; log "$name $ver: go install (log: $dest/../build.log)"
+  GOBIN="$dest" run_logged "go install $pkg@$ver" "$dest/../build.log" go install -trimpath -ldflags "-s -w" "$pkg@$ver"
+}
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(etcd temporal helm kwok)
+for t in "${targets[@]}"; do
+  case "$t" in
+    etcd) build_etcd ;;
+    temporal) go_install temporal "$TEMPORAL_CLI_VERSION" github.com/temporalio/cli/cmd/temporal "$TEMPORAL_BIN" ;;
+    helm) go_install helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "$HELM_BIN" ;;
+    kwok) go_install kwok "$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok "$KWOK_BIN" ;;
+    *) die "unknown tool '$t' (etcd|temporal|helm|kwok)" ;;
+  esac
+done

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Shared helpers for the project's shell scripts. Source it; do not run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Built binaries and images live outside the work tree, keyed by version, so a fresh clone reuses them.
+CACHE="${CODE_RUNNER_CACHE:-$HOME/.cache/code-runner}"
+# Runtime state (certs, etcd data, logs, pid files) lives in a git-ignored folder of the checkout.
+DATA="${CODE_RUNNER_DATA:-$ROOT/.data}"
+
+K8S_VERSION="${K8S_VERSION:-v1.33.13}"
+ETCD_VERSION="${ETCD_VERSION:-v3.5.21}"
+TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
+HELM_VERSION="${HELM_VERSION:-v3.19.0}"
+KWOK_VERSION="${KWOK_VERSION:-v0.7.0}"
+
+K8S_BIN="$CACHE/kubernetes-$K8S_VERSION/bin"
+ETCD_BIN="$CACHE/etcd-$ETCD_VERSION/bin"
+TEMPORAL_BIN="$CACHE/temporal-$TEMPORAL_CLI_VERSION/bin"
+HELM_BIN="$CACHE/helm-$HELM_VERSION/bin"
+KWOK_BIN="$CACHE/kwok-$KWOK_VERSION/bin"
+
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+export CGO_ENABLED=0
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# run_logged NAME LOGFILE CMD...: run CMD with output to LOGFILE; on failure print one clear line.
+run_logged() {
+  local name="$1" logfile="$2"; shift 2
+  mkdir -p "$(dirname "$logfile")"
+  if ! "$@" >"$logfile" 2>&1; then
+    die "$name failed; see $logfile (last line: $(tail -n 1 "$logfile"))"
+  fi
+}

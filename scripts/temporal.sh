@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The project's own Temporal: the Temporal CLI dev server (pinned, built from source), on a SQLite file so
+# histories survive restarts, with the search attributes the product uses and the Web UI.
+# Usage: temporal.sh up|down|status|restart
+source "$(dirname "$0")/lib.sh"
+
+TDIR="$DATA/temporal"
+PIDFILE="$TDIR/temporal.pid"
+LOGFILE="$TDIR/temporal.log"
+PORT="${TEMPORAL_PORT:-7233}"
+UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+IP="${TEMPORAL_IP:-127.0.0.1}"
+# Keep in step with SEARCH_ATTRIBUTES in src/workflows/definitions.ts.
+SEARCH_ATTRS=(RunStatus=Keyword RunLanguage=Keyword RunNode=Keyword RunPod=Keyword)
+
+running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+answering() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
+up() {
+  if running && answering; then log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"; return; fi
+  bash "$ROOT/scripts/build-go-tools.sh" temporal
+  mkdir -p "$TDIR"
+  if answering; then
+    die "temporal: port $PORT is taken by another process ($(ss -ltnp "sport = :$PORT" 2>/dev/null | tail -n +2 | awk '{print $NF}' | head -1)); stop it or set TEMPORAL_PORT"
+  fi
+  local args=(server start-dev --db-filename "$TDIR/temporal.db" --ip "$IP" --port "$PORT" --ui-port "$UI_PORT"
+    --namespace default --log-level warn --log-format json)
+  for sa in "${SEARCH_ATTRS[@]}"; do args+=(--search-attribute "$sa"); done
+  log "temporal: starting dev server on $IP:$PORT (log: $LOGFILE)"
+  setsid "$TEMPORAL_BIN/temporal" "${args[@]}" >>"$LOGFILE" 2>&1 </dev/null &
+  echo $! >"$PIDFILE"
+  for _ in $(seq 1 120); do
+    if answering && "$TEMPORAL_BIN/temporal" operator namespace describe --address "127.0.0.1:$PORT" -n default >/dev/null 2>&1; then
+      log "temporal: up in ${SECONDS}s: grpc 127.0.0.1:$PORT, Web UI http://localhost:$UI_PORT"
+      return
+    fi
+    running || die "temporal: dev server exited during start-up; see $LOGFILE (last line: $(tail -n 1 "$LOGFILE"))"
+    sleep 0.5
+  done
+  die "temporal: dev server did not answer within 60s; see $LOGFILE"
+}
+
+down() {
+  if running; then
+    local pid; pid="$(cat "$PIDFILE")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "temporal: stopped"
+  fi
+  rm -f "$PIDFILE"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  restart) down; up ;;
+  status) if running && answering; then echo "temporal: up (pid $(cat "$PIDFILE")) grpc 127.0.0.1:$PORT ui http://localhost:$UI_PORT"; else echo "temporal: down"; exit 1; fi ;;
+  *) die "usage: $0 up|down|status|restart" ;;
+esac

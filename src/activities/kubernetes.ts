@@ -1,0 +1,148 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta } from '@kubernetes/client-node';
+import type { KubeClients } from '../kube/client.js';
+import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
+import { FailureTypes } from '../domain/errors.js';
+import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
+import type { Observation, RunInput, RunLogs } from '../domain/run.js';
+import { buildConfigMap, buildJob, type SandboxSettings } from './manifests.js';
+import { readBoundedPodLog } from '../kube/logs.js';
+import { interpret } from './interpret.js';
+
+/** Activities that talk to Kubernetes. One module per external system; clients are injected. */
+
+export interface KubernetesDeps {
+  kube: KubeClients;
+  sandbox: SandboxSettings;
+  logLimitBytes: number;
+}
+
+/** Maps a Kubernetes API error to a typed ApplicationFailure: permanent ones are not retried. */
+export function toFailure(err: unknown, what: string): ApplicationFailure {
+  const code = kubeStatus(err);
+  const message = `${what}: ${kubeMessage(err)}`;
+  if (code === 403 || code === 401) return ApplicationFailure.nonRetryable(message, FailureTypes.KubeForbidden);
+  if (code === 400 || code === 422 || code === 404)
+    return ApplicationFailure.nonRetryable(message, FailureTypes.KubeInvalid);
+  return ApplicationFailure.retryable(message, FailureTypes.KubeTransient);
+}
+
+/** Create-or-adopt: an object that already exists is ours only if it carries this run's label. */
+async function createIdempotent(
+  what: string,
+  runId: string,
+  create: () => Promise<{ metadata?: V1ObjectMeta }>,
+  read: () => Promise<{ metadata?: V1ObjectMeta }>,
+): Promise<V1ObjectMeta | undefined> {
+  try {
+    return (await create()).metadata;
+  } catch (err) {
+    if (kubeStatus(err) !== 409) throw toFailure(err, `creating ${what}`);
+    const existing = await read().catch((e: unknown) => {
+      throw toFailure(e, `reading existing ${what}`);
+    });
+    if (existing.metadata?.labels?.[LABEL_RUN_ID] !== runId)
+      throw ApplicationFailure.nonRetryable(`${what} exists and belongs to another run`, FailureTypes.KubeConflict);
+    return existing.metadata;
+  }
+}
+
+export function createKubernetesActivities(deps: KubernetesDeps) {
+  const { core, batch } = deps.kube;
+  const { namespace } = deps.sandbox;
+
+  async function readJob(name: string): Promise<V1Job | null> {
+    try {
+      return await batch.readNamespacedJob({ name, namespace });
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw toFailure(err, `reading Job ${name}`);
+    }
+  }
+
+  return {
+    /** Creates the ConfigMap with the code and the Job that runs it. Safe to retry: never a second Job. */
+    async createRunObjects(input: RunInput): Promise<{ jobName: string }> {
+      const name = objectName(input.runId);
+      await createIdempotent(
+        `ConfigMap ${name}`,
+        input.runId,
+        () => core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, deps.sandbox) }),
+        () => core.readNamespacedConfigMap({ name, namespace }),
+      );
+      const job = await createIdempotent(
+        `Job ${name}`,
+        input.runId,
+        () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
+        () => batch.readNamespacedJob({ name, namespace }),
+      );
+      // Let Kubernetes' garbage collector delete the ConfigMap with the Job (TTL safety net).
+      if (job?.uid) {
+        const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: job.uid, blockOwnerDeletion: false }];
+        await core
+          .patchNamespacedConfigMap(
+            { name, namespace, body: { metadata: { ownerReferences } } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          )
+          .catch((err: unknown) => {
+            throw toFailure(err, `linking ConfigMap ${name} to its Job`);
+          });
+      }
+      return { jobName: name };
+    },
+
+    /** One poll: the Job and its pod, interpreted into a status and a reason. */
+    async observeRun(args: { runId: string; timeoutSeconds: number }): Promise<Observation> {
+      const name = objectName(args.runId);
+      const job = await readJob(name);
+      if (!job) return interpret(null, [], args.timeoutSeconds);
+      const pods = await core
+        .listNamespacedPod({ namespace, labelSelector: runSelector(args.runId) })
+        .catch((err: unknown) => {
+          throw toFailure(err, `listing pods of ${name}`);
+        });
+      return interpret(job, pods.items, args.timeoutSeconds);
+    },
+
+    /**
+     * Reads the output (bounded), then deletes the Job, its pods and the ConfigMap. Logs are read before
+     * anything is deleted; a retry after a partial delete reuses the logs kept in the heartbeat.
+     */
+    async finalizeRun(args: { runId: string; podName?: string; readLogs: boolean }): Promise<RunLogs> {
+      const ctx = Context.current();
+      const name = objectName(args.runId);
+      let logs: RunLogs = (ctx.info.heartbeatDetails as RunLogs | undefined) ?? { logs: '', truncated: false, bytes: 0 };
+      if (args.readLogs && args.podName && ctx.info.heartbeatDetails === undefined) {
+        logs = await readLogs(args.podName);
+        ctx.heartbeat(logs);
+      }
+      await batch
+        .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
+        .catch(ignoreNotFound(`deleting Job ${name}`));
+      await core
+        .deleteCollectionNamespacedPod({ namespace, labelSelector: runSelector(args.runId), gracePeriodSeconds: 0 })
+        .catch(ignoreNotFound(`deleting pods of ${name}`));
+      await core.deleteNamespacedConfigMap({ name, namespace }).catch(ignoreNotFound(`deleting ConfigMap ${name}`));
+      return logs;
+    },
+  };
+
+  async function readLogs(podName: string): Promise<RunLogs> {
+    try {
+      return await readBoundedPodLog(deps.kube, namespace, podName, deps.logLimitBytes);
+    } catch (err) {
+      // A pod that never started has no logs; that is not a failure of the run's clean-up.
+      const code = kubeStatus(err);
+      if (code === 404 || code === 400) return { logs: '', truncated: false, bytes: 0 };
+      throw toFailure(err, `reading logs of pod ${podName}`);
+    }
+  }
+}
+
+function ignoreNotFound(what: string) {
+  return (err: unknown): void => {
+    if (!isNotFound(err)) throw toFailure(err, what);
+  };
+}
+
+export type KubernetesActivities = ReturnType<typeof createKubernetesActivities>;

@@ -1,0 +1,149 @@
+import type { V1ConfigMap, V1Job, V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
+import type { RunInput, SandboxResources } from '../domain/run.js';
+import {
+  APP_NAME,
+  LABEL_APP,
+  LABEL_COMPONENT,
+  LABEL_LANGUAGE,
+  LABEL_MANAGED_BY,
+  LABEL_RUN_ID,
+  RUNNER_COMPONENT,
+  objectName,
+} from '../domain/names.js';
+
+/** Pure builders for a run's Kubernetes objects. No I/O; unit-tested without a cluster. */
+
+export interface SandboxSettings {
+  namespace: string;
+  nodeSelector: Record<string, string>;
+  resources: SandboxResources;
+  jobTtlSeconds: number;
+  startTimeoutSeconds: number;
+}
+
+export const RUN_CONTAINER = 'run';
+export const WORKSPACE = '/workspace';
+export const STDIN_KEY = '.stdin';
+/** Seconds between the in-sandbox SIGTERM at the time limit and the SIGKILL that follows. */
+export const KILL_GRACE_SECONDS = 2;
+/** Exit code of coreutils `timeout` when the time limit was hit. */
+export const TIMEOUT_EXIT_CODE = 124;
+const SANDBOX_UID = 65534;
+
+export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<string, string> {
+  return {
+    [LABEL_APP]: APP_NAME,
+    [LABEL_COMPONENT]: RUNNER_COMPONENT,
+    [LABEL_MANAGED_BY]: 'code-runner-worker',
+    [LABEL_RUN_ID]: input.runId,
+    [LABEL_LANGUAGE]: input.language,
+  };
+}
+
+export function buildConfigMap(input: RunInput, s: Pick<SandboxSettings, 'namespace'>): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: objectName(input.runId), namespace: s.namespace, labels: runLabels(input) },
+    immutable: true,
+    data: { [input.sandbox.fileName]: input.code, [STDIN_KEY]: input.stdin },
+  };
+}
+
+/** Restricted Pod Security, plus what "restricted" does not demand: read-only root, no token, fixed uid. */
+export const podSecurityContext = (): V1PodSecurityContext => ({
+  runAsNonRoot: true,
+  runAsUser: SANDBOX_UID,
+  runAsGroup: SANDBOX_UID,
+  seccompProfile: { type: 'RuntimeDefault' },
+});
+
+export const containerSecurityContext = (): V1SecurityContext => ({
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: SANDBOX_UID,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+});
+
+/**
+ * The sandbox command: stdin from the ConfigMap, and the time limit enforced inside the container by
+ * `timeout` (SIGTERM, then SIGKILL), so output written before the limit survives and the verdict is exact.
+ * The Job's activeDeadlineSeconds is the kubelet-enforced backstop behind it.
+ */
+export function sandboxCommand(input: RunInput): string[] {
+  return [
+    '/bin/sh',
+    '-c',
+    `exec timeout -k ${KILL_GRACE_SECONDS} "$0" "$@" < ${WORKSPACE}/${STDIN_KEY}`,
+    String(input.timeoutSeconds),
+    ...input.sandbox.command,
+  ];
+}
+
+export function jobDeadlineSeconds(input: RunInput, s: Pick<SandboxSettings, 'startTimeoutSeconds'>): number {
+  return input.timeoutSeconds + KILL_GRACE_SECONDS + s.startTimeoutSeconds;
+}
+
+export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
+  const name = objectName(input.runId);
+  const labels = runLabels(input);
+  const r = s.resources;
+  const env = Object.entries({ HOME: '/tmp', TMPDIR: '/tmp', ...input.sandbox.env }).map(([n, value]) => ({
+    name: n,
+    value,
+  }));
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: s.namespace, labels },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: jobDeadlineSeconds(input, s),
+      ttlSecondsAfterFinished: s.jobTtlSeconds,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          hostNetwork: false,
+          hostPID: false,
+          hostIPC: false,
+          // No resolver inside the sandbox: user code gets no cluster DNS.
+          dnsPolicy: 'None',
+          dnsConfig: { nameservers: ['127.0.0.1'] },
+          terminationGracePeriodSeconds: 1,
+          ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
+          securityContext: podSecurityContext(),
+          containers: [
+            {
+              name: RUN_CONTAINER,
+              image: input.sandbox.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: sandboxCommand(input),
+              workingDir: WORKSPACE,
+              env,
+              resources: {
+                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageLimit },
+                limits: { cpu: r.cpuLimit, memory: r.memoryLimit, 'ephemeral-storage': r.ephemeralStorageLimit },
+              },
+              securityContext: containerSecurityContext(),
+              volumeMounts: [
+                { name: 'workspace', mountPath: WORKSPACE, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'workspace', configMap: { name, defaultMode: 0o444 } },
+            // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
+            { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
+          ],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/config.js';
+import { createKubeClients } from '../kube/client.js';
+import { connectClient } from '../temporal/connection.js';
+import { createApp } from './app.js';
+import { LiveLogs } from './live-logs.js';
+import { RunsService } from './runs-service.js';
+import { SystemService } from './system-service.js';
+
+/** API entry point: load config, connect once, wire, serve; close on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const kube = createKubeClients();
+  const client = await connectClient(cfg.temporal);
+  const uiDir = fileURLToPath(new URL('../../ui', import.meta.url));
+  const app = createApp({
+    cfg,
+    runs: new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes)),
+    system: new SystemService(client, kube, cfg),
+    ...(existsSync(uiDir) ? { uiDir } : {}),
+  });
+  const server = app.listen(cfg.http.port, cfg.http.host, () => {
+    console.log(`api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.source})`);
+  });
+  const stop = () => {
+    server.close(() => void client.connection.close().finally(() => process.exit(0)));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`api: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

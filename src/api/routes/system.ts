@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { Config } from '../../config/config.js';
+import type { SystemService } from '../system-service.js';
+
+export function systemRouter(system: SystemService, cfg: Config): Router {
+  const r = Router();
+  r.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // Readiness: the API is only useful when Temporal answers.
+  r.get('/ready', async (_req, res) => {
+    try {
+      await system.queueStats('workflow');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ error: { code: 'temporal_unavailable', message: 'the Temporal server is unreachable' } });
+    }
+  });
+  r.get('/system/status', async (_req, res) => {
+    res.json(await system.status());
+  });
+  r.get('/languages', (_req, res) => {
+    res.json({
+      languages: cfg.languages.map((l) => ({ id: l.id, name: l.displayName, image: l.image, file_name: l.fileName, editor_mode: l.editorMode ?? null })),
+      limits: {
+        default_timeout_seconds: cfg.limits.defaultTimeoutSeconds,
+        max_timeout_seconds: cfg.limits.maxTimeoutSeconds,
+        max_code_bytes: cfg.limits.maxCodeBytes,
+        max_stdin_bytes: cfg.limits.maxStdinBytes,
+        cpu_limit: cfg.runner.resources.cpuLimit,
+        memory_limit: cfg.runner.resources.memoryLimit,
+        log_limit_bytes: cfg.runner.logLimitBytes,
+      },
+      temporal_ui_url: cfg.temporal.uiUrl,
+    });
+  });
+  return r;
+}

@@ -1,0 +1,132 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { Config } from '../config/config.js';
+import type { KubeClients } from '../kube/client.js';
+import { kubeMessage } from '../kube/client.js';
+import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
+import { RUN_WORKFLOW_TYPE } from '../workflows/definitions.js';
+import { translateTemporalError } from './errors.js';
+
+const TQ = temporal.api.enums.v1;
+
+export interface QueueStats {
+  backlog: number;
+  pollers: number;
+}
+
+/** Everything the Live Monitor shows: queue (as KEDA reads it), runs, workers and runner objects. */
+export class SystemService {
+  constructor(
+    private readonly client: Client,
+    private readonly kube: KubeClients,
+    private readonly cfg: Config,
+  ) {}
+
+  /** Backlog and pollers of one task-queue type: the number KEDA's temporal scaler reads. */
+  async queueStats(type: 'workflow' | 'activity'): Promise<QueueStats> {
+    const res = await this.client.workflowService.describeTaskQueue({
+      namespace: this.cfg.temporal.namespace,
+      taskQueue: { name: this.cfg.temporal.taskQueue, kind: TQ.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: type === 'workflow' ? TQ.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TQ.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      reportStats: true,
+    });
+    return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
+  }
+
+  private async runIds(status: string, limit: number): Promise<string[]> {
+    const res = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.cfg.temporal.namespace,
+      pageSize: limit,
+      query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${status}`,
+    });
+    return (res.executions ?? []).map((e) => e.execution?.workflowId ?? '').filter(Boolean);
+  }
+
+  private async count(query: string): Promise<number> {
+    const res = await this.client.workflowService.countWorkflowExecutions({
+      namespace: this.cfg.temporal.namespace,
+      query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${query}`,
+    });
+    return Number(res.count ?? 0);
+  }
+
+  async status() {
+    let temporalPart;
+    try {
+      const [wf, act, queuedIds, queued, active] = await Promise.all([
+        this.queueStats('workflow'),
+        this.queueStats('activity'),
+        this.runIds(`RunStatus = 'Queued'`, 100),
+        this.count(`RunStatus = 'Queued'`),
+        this.count(`RunStatus IN ('Pending', 'Running')`),
+      ]);
+      temporalPart = {
+        queue_name: this.cfg.temporal.taskQueue,
+        queue_depth: wf.backlog + act.backlog,
+        queue: { workflow_backlog: wf.backlog, activity_backlog: act.backlog, workflow_pollers: wf.pollers, activity_pollers: act.pollers },
+        queued_runs: queued,
+        queued_run_ids: queuedIds,
+        active_runs: active,
+      };
+    } catch (err) {
+      translateTemporalError(err);
+    }
+    return { ...temporalPart, ...(await this.kubePart()) };
+  }
+
+  private async kubePart() {
+    const ns = this.cfg.runner.namespace;
+    try {
+      const [jobs, pods, workers] = await Promise.all([
+        this.kube.batch.listNamespacedJob({ namespace: ns, labelSelector: RUNNER_SELECTOR }),
+        this.kube.core.listNamespacedPod({ namespace: ns, labelSelector: RUNNER_SELECTOR }),
+        this.workers(),
+      ]);
+      const nodeRuns: Record<string, number> = {};
+      for (const p of pods.items) {
+        const n = p.spec?.nodeName ?? '(unscheduled)';
+        nodeRuns[n] = (nodeRuns[n] ?? 0) + 1;
+      }
+      return {
+        ...workers,
+        runner_namespace: ns,
+        runner_jobs: jobs.items.map((j) => ({
+          name: j.metadata?.name ?? '',
+          run_id: j.metadata?.labels?.[LABEL_RUN_ID] ?? null,
+          active: j.status?.active ?? 0,
+          succeeded: j.status?.succeeded ?? 0,
+          failed: j.status?.failed ?? 0,
+        })),
+        runner_pods: pods.items.map((p) => ({
+          name: p.metadata?.name ?? '',
+          run_id: p.metadata?.labels?.[LABEL_RUN_ID] ?? null,
+          phase: p.status?.phase ?? 'Unknown',
+          node_name: p.spec?.nodeName ?? null,
+        })),
+        node_runs: nodeRuns,
+        kubernetes: { ok: true, source: this.kube.source },
+      };
+    } catch (err) {
+      return { kubernetes: { ok: false, error: kubeMessage(err) }, runner_jobs: [], runner_pods: [], node_runs: {} };
+    }
+  }
+
+  /** Worker replicas from the Deployment when deployed (Helm), else null. */
+  private async workers() {
+    const name = this.cfg.worker.deployment;
+    if (!name) return { worker_replicas: null, worker_ready_replicas: null, worker_pods: [] as string[] };
+    const ns = this.cfg.worker.namespace;
+    const dep = await this.kube.apps.readNamespacedDeployment({ name, namespace: ns }).catch(() => null);
+    const selector = dep?.spec?.selector?.matchLabels;
+    const pods = selector
+      ? await this.kube.core
+          .listNamespacedPod({ namespace: ns, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') })
+          .catch(() => null)
+      : null;
+    return {
+      worker_replicas: dep?.status?.replicas ?? 0,
+      worker_ready_replicas: dep?.status?.readyReplicas ?? 0,
+      worker_pods: (pods?.items ?? []).map((p) => ({ name: p.metadata?.name ?? '', phase: p.status?.phase ?? 'Unknown', node_name: p.spec?.nodeName ?? null })),
+    };
+  }
+}

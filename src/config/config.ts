@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { LanguageSpec, SandboxResources } from '../domain/run.js';
+import { DEFAULT_LANGUAGES } from './languages.js';
+
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|k|M|G)?$/, 'must be a Kubernetes quantity like 500m or 256Mi');
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const dns = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label');
+
+const languageSchema = z.object({
+  id: z.string().regex(/^[a-z0-9+#-]{1,32}$/),
+  displayName: z.string().min(1),
+  image: z.string().min(1),
+  fileName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  command: z.array(z.string()).min(1),
+  env: z.record(z.string(), z.string()).optional(),
+  editorMode: z.string().optional(),
+});
+
+/** The environment, as one schema. Predecessors' variable names are accepted as aliases. */
+const envSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(8080, 1, 65535),
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('code-runner'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  RUNNER_NAMESPACE: dns.optional(),
+  KUBERNETES_NAMESPACE: dns.optional(),
+  RUNNER_NODE_SELECTOR: z
+    .string()
+    .regex(/^([A-Za-z0-9./_-]+=[A-Za-z0-9._-]*)?(,[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*)*$/, 'must be k=v[,k=v...]')
+    .default(''),
+  CPU_REQUEST: quantity.default('100m'),
+  CPU_LIMIT: quantity.default('500m'),
+  MEMORY_REQUEST: quantity.optional(),
+  MEMORY_LIMIT: quantity.default('256Mi'),
+  EPHEMERAL_STORAGE_LIMIT: quantity.default('64Mi'),
+  TMP_SIZE_LIMIT: quantity.default('16Mi'),
+  JOB_TTL_SECONDS: int(600, 10, 86400),
+  DEFAULT_TIMEOUT_SECONDS: int(10, 1, 3600),
+  MAX_TIMEOUT_SECONDS: int(300, 1, 3600),
+  MAX_CODE_BYTES: int(65536, 1, 1048576),
+  MAX_STDIN_BYTES: int(65536, 0, 1048576),
+  LOG_LIMIT_BYTES: int(262144, 1024, 1048576),
+  START_TIMEOUT_SECONDS: int(120, 5, 3600),
+  POLL_INITIAL_MS: int(1000, 10, 60000),
+  POLL_MAX_MS: int(5000, 10, 300000),
+  POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
+  SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
+  LANGUAGES_FILE: z.string().optional(),
+  WORKER_DEPLOYMENT: z.string().optional(),
+  WORKER_NAMESPACE: dns.optional(),
+  WORKER_CONCURRENCY: int(200, 1, 10000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  http: { host: string; port: number };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+    uiUrl: string;
+  };
+  runner: {
+    namespace: string;
+    nodeSelector: Record<string, string>;
+    resources: SandboxResources;
+    jobTtlSeconds: number;
+    startTimeoutSeconds: number;
+    logLimitBytes: number;
+  };
+  limits: {
+    defaultTimeoutSeconds: number;
+    maxTimeoutSeconds: number;
+    maxCodeBytes: number;
+    maxStdinBytes: number;
+    syncWaitMaxSeconds: number;
+  };
+  poll: { initialMs: number; maxMs: number; factor: number };
+  languages: LanguageSpec[];
+  worker: { deployment?: string; namespace: string; concurrency: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseSelector(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of s.split(',').filter(Boolean)) {
+    const [k, v = ''] = pair.split('=');
+    if (k) out[k] = v;
+  }
+  return out;
+}
+
+function loadLanguages(env: NodeJS.ProcessEnv, file: string | undefined, problems: string[]): LanguageSpec[] {
+  let langs = DEFAULT_LANGUAGES;
+  if (file) {
+    try {
+      const parsed = z.array(languageSchema).min(1).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      if (parsed.success) langs = parsed.data;
+      else problems.push(`LANGUAGES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    } catch (e) {
+      problems.push(`LANGUAGES_FILE: cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  return langs.map((l) => {
+    const override = env[`SANDBOX_IMAGE_${l.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+    return override ? { ...l, image: override } : l;
+  });
+}
+
+/** Parses the whole environment once; reports every invalid variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+  const e = parsed.success ? parsed.data : undefined;
+  const languages = loadLanguages(env, env.LANGUAGES_FILE, problems);
+  if (e && e.POLL_MAX_MS < e.POLL_INITIAL_MS) problems.push('POLL_MAX_MS: must be >= POLL_INITIAL_MS');
+  if (e && e.DEFAULT_TIMEOUT_SECONDS > e.MAX_TIMEOUT_SECONDS)
+    problems.push('DEFAULT_TIMEOUT_SECONDS: must be <= MAX_TIMEOUT_SECONDS');
+  if (problems.length > 0 || !e) throw new ConfigError(problems);
+  const tls =
+    e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH
+      ? {
+          certPath: e.TEMPORAL_TLS_CERT_PATH,
+          keyPath: e.TEMPORAL_TLS_KEY_PATH,
+          caPath: e.TEMPORAL_TLS_CA_PATH,
+          serverName: e.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined;
+  const runnerNamespace = e.RUNNER_NAMESPACE ?? e.KUBERNETES_NAMESPACE ?? 'code-runner-runs';
+  return {
+    http: { host: e.HOST, port: e.PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls,
+      uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
+    },
+    runner: {
+      namespace: runnerNamespace,
+      nodeSelector: parseSelector(e.RUNNER_NODE_SELECTOR),
+      resources: {
+        cpuRequest: e.CPU_REQUEST,
+        cpuLimit: e.CPU_LIMIT,
+        memoryRequest: e.MEMORY_REQUEST ?? e.MEMORY_LIMIT,
+        memoryLimit: e.MEMORY_LIMIT,
+        ephemeralStorageLimit: e.EPHEMERAL_STORAGE_LIMIT,
+        tmpSizeLimit: e.TMP_SIZE_LIMIT,
+      },
+      jobTtlSeconds: e.JOB_TTL_SECONDS,
+      startTimeoutSeconds: e.START_TIMEOUT_SECONDS,
+      logLimitBytes: e.LOG_LIMIT_BYTES,
+    },
+    limits: {
+      defaultTimeoutSeconds: e.DEFAULT_TIMEOUT_SECONDS,
+      maxTimeoutSeconds: e.MAX_TIMEOUT_SECONDS,
+      maxCodeBytes: e.MAX_CODE_BYTES,
+      maxStdinBytes: e.MAX_STDIN_BYTES,
+      syncWaitMaxSeconds: e.SYNC_WAIT_MAX_SECONDS,
+    },
+    poll: { initialMs: e.POLL_INITIAL_MS, maxMs: e.POLL_MAX_MS, factor: e.POLL_FACTOR },
+    languages,
+    worker: { deployment: e.WORKER_DEPLOYMENT, namespace: e.WORKER_NAMESPACE ?? runnerNamespace, concurrency: e.WORKER_CONCURRENCY },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+
+export interface KubeClients {
+  kc: k8s.KubeConfig;
+  core: k8s.CoreV1Api;
+  batch: k8s.BatchV1Api;
+  apps: k8s.AppsV1Api;
+  /** Where the configuration came from, for logs and /system/status. */
+  source: string;
+}
+
+const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Cluster access in Mini Code Runner's order: in-cluster service account first, then $KUBECONFIG,
+ * then ~/.kube/config. (client-node's loadFromDefault tries the files first.)
+ */
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): { kc: k8s.KubeConfig; source: string } {
+  const kc = new k8s.KubeConfig();
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) {
+    kc.loadFromCluster();
+    return { kc, source: 'in-cluster' };
+  }
+  if (env.KUBECONFIG) {
+    kc.loadFromFile(env.KUBECONFIG);
+    return { kc, source: env.KUBECONFIG };
+  }
+  const home = join(homedir(), '.kube', 'config');
+  if (existsSync(home)) {
+    kc.loadFromFile(home);
+    return { kc, source: home };
+  }
+  throw new Error('no Kubernetes configuration: not in a cluster, KUBECONFIG unset and ~/.kube/config missing');
+}
+
+export function createKubeClients(env: NodeJS.ProcessEnv = process.env): KubeClients {
+  const { kc, source } = loadKubeConfig(env);
+  return {
+    kc,
+    source,
+    core: kc.makeApiClient(k8s.CoreV1Api),
+    batch: kc.makeApiClient(k8s.BatchV1Api),
+    apps: kc.makeApiClient(k8s.AppsV1Api),
+  };
+}
+
+/** HTTP status of a Kubernetes API error, or undefined for network-level failures. */
+export function kubeStatus(err: unknown): number | undefined {
+  return err instanceof k8s.ApiException ? err.code : undefined;
+}
+
+export function kubeMessage(err: unknown): string {
+  if (err instanceof k8s.ApiException) {
+    const body = err.body as { message?: string } | string | undefined;
+    const msg = typeof body === 'string' ? safeJsonMessage(body) : body?.message;
+    return `Kubernetes API ${err.code}: ${msg ?? err.message.split('\n')[0]}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function safeJsonMessage(s: string): string | undefined {
+  try {
+    return (JSON.parse(s) as { message?: string }).message ?? s.slice(0, 300);
+  } catch {
+    return s.slice(0, 300);
+  }
+}
+
+export const isNotFound = (err: unknown): boolean => kubeStatus(err) === 404;

@@ -1,0 +1,26 @@
+import type { KubeClients } from './client.js';
+import { RUN_CONTAINER } from '../activities/manifests.js';
+
+export interface BoundedLog {
+  logs: string;
+  truncated: boolean;
+  bytes: number;
+}
+
+/** Reads at most `limitBytes` of the run container's output; one byte more tells whether it was cut. */
+export async function readBoundedPodLog(
+  kube: Pick<KubeClients, 'core'>,
+  namespace: string,
+  podName: string,
+  limitBytes: number,
+): Promise<BoundedLog> {
+  const text = await kube.core.readNamespacedPodLog({
+    name: podName,
+    namespace,
+    container: RUN_CONTAINER,
+    limitBytes: limitBytes + 1,
+  });
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= limitBytes) return { logs: text, truncated: false, bytes: buf.length };
+  return { logs: buf.subarray(0, limitBytes).toString('utf8'), truncated: true, bytes: limitBytes };
+}

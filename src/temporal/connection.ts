@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { Config } from '../config/config.js';
+
+/** TLS / API key options shared by the client (API) and the native connection (worker). */
+function connectionOptions(cfg: Config['temporal']): ConnectionOptions & NativeConnectionOptions {
+  const read = (p?: string) => (p ? readFileSync(p) : undefined);
+  const tls = cfg.tls
+    ? {
+        serverNameOverride: cfg.tls.serverName,
+        serverRootCACertificate: read(cfg.tls.caPath),
+        ...(cfg.tls.certPath && cfg.tls.keyPath
+          ? { clientCertPair: { crt: read(cfg.tls.certPath)!, key: read(cfg.tls.keyPath)! } }
+          : {}),
+      }
+    : cfg.apiKey
+      ? true
+      : undefined;
+  return { address: cfg.address, ...(tls ? { tls } : {}), ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}) };
+}
+
+export async function connectClient(cfg: Config['temporal']): Promise<Client> {
+  const connection = await Connection.connect({ ...connectionOptions(cfg), connectTimeout: '5s' });
+  return new Client({ connection, namespace: cfg.namespace });
+}
+
+export async function connectWorkerConnection(cfg: Config['temporal']): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(cfg));
+}

@@ -1,0 +1,43 @@
+import { hostname } from 'node:os';
+import { loadConfig } from '../config/config.js';
+import { createKubeClients } from '../kube/client.js';
+import { ensureRunnerNamespace } from '../kube/namespace.js';
+import { connectWorkerConnection } from '../temporal/connection.js';
+import { createRunWorker } from './worker.js';
+
+/** Worker entry point: load config, connect once, wire, run until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const kube = createKubeClients();
+  await ensureRunnerNamespace(kube, cfg.runner.namespace);
+  const connection = await connectWorkerConnection(cfg.temporal);
+  try {
+    const worker = await createRunWorker({
+      connection,
+      namespace: cfg.temporal.namespace,
+      taskQueue: cfg.temporal.taskQueue,
+      concurrency: cfg.worker.concurrency,
+      identity: `worker@${hostname()}:${process.pid}`,
+      deps: {
+        kube,
+        logLimitBytes: cfg.runner.logLimitBytes,
+        sandbox: {
+          namespace: cfg.runner.namespace,
+          nodeSelector: cfg.runner.nodeSelector,
+          resources: cfg.runner.resources,
+          jobTtlSeconds: cfg.runner.jobTtlSeconds,
+          startTimeoutSeconds: cfg.runner.startTimeoutSeconds,
+        },
+      },
+    });
+    console.log(`worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`);
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`worker: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

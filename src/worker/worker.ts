@@ -1,0 +1,34 @@
+import { createRequire } from 'node:module';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+
+const require = createRequire(import.meta.url);
+
+/** Path of the compiled workflows module; the worker bundles it (or takes a pre-built bundle). */
+export const workflowsPath = (): string => require.resolve('../workflows/index.js');
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  concurrency: number;
+  workflowBundle?: WorkflowBundleOption;
+  identity?: string;
+}
+
+/** Builds the run worker; the caller owns the connection and calls run()/shutdown(). */
+export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities: createActivities(o.deps),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
+    maxConcurrentActivityTaskExecutions: o.concurrency,
+    maxConcurrentLocalActivityExecutions: o.concurrency,
+    maxConcurrentWorkflowTaskExecutions: Math.min(o.concurrency, 100),
+    maxCachedWorkflows: Math.max(o.concurrency * 2, 200),
+    ...(o.identity ? { identity: o.identity } : {}),
+  });
+}

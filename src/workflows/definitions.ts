@@ -1,0 +1,31 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { RunState } from '../domain/run.js';
+
+/** Shared between workflow, worker and client: names here are part of the product's contract. */
+export const RUN_WORKFLOW_TYPE = 'runWorkflow';
+
+export const cancelSignal = defineSignal<[{ reason?: string }?]>('cancel');
+export const stateQuery = defineQuery<RunState>('state');
+
+export const SA_STATUS = defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD);
+export const SA_LANGUAGE = defineSearchAttributeKey('RunLanguage', SearchAttributeType.KEYWORD);
+export const SA_NODE = defineSearchAttributeKey('RunNode', SearchAttributeType.KEYWORD);
+export const SA_POD = defineSearchAttributeKey('RunPod', SearchAttributeType.KEYWORD);
+
+/** name=type pairs the Temporal server must know (dev server flags, operator API). */
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
+  RunStatus: 'Keyword',
+  RunLanguage: 'Keyword',
+  RunNode: 'Keyword',
+  RunPod: 'Keyword',
+};
+
+/** Poll schedule and guards: inputs, not constants, so tests and operators tune them. */
+export interface RunPolicy {
+  pollInitialMs: number;
+  pollMaxMs: number;
+  pollFactor: number;
+  /** A pod that has not started running after this long fails the run. */
+  startTimeoutSeconds: number;
+}

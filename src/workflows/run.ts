@@ -1,0 +1,172 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type * as activities from '../activities/index.js';
+import { objectName } from '../domain/names.js';
+import type { Observation, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
+import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
+import { SA_NODE, SA_POD, SA_STATUS, cancelSignal, stateQuery, type RunPolicy } from './definitions.js';
+
+type Acts = activities.Activities;
+
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+};
+const { createRunObjects } = proxyActivities<Acts>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '5m',
+  retry: { ...retry, maximumAttempts: 8 },
+});
+// Clean-up must outlive any outage: retried for a day, then the leak sweeper takes over.
+const { finalizeRun } = proxyActivities<Acts>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '24h',
+  heartbeatTimeout: '60s',
+  retry: { ...retry, maximumInterval: '60s' },
+});
+// Polls are local activities: one history event each instead of three, same retries.
+const { observeRun } = proxyLocalActivities<Acts>({
+  startToCloseTimeout: '20s',
+  scheduleToCloseTimeout: '2m',
+  retry: { ...retry, maximumInterval: '10s' },
+});
+
+export interface RunWorkflowArgs {
+  input: RunInput;
+  policy: RunPolicy;
+}
+
+/** One run = one workflow (id = run id): create the sandbox, watch it with timers, collect output, clean up. */
+export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<RunResult> {
+  const jobName = objectName(input.runId);
+  const state: RunState = {
+    runId: input.runId,
+    status: 'Queued',
+    reason: null,
+    exitCode: null,
+    language: input.language,
+    jobName,
+    podName: null,
+    nodeName: null,
+    createdAt: input.createdAt,
+    startedAt: null,
+    finishedAt: null,
+    cancelRequested: false,
+    history: [{ status: 'Queued', at: input.createdAt }],
+  };
+  let cancelReason = 'cancelled by request';
+  setHandler(stateQuery, () => state);
+  setHandler(cancelSignal, (arg) => {
+    state.cancelRequested = true;
+    if (arg?.reason) cancelReason = arg.reason;
+  });
+
+  const now = () => new Date(Date.now()).toISOString();
+  const setStatus = (status: RunStatus, o?: Observation) => {
+    if (o) {
+      state.podName = o.podName ?? state.podName;
+      state.nodeName = o.nodeName ?? state.nodeName;
+      state.startedAt = o.startedAt ?? state.startedAt;
+      state.finishedAt = o.finishedAt ?? state.finishedAt;
+      if (o.exitCode !== undefined) state.exitCode = o.exitCode;
+      if (o.reason) state.reason = o.reason;
+    }
+    if (status === state.status) return;
+    state.status = status;
+    state.history.push({ status, at: now() });
+    const pairs = [{ key: SA_STATUS, value: status }];
+    upsertSearchAttributes([
+      ...pairs,
+      ...(state.podName ? [{ key: SA_POD, value: state.podName }] : []),
+      ...(state.nodeName ? [{ key: SA_NODE, value: state.nodeName }] : []),
+    ]);
+  };
+  const finish = (status: RunStatus, reason: string) => {
+    state.reason = reason;
+    state.finishedAt = state.finishedAt ?? now();
+    setStatus(status);
+  };
+
+  let created = false;
+  try {
+    await CancellationScope.cancellable(async () => {
+      if (state.cancelRequested) return finish('Cancelled', cancelReason);
+      await createRunObjects(input);
+      created = true;
+      setStatus('Pending');
+      await watch();
+    });
+  } catch (err) {
+    if (isCancellation(err)) finish('Cancelled', 'cancelled through Temporal');
+    else finish('Failed', failureReason(err));
+  }
+
+  let outputBytes = 0;
+  let outputTruncated = false;
+  // Clean-up runs in every outcome, even when the workflow itself was cancelled.
+  await CancellationScope.nonCancellable(async () => {
+    const out = await finalizeRun({
+      runId: input.runId,
+      podName: state.podName ?? undefined,
+      readLogs: created && state.podName !== null,
+    });
+    outputBytes = out.bytes;
+    outputTruncated = out.truncated;
+  });
+
+  return {
+    runId: input.runId,
+    status: state.status,
+    reason: state.reason ?? '',
+    exitCode: state.exitCode,
+    language: input.language,
+    jobName,
+    podName: state.podName,
+    nodeName: state.nodeName,
+    createdAt: input.createdAt,
+    startedAt: state.startedAt,
+    finishedAt: state.finishedAt,
+    outputBytes,
+    outputTruncated,
+  };
+
+  async function watch(): Promise<void> {
+    const watchStart = Date.now();
+    // Last resort if the Job's own deadline is not enforced (node lost, controller down).
+    const hardLimitMs = (input.timeoutSeconds + policy.startTimeoutSeconds + 60) * 1000;
+    let interval = policy.pollInitialMs;
+    for (;;) {
+      if (await condition(() => state.cancelRequested, interval)) return finish('Cancelled', cancelReason);
+      interval = Math.min(Math.round(interval * policy.pollFactor), policy.pollMaxMs);
+      const o = await observeRun({ runId: input.runId, timeoutSeconds: input.timeoutSeconds });
+      if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
+      if (o.status === 'Pending' || o.status === 'Running') {
+        setStatus(o.status, o);
+        const elapsed = Date.now() - watchStart;
+        if (o.status === 'Pending' && elapsed > policy.startTimeoutSeconds * 1000)
+          return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
+        if (elapsed > hardLimitMs) return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
+        continue;
+      }
+      setStatus(o.status, o);
+      return;
+    }
+  }
+}
+
+function failureReason(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
+  if (err instanceof ActivityFailure) return `${err.activityType} failed: ${err.cause?.message ?? err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createKubeClients, type KubeClients } from '../../src/kube/client.js';
+import { ensureRunnerNamespace } from '../../src/kube/namespace.js';
+import { connectClient, connectWorkerConnection } from '../../src/temporal/connection.js';
+import { createRunWorker } from '../../src/worker/worker.js';
+import { createApp } from '../../src/api/app.js';
+import { RunsService } from '../../src/api/runs-service.js';
+import { SystemService } from '../../src/api/system-service.js';
+import { LiveLogs } from '../../src/api/live-logs.js';
+import { RUNNER_SELECTOR } from '../../src/domain/names.js';
+import { BUNDLE_PATH } from './paths.js';
+
+/** Namespace every integration test's runs land in (Pod Security restricted, enforced). */
+export const TEST_RUNNER_NAMESPACE = 'code-runner-test';
+
+/** The environment a test stack runs with: fast polls, its own task queue, the test namespace. */
+export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID().slice(0, 8)}`,
+    RUNNER_NAMESPACE: TEST_RUNNER_NAMESPACE,
+    POLL_INITIAL_MS: '300',
+    POLL_MAX_MS: '1000',
+    POLL_FACTOR: '1.5',
+    START_TIMEOUT_SECONDS: '60',
+    JOB_TTL_SECONDS: '600',
+    ...overrides,
+  };
+}
+
+export interface Stack {
+  cfg: Config;
+  env: NodeJS.ProcessEnv;
+  client: Client;
+  kube: KubeClients;
+  app: Express;
+  runs: RunsService;
+  startWorker(): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** A real stack in-process: real Temporal client, real Kubernetes, a real Worker, the real Express app. */
+export async function createStack(overrides: Record<string, string> = {}): Promise<Stack> {
+  const env = testEnv(overrides);
+  const cfg = loadConfig(env);
+  const kube = createKubeClients(env);
+  await ensureRunnerNamespace(kube, cfg.runner.namespace);
+  const client = await connectClient(cfg.temporal);
+  const runs = new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes));
+  const app = createApp({ cfg, runs, system: new SystemService(client, kube, cfg) });
+  const workers: RunningWorker[] = [];
+  const connections: NativeConnection[] = [];
+
+  async function startWorker(): Promise<RunningWorker> {
+    const connection = await connectWorkerConnection(cfg.temporal);
+    connections.push(connection);
+    const worker = await createRunWorker({
+      connection,
+      namespace: cfg.temporal.namespace,
+      taskQueue: cfg.temporal.taskQueue,
+      concurrency: 50,
+      workflowBundle: { codePath: BUNDLE_PATH },
+      deps: {
+        kube,
+        logLimitBytes: cfg.runner.logLimitBytes,
+        sandbox: {
+          namespace: cfg.runner.namespace,
+          nodeSelector: cfg.runner.nodeSelector,
+          resources: cfg.runner.resources,
+          jobTtlSeconds: cfg.runner.jobTtlSeconds,
+          startTimeoutSeconds: cfg.runner.startTimeoutSeconds,
+        },
+      },
+    });
+    const running = worker.run();
+    const w: RunningWorker = {
+      worker,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+    workers.push(w);
+    return w;
+  }
+
+  return {
+    cfg,
+    env,
+    client,
+    kube,
+    app,
+    runs,
+    startWorker,
+    async close() {
+      for (const w of workers) await w.stop().catch(() => undefined);
+      for (const c of connections) await c.close().catch(() => undefined);
+      await client.connection.close();
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value or the time runs out (then throws with the last value). */
+export async function eventually<T>(fn: () => Promise<T>, timeoutMs: number, what: string, everyMs = 250): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+/** Runner objects of one run still in the cluster (Jobs, pods, ConfigMaps). */
+export async function runnerObjects(kube: KubeClients, namespace: string, runId: string) {
+  const labelSelector = `${RUNNER_SELECTOR},code-runner.dev/run-id=${runId}`;
+  const [jobs, pods, cms] = await Promise.all([
+    kube.batch.listNamespacedJob({ namespace, labelSelector }),
+    kube.core.listNamespacedPod({ namespace, labelSelector }),
+    kube.core.listNamespacedConfigMap({ namespace, labelSelector }),
+  ]);
+  return { jobs: jobs.items, pods: pods.items, configMaps: cms.items };
+}

@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'code-runner' });
+    expect(c.runner.namespace).toBe('code-runner-runs');
+    expect(c.languages.map((l) => l.id)).toEqual(expect.arrayContaining(['python', 'javascript']));
+  });
+  it("accepts the predecessors' variable names", () => {
+    const c = loadConfig({
+      KUBERNETES_NAMESPACE: 'legacy-ns',
+      CPU_LIMIT: '1',
+      MEMORY_LIMIT: '512Mi',
+      JOB_TTL_SECONDS: '120',
+      RUNNER_NODE_SELECTOR: 'pool=runners,zone=a',
+      SANDBOX_IMAGE_PYTHON: 'python:3.13-slim',
+    });
+    expect(c.runner.namespace).toBe('legacy-ns');
+    expect(c.runner.resources).toMatchObject({ cpuLimit: '1', memoryLimit: '512Mi', memoryRequest: '512Mi' });
+    expect(c.runner.jobTtlSeconds).toBe(120);
+    expect(c.runner.nodeSelector).toEqual({ pool: 'runners', zone: 'a' });
+    expect(c.languages.find((l) => l.id === 'python')?.image).toBe('python:3.13-slim');
+    expect(loadConfig({ KUBERNETES_NAMESPACE: 'a', RUNNER_NAMESPACE: 'b' }).runner.namespace).toBe('b');
+  });
+  it('reports every invalid variable at once', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', CPU_LIMIT: 'lots', RUNNER_NAMESPACE: 'Bad_NS', POLL_FACTOR: '0' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const fields = (err as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(fields).toEqual(expect.arrayContaining(['PORT', 'CPU_LIMIT', 'RUNNER_NAMESPACE', 'POLL_FACTOR']));
+  });
+  it('rejects a LANGUAGES_FILE that does not exist, with the path', () => {
+    expect(() => loadConfig({ LANGUAGES_FILE: '/nonexistent/langs.json' })).toThrow(/LANGUAGES_FILE: cannot read \/nonexistent/);
+  });
+});

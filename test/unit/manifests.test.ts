@@ -1,0 +1,99 @@
+import { buildConfigMap, buildJob, jobDeadlineSeconds, sandboxCommand, type SandboxSettings } from '../../src/activities/manifests.js';
+import { objectName } from '../../src/domain/names.js';
+import type { RunInput } from '../../src/domain/run.js';
+
+const input: RunInput = {
+  runId: '0b8f3c1e-1111-4222-8333-444455556666',
+  language: 'python',
+  code: 'print("hi")',
+  stdin: 'some input',
+  timeoutSeconds: 7,
+  sandbox: { image: 'localhost/code-runner/python:3.11', fileName: 'main.py', command: ['python3', '-u', 'main.py'], env: { A: 'b' } },
+  createdAt: '2026-11-22T10:00:00.000Z',
+};
+const settings: SandboxSettings = {
+  namespace: 'runs',
+  nodeSelector: { 'kubernetes.io/os': 'linux' },
+  resources: {
+    cpuRequest: '100m',
+    cpuLimit: '500m',
+    memoryRequest: '128Mi',
+    memoryLimit: '128Mi',
+    ephemeralStorageLimit: '32Mi',
+    tmpSizeLimit: '8Mi',
+  },
+  jobTtlSeconds: 300,
+  startTimeoutSeconds: 30,
+};
+
+describe('object names', () => {
+  it('are deterministic DNS labels derived from the run id', () => {
+    expect(objectName(input.runId)).toBe('run-0b8f3c1e-1111-4222-8333-444455556666');
+    expect(objectName('A_B')).toBe('run-a-b');
+    expect(objectName('x'.repeat(100)).length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('buildConfigMap', () => {
+  it('holds the code under the language file name and stdin, immutable, labelled with the run', () => {
+    const cm = buildConfigMap(input, settings);
+    expect(cm.metadata?.name).toBe(objectName(input.runId));
+    expect(cm.metadata?.namespace).toBe('runs');
+    expect(cm.immutable).toBe(true);
+    expect(cm.data).toEqual({ 'main.py': 'print("hi")', '.stdin': 'some input' });
+    expect(cm.metadata?.labels?.['code-runner.dev/run-id']).toBe(input.runId);
+  });
+});
+
+describe('buildJob', () => {
+  const job = buildJob(input, settings);
+  const pod = job.spec!.template.spec!;
+  const c = pod.containers[0]!;
+
+  it('never retries the sandbox and has a deadline and a TTL', () => {
+    expect(job.spec?.backoffLimit).toBe(0);
+    expect(job.spec?.activeDeadlineSeconds).toBe(jobDeadlineSeconds(input, settings));
+    expect(job.spec?.activeDeadlineSeconds).toBe(7 + 2 + 30);
+    expect(job.spec?.ttlSecondsAfterFinished).toBe(300);
+    expect(pod.restartPolicy).toBe('Never');
+  });
+
+  it('meets Pod Security restricted and mounts no service-account token', () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.enableServiceLinks).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod.hostNetwork).toBe(false);
+    expect(pod.hostPID).toBe(false);
+    expect((pod.volumes ?? []).every((v) => v.configMap || v.emptyDir)).toBe(true);
+  });
+
+  it('sets CPU, memory and ephemeral-storage requests and limits, and a sized tmpfs', () => {
+    expect(c.resources?.limits).toEqual({ cpu: '500m', memory: '128Mi', 'ephemeral-storage': '32Mi' });
+    expect(c.resources?.requests).toEqual({ cpu: '100m', memory: '128Mi', 'ephemeral-storage': '32Mi' });
+    expect(pod.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '8Mi' });
+  });
+
+  it('mounts the code read-only and runs the language command under the time limit with stdin', () => {
+    expect(c.volumeMounts).toContainEqual({ name: 'workspace', mountPath: '/workspace', readOnly: true });
+    expect(c.workingDir).toBe('/workspace');
+    expect(c.command).toEqual(sandboxCommand(input));
+    expect(c.command?.slice(3)).toEqual(['7', 'python3', '-u', 'main.py']);
+    expect(c.command?.[2]).toContain('timeout -k 2');
+    expect(c.command?.[2]).toContain('< /workspace/.stdin');
+    expect(c.env).toContainEqual({ name: 'A', value: 'b' });
+    expect(c.env).toContainEqual({ name: 'HOME', value: '/tmp' });
+  });
+
+  it('applies the node selector and labels every object with its run', () => {
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(job.spec?.template.metadata?.labels?.['code-runner.dev/run-id']).toBe(input.runId);
+    expect(job.metadata?.labels?.['app.kubernetes.io/component']).toBe('runner');
+    expect(buildJob(input, { ...settings, nodeSelector: {} }).spec?.template.spec?.nodeSelector).toBeUndefined();
+  });
+});
