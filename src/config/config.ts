@@ -57,6 +57,7 @@ const envSchema = z.object({
   WORKER_DEPLOYMENT: z.string().optional(),
   WORKER_NAMESPACE: dns.optional(),
   WORKER_CONCURRENCY: int(200, 1, 10000),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -87,7 +88,7 @@ export interface Config {
   };
   poll: { initialMs: number; maxMs: number; factor: number };
   languages: LanguageSpec[];
-  worker: { deployment?: string; namespace: string; concurrency: number };
+  worker: { deployment?: string; namespace: string; concurrency: number; bundlePath?: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -180,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     poll: { initialMs: e.POLL_INITIAL_MS, maxMs: e.POLL_MAX_MS, factor: e.POLL_FACTOR },
     languages,
-    worker: { deployment: e.WORKER_DEPLOYMENT, namespace: e.WORKER_NAMESPACE ?? runnerNamespace, concurrency: e.WORKER_CONCURRENCY },
+    worker: { deployment: e.WORKER_DEPLOYMENT, namespace: e.WORKER_NAMESPACE ?? runnerNamespace, concurrency: e.WORKER_CONCURRENCY, bundlePath: e.WORKFLOW_BUNDLE_PATH },
     logLevel: e.LOG_LEVEL,
   };
 }

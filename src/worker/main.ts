@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       concurrency: cfg.worker.concurrency,
+      ...(cfg.worker.bundlePath ? { workflowBundle: { codePath: cfg.worker.bundlePath } } : {}),
       identity: `worker@${hostname()}:${process.pid}`,
       deps: {
         kube,

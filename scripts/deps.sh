@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the pinned npm dependencies (including the Node 24 runtime from the npm registry) when the
+# lockfile changed since the last install. The machine's own node/npm only bootstrap this step.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+command -v npm >/dev/null || die "npm is required to install dependencies (not found on PATH)"
+stamp=node_modules/.code-runner-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -x node_modules/.bin/node ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then exit 0; fi
+log "npm: installing dependencies (log: $DATA/npm-install.log)"
+mkdir -p "$DATA"
+run_logged "npm ci" "$DATA/npm-install.log" npm ci --no-audit --no-fund
+echo "$want" >"$stamp"

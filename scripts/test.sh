@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, builds, brings up the project's own Temporal and Kubernetes
+# (unless TEMPORAL_ADDRESS / KUBECONFIG point elsewhere), runs every jest suite against them, and prints
+# "N passed, N failed" computed from jest's own JSON results.
+# Usage: scripts/test.sh [jest args...]   (e.g. scripts/test.sh dist/test/unit)
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+bash scripts/deps.sh
+npm run --silent build
+
+if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
+  bash scripts/cluster.sh up
+  bash scripts/temporal.sh up
+  export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
+fi
+
+mkdir -p artifacts
+results=artifacts/jest-results.json
+rm -f "$results"
+set +e
+./node_modules/.bin/node --experimental-vm-modules --no-warnings=ExperimentalWarning \
+  node_modules/jest/bin/jest.js --runInBand --json --outputFile="$results" "$@"
+code=$?
+set -e
+if [ ! -s "$results" ]; then
+  echo "jest wrote no results (exit $code)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+summary=$(./node_modules/.bin/node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const failedSuites = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed`);
+  process.exit(r.numTotalTests === 0 ? 3 : 0);
+' "$results") || { echo "$summary"; echo "no test ran"; exit 1; }
+echo "$summary"
+exit "$code"

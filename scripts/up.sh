@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The "run it" command: brings up everything on this machine and serves the API.
+#  - Temporal: the project's own dev server (SQLite, Web UI) unless TEMPORAL_ADDRESS points at yours.
+#  - Kubernetes: the project's own single-node cluster unless KUBECONFIG points at yours.
+#  - Then the worker and the API, in the foreground; Ctrl-C stops both (the cluster and Temporal stay up:
+#    `make down` stops them).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+bash scripts/deps.sh
+npm run --silent build
+
+if [ -z "${KUBECONFIG:-}" ]; then
+  bash scripts/cluster.sh up
+  export KUBECONFIG="$DATA/cluster/admin.kubeconfig"
+else
+  log "kubernetes: using KUBECONFIG=$KUBECONFIG"
+fi
+if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+  bash scripts/temporal.sh up
+  export TEMPORAL_ADDRESS="127.0.0.1:${TEMPORAL_PORT:-7233}"
+  export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://localhost:${TEMPORAL_UI_PORT:-8233}}"
+else
+  log "temporal: using TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS"
+fi
+
+mkdir -p "$DATA/logs"
+pids=()
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+NODE="$ROOT/node_modules/.bin/node"
+"$NODE" dist/src/worker/main.js > >(tee -a "$DATA/logs/worker.log") 2>&1 &
+pids+=($!)
+"$NODE" dist/src/api/main.js > >(tee -a "$DATA/logs/api.log") 2>&1 &
+pids+=($!)
+
+port="${PORT:-8080}"
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+cat <<MSG
+
+  Code Runner is up.
+    API + UI          http://localhost:$port        (try: curl -s localhost:$port/runs -H 'content-type: application/json' -d '{"language":"python","code":"print(42)"}')
+    Temporal Web UI   ${TEMPORAL_UI_URL:-(your Temporal's UI)}
+    kubeconfig        $KUBECONFIG
+    logs              $DATA/logs/
+  Ctrl-C stops the API and the worker; 'make down' stops the cluster and Temporal.
+
+MSG
+wait -n "${pids[@]}"

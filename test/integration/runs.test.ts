@@ -1,0 +1,154 @@
+import { ApiClient } from '../support/api.js';
+import { createStack, eventually, runnerObjects, type Stack } from '../support/stack.js';
+
+/** Full stack: real Express app → real Temporal → real worker → real Kubernetes Job on the local node. */
+describe('runs through the whole stack', () => {
+  let stack: Stack;
+  let api: ApiClient;
+  beforeAll(async () => {
+    stack = await createStack();
+    await stack.startWorker();
+    api = new ApiClient(stack.app);
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const expectCleanedUp = (runId: string) =>
+    eventually(
+      async () => {
+        const o = await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId);
+        return o.jobs.length + o.pods.length + o.configMaps.length === 0;
+      },
+      30000,
+      'runner objects to be deleted',
+    );
+
+  it('python hello world succeeds and returns its output', async () => {
+    const res = await api.submit({ language: 'python', code: 'import sys\nprint("hello from python", sys.version_info[0])', timeout_seconds: 20 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'Queued', language: 'python' });
+    const runId = res.body.run_id;
+    const done = await api.waitDone(runId);
+    expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0, language: 'python', logs_truncated: false });
+    expect(done.pod_name).toMatch(/^run-/);
+    expect(done.node_name).toBeTruthy();
+    expect(done.started_at && done.finished_at && done.created_at).toBeTruthy();
+    expect(done.temporal_ui_url).toContain(`/workflows/${runId}`);
+    const logs = await api.logs(runId);
+    expect(logs.logs).toBe('hello from python 3\n');
+    await expectCleanedUp(runId);
+  });
+
+  it('javascript hello world succeeds', async () => {
+    const runId = await api.start({ language: 'javascript', code: 'console.log(`hello from node ${process.versions.node.split(".")[0]}`)' });
+    expect(await api.waitDone(runId)).toMatchObject({ status: 'Succeeded', exit_code: 0 });
+    expect((await api.logs(runId)).logs).toBe('hello from node 24\n');
+  });
+
+  it('stdin is fed to the program', async () => {
+    const runId = await api.start({ language: 'python', code: 'print(input().upper())', stdin: 'shout\n' });
+    expect(await api.waitDone(runId)).toMatchObject({ status: 'Succeeded' });
+    expect((await api.logs(runId)).logs).toBe('SHOUT\n');
+  });
+
+  it('stderr and a non-zero exit code are reported', async () => {
+    const runId = await api.start({
+      language: 'python',
+      code: 'import sys\nprint("to stdout")\nprint("to stderr", file=sys.stderr)\nsys.exit(3)',
+    });
+    const done = await api.waitDone(runId);
+    expect(done).toMatchObject({ status: 'Failed', exit_code: 3, reason: 'exit code 3' });
+    const { logs } = await api.logs(runId);
+    expect(logs).toContain('to stdout');
+    expect(logs).toContain('to stderr');
+  });
+
+  it('a run over its time limit ends Timeout and keeps the output written before it', async () => {
+    const runId = await api.start({
+      language: 'python',
+      code: 'import time\nprint("started", flush=True)\ntime.sleep(60)',
+      timeout_seconds: 2,
+    });
+    const done = await api.waitDone(runId);
+    expect(done.status).toBe('Timeout');
+    expect(done.reason).toContain('2s');
+    expect((await api.logs(runId)).logs).toContain('started');
+    await expectCleanedUp(runId);
+  });
+
+  it('a run over its memory limit ends OOMKilled', async () => {
+    const runId = await api.start({ language: 'python', code: 'x = bytearray(600 * 1024 * 1024)\nprint(len(x))', timeout_seconds: 20 });
+    const done = await api.waitDone(runId);
+    expect(done.status).toBe('OOMKilled');
+    expect(done.reason).toContain('memory');
+  });
+
+  it('cancel while running: the pod is gone within seconds and the run ends Cancelled', async () => {
+    const runId = await api.start({ language: 'python', code: 'import time\nprint("working", flush=True)\ntime.sleep(120)', timeout_seconds: 120 });
+    await api.waitFor(runId, (v) => v.status === 'Running', 60000, 'Running');
+    const t0 = Date.now();
+    const res = await api.cancel(runId);
+    expect(res.status).toBe(202);
+    expect(res.body.cancel_requested).toBe(true);
+    const done = await api.waitDone(runId, 30000);
+    expect(done.status).toBe('Cancelled');
+    await eventually(
+      async () => (await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId)).pods.length === 0,
+      15000,
+      'the pod to disappear',
+    );
+    expect(Date.now() - t0).toBeLessThan(15000);
+    expect((await api.logs(runId)).logs).toContain('working');
+    // Cancelling a finished run is a clear 409.
+    const again = await api.cancel(runId);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('run_finished');
+  });
+
+  it('an image that does not exist fails fast with a clear reason', async () => {
+    const bad = await createStack({ SANDBOX_IMAGE_PYTHON: 'localhost/code-runner/does-not-exist:0' });
+    try {
+      await bad.startWorker();
+      const badApi = new ApiClient(bad.app);
+      const t0 = Date.now();
+      const runId = await badApi.start({ language: 'python', code: 'print(1)' });
+      const done = await badApi.waitDone(runId, 60000);
+      expect(done.status).toBe('Failed');
+      expect(done.reason).toContain('does-not-exist');
+      expect(Date.now() - t0).toBeLessThan(40000);
+      await expectCleanedUp(runId);
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('a Job deleted behind the workflow’s back ends the run Failed, not polling forever', async () => {
+    const runId = await api.start({ language: 'python', code: 'import time\ntime.sleep(60)', timeout_seconds: 60 });
+    const running = await api.waitFor(runId, (v) => v.status === 'Running', 60000, 'Running');
+    await stack.kube.batch.deleteNamespacedJob({ name: running.job_name, namespace: stack.cfg.runner.namespace, propagationPolicy: 'Background' });
+    const done = await api.waitDone(runId, 30000);
+    expect(done.status).toBe('Failed');
+    expect(done.reason).toMatch(/disappeared/);
+  });
+
+  it('lists runs with filters and a cursor', async () => {
+    const first = await api.start({ language: 'javascript', code: 'console.log(1)' });
+    await api.waitDone(first);
+    const { default: request } = await import('supertest');
+    const page = await eventually(
+      async () => {
+        const r = await request(stack.app).get('/runs?language=javascript&limit=1');
+        return r.body.runs?.length === 1 && r.body.next_cursor ? r.body : null;
+      },
+      20000,
+      'a first page with a cursor',
+    );
+    expect(page.runs[0].language).toBe('javascript');
+    const next = await request(stack.app).get(`/runs?language=javascript&limit=1&cursor=${page.next_cursor}`);
+    expect(next.status).toBe(200);
+    expect(next.body.runs[0].run_id).not.toBe(page.runs[0].run_id);
+    const failed = await request(stack.app).get('/runs?status=Succeeded&limit=50');
+    expect(failed.body.runs.every((r: { status: string }) => r.status === 'Succeeded')).toBe(true);
+  });
+});
