@@ -6,7 +6,14 @@ import { RUN_CONTAINER, TIMEOUT_EXIT_CODE } from './manifests.js';
 
 const IMAGE_ERRORS = new Set(['ErrImageNeverPull', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName']);
 const CONFIG_ERRORS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
-const SIGNALS: Record<number, string> = { 4: 'SIGILL', 6: 'SIGABRT', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 15: 'SIGTERM' };
+const SIGNALS: Record<number, string> = {
+  4: 'SIGILL',
+  6: 'SIGABRT',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  15: 'SIGTERM',
+};
 
 const iso = (d: Date | string | undefined): string | undefined =>
   d === undefined ? undefined : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
@@ -24,7 +31,8 @@ function newestPod(pods: V1Pod[]): V1Pod | undefined {
 }
 
 export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: number): Observation {
-  if (!job) return { status: 'Failed', vanished: true, reason: 'the run’s Job disappeared (deleted outside Code Runner)' };
+  if (!job)
+    return { status: 'Failed', vanished: true, reason: 'the run’s Job disappeared (deleted outside Code Runner)' };
   const pod = newestPod(pods);
   const base: Observation = {
     status: 'Pending',
@@ -41,18 +49,31 @@ export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: numb
       finishedAt: iso(term.finishedAt),
       status: 'Failed',
     };
-    if (term.reason === 'OOMKilled') return { ...out, status: 'OOMKilled', reason: 'memory limit exceeded (OOMKilled)' };
+    if (term.reason === 'OOMKilled')
+      return { ...out, status: 'OOMKilled', reason: 'memory limit exceeded (OOMKilled)' };
     if (term.exitCode === 0) return { ...out, status: 'Succeeded', reason: 'exit code 0' };
     if (term.exitCode === TIMEOUT_EXIT_CODE || (term.exitCode === 137 && ranFor(out) >= timeoutSeconds))
       return { ...out, status: 'Timeout', reason: `time limit of ${timeoutSeconds}s exceeded` };
     return { ...out, reason: describeExit(term.exitCode) };
   }
-  const failed = job.status?.conditions?.find((c) => (c.type === 'Failed' || c.type === 'FailureTarget') && c.status === 'True');
+  const failed = job.status?.conditions?.find(
+    (c) => (c.type === 'Failed' || c.type === 'FailureTarget') && c.status === 'True',
+  );
   if (failed) {
     const finishedAt = iso(failed.lastTransitionTime);
     if (failed.reason === 'DeadlineExceeded')
-      return { ...base, status: 'Timeout', finishedAt, reason: `Job deadline exceeded (${job.spec?.activeDeadlineSeconds}s including start-up)` };
-    return { ...base, status: 'Failed', finishedAt, reason: `Job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() };
+      return {
+        ...base,
+        status: 'Timeout',
+        finishedAt,
+        reason: `Job deadline exceeded (${job.spec?.activeDeadlineSeconds}s including start-up)`,
+      };
+    return {
+      ...base,
+      status: 'Failed',
+      finishedAt,
+      reason: `Job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim(),
+    };
   }
   const waiting = cs?.state?.waiting;
   if (waiting?.reason && IMAGE_ERRORS.has(waiting.reason))
@@ -63,7 +84,12 @@ export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: numb
       reason: `image ${cs?.image ?? ''} is not available on node ${base.nodeName ?? '?'} (${waiting.reason})`,
     };
   if (waiting?.reason && CONFIG_ERRORS.has(waiting.reason))
-    return { ...base, status: 'Failed', permanent: true, reason: `container could not start: ${waiting.message ?? waiting.reason}` };
+    return {
+      ...base,
+      status: 'Failed',
+      permanent: true,
+      reason: `container could not start: ${waiting.message ?? waiting.reason}`,
+    };
   if (pod?.status?.phase === 'Failed')
     return {
       ...base,
@@ -72,7 +98,8 @@ export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: numb
     };
   if (cs?.state?.running) return { ...base, status: 'Running', startedAt: iso(cs.state.running.startedAt) };
   const unschedulable = pod?.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-  if (unschedulable) return { ...base, reason: `waiting for a node: ${unschedulable.message ?? unschedulable.reason ?? ''}` };
+  if (unschedulable)
+    return { ...base, reason: `waiting for a node: ${unschedulable.message ?? unschedulable.reason ?? ''}` };
   if (waiting?.reason) return { ...base, reason: waiting.reason };
   return base;
 }

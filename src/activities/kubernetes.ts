@@ -78,7 +78,9 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       );
       // Let Kubernetes' garbage collector delete the ConfigMap with the Job (TTL safety net).
       if (job?.uid) {
-        const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: job.uid, blockOwnerDeletion: false }];
+        const ownerReferences = [
+          { apiVersion: 'batch/v1', kind: 'Job', name, uid: job.uid, blockOwnerDeletion: false },
+        ];
         await core
           .patchNamespacedConfigMap(
             { name, namespace, body: { metadata: { ownerReferences } } },
@@ -111,7 +113,11 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     async finalizeRun(args: { runId: string; podName?: string; readLogs: boolean }): Promise<RunLogs> {
       const ctx = Context.current();
       const name = objectName(args.runId);
-      let logs: RunLogs = (ctx.info.heartbeatDetails as RunLogs | undefined) ?? { logs: '', truncated: false, bytes: 0 };
+      let logs: RunLogs = (ctx.info.heartbeatDetails as RunLogs | undefined) ?? {
+        logs: '',
+        truncated: false,
+        bytes: 0,
+      };
       if (args.readLogs && args.podName && ctx.info.heartbeatDetails === undefined) {
         logs = await readLogs(args.podName);
         ctx.heartbeat(logs);

@@ -9,13 +9,19 @@ const UNAVAILABLE_GRPC = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
 export function translateTemporalError(err: unknown, runId?: string): never {
   if (err instanceof HttpError) throw err;
   if (err instanceof WorkflowNotFoundError)
-    throw new HttpError(404, 'run_not_found', `run ${runId ?? ''} does not exist`.replace('  ', ' '), { run_id: runId });
+    throw new HttpError(404, 'run_not_found', `run ${runId ?? ''} does not exist`.replace('  ', ' '), {
+      run_id: runId,
+    });
   const grpc = (err as { code?: unknown }).code;
   if (err instanceof ServiceError || (typeof grpc === 'number' && UNAVAILABLE_GRPC.has(grpc))) {
     const cause = (err as { cause?: { code?: number } }).cause;
     const code = typeof grpc === 'number' ? grpc : cause?.code;
     if (code === undefined || UNAVAILABLE_GRPC.has(code))
-      throw new HttpError(503, 'temporal_unavailable', 'the Temporal server is unreachable; nothing was accepted, retry later');
+      throw new HttpError(
+        503,
+        'temporal_unavailable',
+        'the Temporal server is unreachable; nothing was accepted, retry later',
+      );
   }
   throw err;
 }
@@ -27,7 +33,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) =>
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const e = normalize(err);
   if (e.status >= 500 && e.code === 'internal_error') console.error('api: unhandled error:', err);
-  res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+  res
+    .status(e.status)
+    .json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
 };
 
 function normalize(err: unknown): HttpError {
@@ -36,7 +44,9 @@ function normalize(err: unknown): HttpError {
   if (bodyErr?.type === 'entity.parse.failed')
     return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
   if (bodyErr?.type === 'entity.too.large')
-    return new HttpError(413, 'body_too_large', `the request body exceeds ${bodyErr.limit} bytes`, { limit_bytes: bodyErr.limit });
+    return new HttpError(413, 'body_too_large', `the request body exceeds ${bodyErr.limit} bytes`, {
+      limit_bytes: bodyErr.limit,
+    });
   if (bodyErr?.type === 'encoding.unsupported' || bodyErr?.type === 'charset.unsupported')
     return new HttpError(415, 'unsupported_encoding', 'the request body encoding is not supported');
   if (typeof bodyErr?.status === 'number' && bodyErr.status >= 400 && bodyErr.status < 500)

@@ -7,9 +7,12 @@ export function resolveLanguage(languages: LanguageSpec[], requested: string): L
   const lang = languages.find((l) => l.id === id);
   if (!lang) {
     const supported = languages.map((l) => l.id);
-    throw new HttpError(400, 'unsupported_language', `language '${requested}' is not supported; use one of: ${supported.join(', ')}`, [
-      { field: 'body.language', message: `must be one of ${supported.join(', ')}` },
-    ]);
+    throw new HttpError(
+      400,
+      'unsupported_language',
+      `language '${requested}' is not supported; use one of: ${supported.join(', ')}`,
+      [{ field: 'body.language', message: `must be one of ${supported.join(', ')}` }],
+    );
   }
   return lang;
 }

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     ...(existsSync(uiDir) ? { uiDir } : {}),
   });
   const server = app.listen(cfg.http.port, cfg.http.host, () => {
-    console.log(`api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.source})`);
+    console.log(
+      `api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.source})`,
+    );
   });
   const stop = () => {
     server.close(() => void client.connection.close().finally(() => process.exit(0)));

@@ -11,7 +11,15 @@ import { HttpError } from '../domain/errors.js';
 import type { LanguageSpec, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { isTerminal } from '../domain/run.js';
 import { objectName } from '../domain/names.js';
-import { RUN_WORKFLOW_TYPE, SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS, cancelSignal, stateQuery } from '../workflows/definitions.js';
+import {
+  RUN_WORKFLOW_TYPE,
+  SA_LANGUAGE,
+  SA_NODE,
+  SA_POD,
+  SA_STATUS,
+  cancelSignal,
+  stateQuery,
+} from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
 import { translateTemporalError } from './errors.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
@@ -72,7 +80,12 @@ export class RunsService {
       code: body.code,
       stdin: body.stdin,
       timeoutSeconds: body.timeout_seconds,
-      sandbox: { image: lang.image, fileName: lang.fileName, command: lang.command, ...(lang.env ? { env: lang.env } : {}) },
+      sandbox: {
+        image: lang.image,
+        fileName: lang.fileName,
+        command: lang.command,
+        ...(lang.env ? { env: lang.env } : {}),
+      },
       createdAt: new Date().toISOString(),
     };
     const args: RunWorkflowArgs = {
@@ -144,12 +157,20 @@ export class RunsService {
   }
 
   /** Output: live from the pod while it runs, from the run's history once finished. */
-  async logs(runId: string): Promise<{ run_id: string; logs: string; truncated: boolean; status: RunStatus; live: boolean }> {
+  async logs(
+    runId: string,
+  ): Promise<{ run_id: string; logs: string; truncated: boolean; status: RunStatus; live: boolean }> {
     const desc = await this.describe(runId);
     const view = await this.viewOf(desc);
     if (desc.status.name === 'RUNNING') {
       const live = view.pod_name && this.liveLogs ? await this.liveLogs.read(view.pod_name) : null;
-      return { run_id: runId, logs: live?.logs ?? '', truncated: live?.truncated ?? false, status: view.status, live: true };
+      return {
+        run_id: runId,
+        logs: live?.logs ?? '',
+        truncated: live?.truncated ?? false,
+        status: view.status,
+        live: true,
+      };
     }
     const out = await this.finalOutput(runId);
     return { run_id: runId, logs: out.logs, truncated: out.truncated, status: view.status, live: false };
@@ -167,10 +188,12 @@ export class RunsService {
         nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
       });
       const runs = (res.executions ?? []).map((e) => this.viewOfListed(e));
-      const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+      const token =
+        res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
       return { runs, next_cursor: token };
     } catch (err) {
-      if ((err as { code?: number }).code === 3) throw new HttpError(400, 'invalid_cursor', 'the cursor is not valid for this query');
+      if ((err as { code?: number }).code === 3)
+        throw new HttpError(400, 'invalid_cursor', 'the cursor is not valid for this query');
       translateTemporalError(err);
     }
   }
@@ -181,17 +204,30 @@ export class RunsService {
     const problems = [];
     const codeBytes = Buffer.byteLength(body.code, 'utf8');
     if (codeBytes > this.cfg.limits.maxCodeBytes)
-      problems.push({ field: 'body.code', message: `code is ${codeBytes} bytes; the limit is ${this.cfg.limits.maxCodeBytes}` });
+      problems.push({
+        field: 'body.code',
+        message: `code is ${codeBytes} bytes; the limit is ${this.cfg.limits.maxCodeBytes}`,
+      });
     const stdinBytes = Buffer.byteLength(body.stdin, 'utf8');
     if (stdinBytes > this.cfg.limits.maxStdinBytes)
-      problems.push({ field: 'body.stdin', message: `stdin is ${stdinBytes} bytes; the limit is ${this.cfg.limits.maxStdinBytes}` });
-    if (problems.length > 0) throw new HttpError(413, 'payload_too_large', 'the submission exceeds a size limit', problems);
+      problems.push({
+        field: 'body.stdin',
+        message: `stdin is ${stdinBytes} bytes; the limit is ${this.cfg.limits.maxStdinBytes}`,
+      });
+    if (problems.length > 0)
+      throw new HttpError(413, 'payload_too_large', 'the submission exceeds a size limit', problems);
   }
 
-  private async sameRequestOrConflict(desc: WorkflowExecutionDescription, runId: string, hash: string): Promise<RunView> {
+  private async sameRequestOrConflict(
+    desc: WorkflowExecutionDescription,
+    runId: string,
+    hash: string,
+  ): Promise<RunView> {
     const memo = (desc.memo ?? {}) as Memo;
     if (memo.request_hash !== hash)
-      throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', { run_id: runId });
+      throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', {
+        run_id: runId,
+      });
     return this.viewOf(desc);
   }
 
@@ -200,7 +236,8 @@ export class RunsService {
       const desc = await this.client.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () =>
         this.client.workflow.getHandle(runId).describe(),
       );
-      if (desc.type !== RUN_WORKFLOW_TYPE) throw new HttpError(404, 'run_not_found', `run ${runId} does not exist`, { run_id: runId });
+      if (desc.type !== RUN_WORKFLOW_TYPE)
+        throw new HttpError(404, 'run_not_found', `run ${runId} does not exist`, { run_id: runId });
       return desc;
     } catch (err) {
       translateTemporalError(err, runId);
@@ -236,7 +273,13 @@ export class RunsService {
     };
   }
 
-  private baseView(runId: string, sa: WorkflowExecutionDescription['typedSearchAttributes'], memo: Memo, start?: Date, close?: Date): RunView {
+  private baseView(
+    runId: string,
+    sa: WorkflowExecutionDescription['typedSearchAttributes'],
+    memo: Memo,
+    start?: Date,
+    close?: Date,
+  ): RunView {
     return {
       run_id: runId,
       status: (sa.get(SA_STATUS) as RunStatus | undefined) ?? 'Queued',
@@ -258,7 +301,13 @@ export class RunsService {
 
   private async viewOf(desc: WorkflowExecutionDescription): Promise<RunView> {
     const runId = desc.workflowId;
-    const base = this.baseView(runId, desc.typedSearchAttributes, (desc.memo ?? {}) as Memo, desc.startTime, desc.closeTime);
+    const base = this.baseView(
+      runId,
+      desc.typedSearchAttributes,
+      (desc.memo ?? {}) as Memo,
+      desc.startTime,
+      desc.closeTime,
+    );
     const handle = this.client.workflow.getHandle<(a: RunWorkflowArgs) => Promise<RunResult>>(runId);
     switch (desc.status.name) {
       case 'RUNNING': {
@@ -309,13 +358,23 @@ export class RunsService {
     const E = temporal.api.enums.v1.EventType;
     const scheduled = new Set<string>();
     for (const ev of history.events ?? []) {
-      if (ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && ev.activityTaskScheduledEventAttributes?.activityType?.name === 'finalizeRun')
+      if (
+        ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+        ev.activityTaskScheduledEventAttributes?.activityType?.name === 'finalizeRun'
+      )
         scheduled.add(String(ev.eventId));
       const done = ev.activityTaskCompletedEventAttributes;
-      if (ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED && done && scheduled.has(String(done.scheduledEventId))) {
+      if (
+        ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+        done &&
+        scheduled.has(String(done.scheduledEventId))
+      ) {
         const payload = done.result?.payloads?.[0];
         if (!payload) break;
-        const out = this.client.options.loadedDataConverter.payloadConverter.fromPayload<{ logs: string; truncated: boolean }>(payload);
+        const out = this.client.options.loadedDataConverter.payloadConverter.fromPayload<{
+          logs: string;
+          truncated: boolean;
+        }>(payload);
         return { logs: out.logs, truncated: out.truncated };
       }
     }

@@ -28,8 +28,14 @@ export const waitQuery = z.object({
 
 export const listRunsQuery = z.object({
   status: z.enum(RUN_STATUSES).optional(),
-  language: z.string().regex(/^[a-z0-9+#-]{1,32}$/).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z0-9+#-]{1,32}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]*$/, 'cursor is opaque; pass back next_cursor').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'cursor is opaque; pass back next_cursor')
+    .optional(),
 });
 export type ListRunsQuery = z.infer<typeof listRunsQuery>;

@@ -27,7 +27,8 @@ export class SystemService {
     const res = await this.client.workflowService.describeTaskQueue({
       namespace: this.cfg.temporal.namespace,
       taskQueue: { name: this.cfg.temporal.taskQueue, kind: TQ.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: type === 'workflow' ? TQ.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TQ.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      taskQueueType:
+        type === 'workflow' ? TQ.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TQ.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       reportStats: true,
     });
     return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
@@ -63,7 +64,12 @@ export class SystemService {
       temporalPart = {
         queue_name: this.cfg.temporal.taskQueue,
         queue_depth: wf.backlog + act.backlog,
-        queue: { workflow_backlog: wf.backlog, activity_backlog: act.backlog, workflow_pollers: wf.pollers, activity_pollers: act.pollers },
+        queue: {
+          workflow_backlog: wf.backlog,
+          activity_backlog: act.backlog,
+          workflow_pollers: wf.pollers,
+          activity_pollers: act.pollers,
+        },
         queued_runs: queued,
         queued_run_ids: queuedIds,
         active_runs: active,
@@ -120,13 +126,22 @@ export class SystemService {
     const selector = dep?.spec?.selector?.matchLabels;
     const pods = selector
       ? await this.kube.core
-          .listNamespacedPod({ namespace: ns, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') })
+          .listNamespacedPod({
+            namespace: ns,
+            labelSelector: Object.entries(selector)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          })
           .catch(() => null)
       : null;
     return {
       worker_replicas: dep?.status?.replicas ?? 0,
       worker_ready_replicas: dep?.status?.readyReplicas ?? 0,
-      worker_pods: (pods?.items ?? []).map((p) => ({ name: p.metadata?.name ?? '', phase: p.status?.phase ?? 'Unknown', node_name: p.spec?.nodeName ?? null })),
+      worker_pods: (pods?.items ?? []).map((p) => ({
+        name: p.metadata?.name ?? '',
+        phase: p.status?.phase ?? 'Unknown',
+        node_name: p.spec?.nodeName ?? null,
+      })),
     };
   }
 }

@@ -8,7 +8,10 @@ export interface FieldProblem {
 }
 
 export function zodDetails(error: z.ZodError, prefix: string): FieldProblem[] {
-  return error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  return error.issues.map((i) => ({
+    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+  }));
 }
 
 interface Schemas {
@@ -36,6 +39,10 @@ export function validate(schemas: Schemas): RequestHandler {
 /** Only JSON bodies are accepted on routes that take one. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json'))
-    return next(new HttpError(415, 'unsupported_media_type', 'send the body as application/json', { content_type: req.get('content-type') ?? null }));
+    return next(
+      new HttpError(415, 'unsupported_media_type', 'send the body as application/json', {
+        content_type: req.get('content-type') ?? null,
+      }),
+    );
   next();
 };

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { LanguageSpec, SandboxResources } from '../domain/run.js';
 import { DEFAULT_LANGUAGES } from './languages.js';
 
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|k|M|G)?$/, 'must be a Kubernetes quantity like 500m or 256Mi');
+const quantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|k|M|G)?$/, 'must be a Kubernetes quantity like 500m or 256Mi');
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const dns = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label');
 
@@ -112,9 +114,15 @@ function loadLanguages(env: NodeJS.ProcessEnv, file: string | undefined, problem
   let langs = DEFAULT_LANGUAGES;
   if (file) {
     try {
-      const parsed = z.array(languageSchema).min(1).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      const parsed = z
+        .array(languageSchema)
+        .min(1)
+        .safeParse(JSON.parse(readFileSync(file, 'utf8')));
       if (parsed.success) langs = parsed.data;
-      else problems.push(`LANGUAGES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      else
+        problems.push(
+          `LANGUAGES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
     } catch (e) {
       problems.push(`LANGUAGES_FILE: cannot read ${file}: ${(e as Error).message}`);
     }
@@ -130,7 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const problems: string[] = parsed.success
     ? []
-    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    : parsed.error.issues.map(
+        (i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`,
+      );
   const e = parsed.success ? parsed.data : undefined;
   const languages = loadLanguages(env, env.LANGUAGES_FILE, problems);
   if (e && e.POLL_MAX_MS < e.POLL_INITIAL_MS) problems.push('POLL_MAX_MS: must be >= POLL_INITIAL_MS');
@@ -181,7 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     poll: { initialMs: e.POLL_INITIAL_MS, maxMs: e.POLL_MAX_MS, factor: e.POLL_FACTOR },
     languages,
-    worker: { deployment: e.WORKER_DEPLOYMENT, namespace: e.WORKER_NAMESPACE ?? runnerNamespace, concurrency: e.WORKER_CONCURRENCY, bundlePath: e.WORKFLOW_BUNDLE_PATH },
+    worker: {
+      deployment: e.WORKER_DEPLOYMENT,
+      namespace: e.WORKER_NAMESPACE ?? runnerNamespace,
+      concurrency: e.WORKER_CONCURRENCY,
+      bundlePath: e.WORKFLOW_BUNDLE_PATH,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -18,4 +18,8 @@ export const FailureTypes = {
   KubeInvalid: 'KubeInvalid',
   KubeConflict: 'KubeConflict',
 } as const;
-export const PERMANENT_FAILURE_TYPES = [FailureTypes.KubeForbidden, FailureTypes.KubeInvalid, FailureTypes.KubeConflict];
+export const PERMANENT_FAILURE_TYPES = [
+  FailureTypes.KubeForbidden,
+  FailureTypes.KubeInvalid,
+  FailureTypes.KubeConflict,
+];

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
         },
       },
     });
-    console.log(`worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`);
+    console.log(
+      `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`,
+    );
     await worker.run();
   } finally {
     await connection.close();

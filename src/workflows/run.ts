@@ -156,7 +156,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
         const elapsed = Date.now() - watchStart;
         if (o.status === 'Pending' && elapsed > policy.startTimeoutSeconds * 1000)
           return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
-        if (elapsed > hardLimitMs) return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
+        if (elapsed > hardLimitMs)
+          return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
         continue;
       }
       setStatus(o.status, o);

@@ -95,8 +95,15 @@ describe('API input validation and errors', () => {
   it('Temporal unreachable is 503 temporal_unavailable, not a stack trace', async () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' });
     const dead = new Client({ connection, namespace: 'default' });
-    const app = createApp({ cfg: stack.cfg, runs: new RunsService(dead, stack.cfg), system: new SystemService(dead, stack.kube, stack.cfg) });
-    const res = await request(app).post('/runs').set('Content-Type', 'application/json').send({ language: 'python', code: 'print(1)' });
+    const app = createApp({
+      cfg: stack.cfg,
+      runs: new RunsService(dead, stack.cfg),
+      system: new SystemService(dead, stack.kube, stack.cfg),
+    });
+    const res = await request(app)
+      .post('/runs')
+      .set('Content-Type', 'application/json')
+      .send({ language: 'python', code: 'print(1)' });
     expectError(res, 503, 'temporal_unavailable');
     expectError(await request(app).get('/runs/00000000-0000-4000-8000-000000000000'), 503, 'temporal_unavailable');
     const ready = await request(app).get('/ready');
@@ -107,6 +114,8 @@ describe('API input validation and errors', () => {
   it('health and languages answer', async () => {
     expect((await request(stack.app).get('/health')).body).toEqual({ status: 'ok' });
     const langs = await request(stack.app).get('/languages');
-    expect(langs.body.languages.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining(['python', 'javascript']));
+    expect(langs.body.languages.map((l: { id: string }) => l.id)).toEqual(
+      expect.arrayContaining(['python', 'javascript']),
+    );
   });
 });

@@ -103,7 +103,11 @@ describe('durability', () => {
 
   it('the Temporal server restarted on its SQLite file: runs in flight finish', async () => {
     await worker();
-    const runId = await api.start({ language: 'python', code: 'import time\ntime.sleep(8)\nprint("after restart")', timeout_seconds: 60 });
+    const runId = await api.start({
+      language: 'python',
+      code: 'import time\ntime.sleep(8)\nprint("after restart")',
+      timeout_seconds: 60,
+    });
     await api.waitFor(runId, (v) => v.status === 'Running', 60000, 'Running');
     execFileSync('bash', [`${REPO_ROOT}scripts/temporal.sh`, 'restart'], { stdio: 'ignore' });
     const done = await eventually(

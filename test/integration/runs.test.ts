@@ -25,7 +25,11 @@ describe('runs through the whole stack', () => {
     );
 
   it('python hello world succeeds and returns its output', async () => {
-    const res = await api.submit({ language: 'python', code: 'import sys\nprint("hello from python", sys.version_info[0])', timeout_seconds: 20 });
+    const res = await api.submit({
+      language: 'python',
+      code: 'import sys\nprint("hello from python", sys.version_info[0])',
+      timeout_seconds: 20,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'Queued', language: 'python' });
     const runId = res.body.run_id;
@@ -41,7 +45,10 @@ describe('runs through the whole stack', () => {
   });
 
   it('javascript hello world succeeds', async () => {
-    const runId = await api.start({ language: 'javascript', code: 'console.log(`hello from node ${process.versions.node.split(".")[0]}`)' });
+    const runId = await api.start({
+      language: 'javascript',
+      code: 'console.log(`hello from node ${process.versions.node.split(".")[0]}`)',
+    });
     expect(await api.waitDone(runId)).toMatchObject({ status: 'Succeeded', exit_code: 0 });
     expect((await api.logs(runId)).logs).toBe('hello from node 24\n');
   });
@@ -78,14 +85,22 @@ describe('runs through the whole stack', () => {
   });
 
   it('a run over its memory limit ends OOMKilled', async () => {
-    const runId = await api.start({ language: 'python', code: 'x = bytearray(600 * 1024 * 1024)\nprint(len(x))', timeout_seconds: 20 });
+    const runId = await api.start({
+      language: 'python',
+      code: 'x = bytearray(600 * 1024 * 1024)\nprint(len(x))',
+      timeout_seconds: 20,
+    });
     const done = await api.waitDone(runId);
     expect(done.status).toBe('OOMKilled');
     expect(done.reason).toContain('memory');
   });
 
   it('cancel while running: the pod is gone within seconds and the run ends Cancelled', async () => {
-    const runId = await api.start({ language: 'python', code: 'import time\nprint("working", flush=True)\ntime.sleep(120)', timeout_seconds: 120 });
+    const runId = await api.start({
+      language: 'python',
+      code: 'import time\nprint("working", flush=True)\ntime.sleep(120)',
+      timeout_seconds: 120,
+    });
     await api.waitFor(runId, (v) => v.status === 'Running', 60000, 'Running');
     const t0 = Date.now();
     const res = await api.cancel(runId);
@@ -126,7 +141,11 @@ describe('runs through the whole stack', () => {
   it('a Job deleted behind the workflow’s back ends the run Failed, not polling forever', async () => {
     const runId = await api.start({ language: 'python', code: 'import time\ntime.sleep(60)', timeout_seconds: 60 });
     const running = await api.waitFor(runId, (v) => v.status === 'Running', 60000, 'Running');
-    await stack.kube.batch.deleteNamespacedJob({ name: running.job_name, namespace: stack.cfg.runner.namespace, propagationPolicy: 'Background' });
+    await stack.kube.batch.deleteNamespacedJob({
+      name: running.job_name,
+      namespace: stack.cfg.runner.namespace,
+      propagationPolicy: 'Background',
+    });
     const done = await api.waitDone(runId, 30000);
     expect(done.status).toBe('Failed');
     expect(done.reason).toMatch(/disappeared/);

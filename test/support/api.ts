@@ -8,7 +8,10 @@ import { eventually } from './stack.js';
 export class ApiClient {
   constructor(private readonly target: Express | string) {}
 
-  async submit(body: object, headers: Record<string, string> = {}): Promise<{ status: number; body: RunView & Record<string, unknown> }> {
+  async submit(
+    body: object,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: RunView & Record<string, unknown> }> {
     let req = request(this.target).post('/runs').set('Content-Type', 'application/json');
     for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
     const res = await req.send(JSON.stringify(body));
@@ -38,10 +41,15 @@ export class ApiClient {
   }
 
   waitFor(runId: string, pred: (v: RunView) => boolean, timeoutMs: number, what: string): Promise<RunView> {
-    return eventually(async () => {
-      const v = await this.get(runId);
-      return pred(v) ? v : null;
-    }, timeoutMs, `${what} (run ${runId})`, 300);
+    return eventually(
+      async () => {
+        const v = await this.get(runId);
+        return pred(v) ? v : null;
+      },
+      timeoutMs,
+      `${what} (run ${runId})`,
+      300,
+    );
   }
 
   waitDone(runId: string, timeoutMs = 90000): Promise<RunView> {

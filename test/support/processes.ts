@@ -30,7 +30,13 @@ export function startProcess(entry: 'worker' | 'api', env: NodeJS.ProcessEnv): P
 }
 
 export async function waitForOutput(p: Proc, pattern: RegExp, timeoutMs: number): Promise<void> {
-  await eventually(async () => pattern.test(p.output()) || (p.child.exitCode !== null ? Promise.reject(new Error(`process exited: ${p.output()}`)) : false), timeoutMs, `output ${pattern}`);
+  await eventually(
+    async () =>
+      pattern.test(p.output()) ||
+      (p.child.exitCode !== null ? Promise.reject(new Error(`process exited: ${p.output()}`)) : false),
+    timeoutMs,
+    `output ${pattern}`,
+  );
 }
 
 export function freePort(): Promise<number> {

@@ -113,7 +113,12 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value or the time runs out (then throws with the last value). */
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs: number, what: string, everyMs = 250): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 250,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < end) {

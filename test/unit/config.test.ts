@@ -35,6 +35,8 @@ describe('loadConfig', () => {
     expect(fields).toEqual(expect.arrayContaining(['PORT', 'CPU_LIMIT', 'RUNNER_NAMESPACE', 'POLL_FACTOR']));
   });
   it('rejects a LANGUAGES_FILE that does not exist, with the path', () => {
-    expect(() => loadConfig({ LANGUAGES_FILE: '/nonexistent/langs.json' })).toThrow(/LANGUAGES_FILE: cannot read \/nonexistent/);
+    expect(() => loadConfig({ LANGUAGES_FILE: '/nonexistent/langs.json' })).toThrow(
+      /LANGUAGES_FILE: cannot read \/nonexistent/,
+    );
   });
 });

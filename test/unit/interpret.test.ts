@@ -9,7 +9,10 @@ const job = (conditions: NonNullable<V1Job['status']>['conditions'] = []): V1Job
 const pod = (state: object, extra: Partial<NonNullable<V1Pod['status']>> = {}): V1Pod => ({
   metadata: { name: 'run-x-abc', creationTimestamp: new Date('2026-11-22T10:00:00Z') },
   spec: { nodeName: 'node-1', containers: [] },
-  status: { containerStatuses: [{ name: 'run', image: 'img:1', imageID: '', ready: false, restartCount: 0, state }], ...extra },
+  status: {
+    containerStatuses: [{ name: 'run', image: 'img:1', imageID: '', ready: false, restartCount: 0, state }],
+    ...extra,
+  },
 });
 const t0 = new Date('2026-11-22T10:00:01Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -30,25 +33,39 @@ describe('interpret', () => {
     });
   });
   it('exit 0 is Succeeded, other codes Failed with the code (and signal) in words', () => {
-    expect(interpret(job(), [pod({ terminated: { exitCode: 0, startedAt: t0, finishedAt: at(1) } })], 5).status).toBe('Succeeded');
-    expect(interpret(job(), [pod({ terminated: { exitCode: 3, startedAt: t0, finishedAt: at(1) } })], 5)).toMatchObject({
-      status: 'Failed',
-      exitCode: 3,
-      reason: 'exit code 3',
-    });
+    expect(interpret(job(), [pod({ terminated: { exitCode: 0, startedAt: t0, finishedAt: at(1) } })], 5).status).toBe(
+      'Succeeded',
+    );
+    expect(interpret(job(), [pod({ terminated: { exitCode: 3, startedAt: t0, finishedAt: at(1) } })], 5)).toMatchObject(
+      {
+        status: 'Failed',
+        exitCode: 3,
+        reason: 'exit code 3',
+      },
+    );
     expect(interpret(job(), [pod({ terminated: { exitCode: 139, startedAt: t0, finishedAt: at(1) } })], 5).reason).toBe(
       'exit code 139 (killed by SIGSEGV)',
     );
   });
   it('OOMKilled is its own verdict', () => {
-    expect(interpret(job(), [pod({ terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: t0, finishedAt: at(1) } })], 5).status).toBe(
-      'OOMKilled',
-    );
+    expect(
+      interpret(
+        job(),
+        [pod({ terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: t0, finishedAt: at(1) } })],
+        5,
+      ).status,
+    ).toBe('OOMKilled');
   });
   it('the in-sandbox time limit (exit 124, or SIGKILL after the limit) is Timeout', () => {
-    expect(interpret(job(), [pod({ terminated: { exitCode: 124, startedAt: t0, finishedAt: at(5) } })], 5).status).toBe('Timeout');
-    expect(interpret(job(), [pod({ terminated: { exitCode: 137, startedAt: t0, finishedAt: at(7) } })], 5).status).toBe('Timeout');
-    expect(interpret(job(), [pod({ terminated: { exitCode: 137, startedAt: t0, finishedAt: at(1) } })], 5).status).toBe('Failed');
+    expect(interpret(job(), [pod({ terminated: { exitCode: 124, startedAt: t0, finishedAt: at(5) } })], 5).status).toBe(
+      'Timeout',
+    );
+    expect(interpret(job(), [pod({ terminated: { exitCode: 137, startedAt: t0, finishedAt: at(7) } })], 5).status).toBe(
+      'Timeout',
+    );
+    expect(interpret(job(), [pod({ terminated: { exitCode: 137, startedAt: t0, finishedAt: at(1) } })], 5).status).toBe(
+      'Failed',
+    );
   });
   it('the Job deadline is Timeout', () => {
     const o = interpret(job([{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }]), [], 5);
@@ -62,7 +79,16 @@ describe('interpret', () => {
     expect(o.reason).toContain('ErrImageNeverPull');
   });
   it('an unschedulable pod stays Pending with the scheduler message', () => {
-    const o = interpret(job(), [pod({}, { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes' }] })], 5);
+    const o = interpret(
+      job(),
+      [
+        pod(
+          {},
+          { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes' }] },
+        ),
+      ],
+      5,
+    );
     expect(o.status).toBe('Pending');
     expect(o.reason).toContain('0/1 nodes');
   });

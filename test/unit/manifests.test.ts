@@ -1,4 +1,10 @@
-import { buildConfigMap, buildJob, jobDeadlineSeconds, sandboxCommand, type SandboxSettings } from '../../src/activities/manifests.js';
+import {
+  buildConfigMap,
+  buildJob,
+  jobDeadlineSeconds,
+  sandboxCommand,
+  type SandboxSettings,
+} from '../../src/activities/manifests.js';
 import { objectName } from '../../src/domain/names.js';
 import type { RunInput } from '../../src/domain/run.js';
 
@@ -8,7 +14,12 @@ const input: RunInput = {
   code: 'print("hi")',
   stdin: 'some input',
   timeoutSeconds: 7,
-  sandbox: { image: 'localhost/code-runner/python:3.11', fileName: 'main.py', command: ['python3', '-u', 'main.py'], env: { A: 'b' } },
+  sandbox: {
+    image: 'localhost/code-runner/python:3.11',
+    fileName: 'main.py',
+    command: ['python3', '-u', 'main.py'],
+    env: { A: 'b' },
+  },
   createdAt: '2026-11-22T10:00:00.000Z',
 };
 const settings: SandboxSettings = {
@@ -61,7 +72,11 @@ describe('buildJob', () => {
   it('meets Pod Security restricted and mounts no service-account token', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(c.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,
       privileged: false,

@@ -1,8 +1,15 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config/config.js';
 import { HttpError } from '../../domain/errors.js';
 import type { RunsService, RunView } from '../runs-service.js';
-import { createRunBody, listRunsQuery, runIdParams, waitQuery, type CreateRunBody, type ListRunsQuery } from '../schemas.js';
+import {
+  createRunBody,
+  listRunsQuery,
+  runIdParams,
+  waitQuery,
+  type CreateRunBody,
+  type ListRunsQuery,
+} from '../schemas.js';
 import { requireJson, validate } from '../validate.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -35,7 +42,9 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
     if (wait === null) return res.status(created ? 201 : 200).json(view);
     const done = await runs.waitFor(view.run_id, wait);
     const logs = done.done ? await runs.logs(view.run_id) : null;
-    res.status(done.done ? (created ? 201 : 200) : 202).json({ ...done.view, logs: logs?.logs ?? null, done: done.done });
+    res
+      .status(done.done ? (created ? 201 : 200) : 202)
+      .json({ ...done.view, logs: logs?.logs ?? null, done: done.done });
   };
 
   r.post('/runs', requireJson, validate({ body, query: waitQuery }), async (req, res) => {
@@ -45,7 +54,7 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
   });
 
   // Synchronous submit, as the FastAPI predecessor's /api/run/sync: waits (bounded) for the result.
-  const sync = async (req: import('express').Request, res: Response) => {
+  const sync = async (req: Request, res: Response) => {
     const b = res.locals.body as CreateRunBody;
     await submit(res, idempotencyKey(req.get('idempotency-key')), b, waitMs('true', b.timeout_seconds));
   };

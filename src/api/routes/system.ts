@@ -21,7 +21,13 @@ export function systemRouter(system: SystemService, cfg: Config): Router {
   });
   r.get('/languages', (_req, res) => {
     res.json({
-      languages: cfg.languages.map((l) => ({ id: l.id, name: l.displayName, image: l.image, file_name: l.fileName, editor_mode: l.editorMode ?? null })),
+      languages: cfg.languages.map((l) => ({
+        id: l.id,
+        name: l.displayName,
+        image: l.image,
+        file_name: l.fileName,
+        editor_mode: l.editorMode ?? null,
+      })),
       limits: {
         default_timeout_seconds: cfg.limits.defaultTimeoutSeconds,
         max_timeout_seconds: cfg.limits.maxTimeoutSeconds,
