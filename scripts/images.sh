@@ -1,0 +1,469 @@
+#!/usr/bin/env bash
+# Build Code Runner's container images from Debian packages, without a registry, and import
+# them into containerd (namespace k8s.io, the one the CRI sees).
+#
+#   bash scripts/images.sh build  [NAME...]   build the archives that are not cached yet
+#   bash scripts/images.sh import [NAME...]   build if needed, import into containerd if not present
+#   bash scripts/images.sh list               print "NAME REFERENCE" for every image
+#   bash scripts/images.sh path   [NAME...]   print the cached archive path of each image (builds if needed)
+#
+# NAMES: pause python node gcc java (default: all). Image definitions live in images/<name>.image.
+# Archives: $CACHE/images/<name>-<tag>-<key>.tar (docker-archive format), where <key> is a short hash
+# of the image's definition, its input files, finalize.sh, the base definition and FORMAT below.
+# Logs: $CACHE/images/logs/. Environment: CONTAINERD_ADDRESS (default /run/containerd/containerd.sock),
+# CONTAINERD_NAMESPACE (default k8s.io), CONTAINERD_SNAPSHOTTER (ctr's default: overlayfs).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Bump when the archive layout or the build procedure in this script changes: rebuilds everything.
+FORMAT=1
+ALL_IMAGES=(pause python node gcc java)
+IMAGE_SRC="$ROOT/images"
+IMG_CACHE="$CACHE/images"
+IMG_LOGS="$IMG_CACHE/logs"
+SELF="$ROOT/scripts/images.sh"
+CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}"
+CONTAINERD_NAMESPACE="${CONTAINERD_NAMESPACE:-k8s.io}"
+PATH="$PATH:/usr/sbin:/sbin"
+
+# ---------------------------------------------------------------------------------------------
+# Definitions and cache keys
+
+short_hash() { sha256sum | cut -c1-12; }
+
+# Print the key of the base root filesystem (memoized in BASE_KEY).
+BASE_KEY=''
+base_key() {
+  [[ -n "$BASE_KEY" ]] || BASE_KEY="$({ echo "format=$FORMAT"; cat "$IMAGE_SRC/base.image"; } | short_hash)"
+  echo "$BASE_KEY"
+}
+
+# load_def NAME: source images/NAME.image into the current shell (call inside a subshell).
+load_def() {
+  local name="$1" f="$IMAGE_SRC/$1.image"
+  [[ -f "$f" ]] || die "unknown image '$name' (no $f); known: ${ALL_IMAGES[*]}"
+  IMAGE_REF='' IMAGE_FROM='' IMAGE_PACKAGES=() IMAGE_INPUTS=() IMAGE_ENV=() IMAGE_ENTRYPOINT=null
+  IMAGE_CMD=null IMAGE_WORKDIR=/ IMAGE_MAX_MB=0
+  unset -f image_customize image_versions 2>/dev/null || true
+  # shellcheck disable=SC1090
+  source "$f"
+  [[ -n "$IMAGE_REF" ]] || die "$f does not set IMAGE_REF"
+}
+
+# describe NAME: fill REF_OF, FROM_OF, KEY_OF and ARCHIVE_OF for NAME (memoized per process).
+# The key is a short hash of everything that defines the image: its .image file, its input files
+# and, for Debian-based images, the base definition and finalize.sh; plus FORMAT.
+declare -A REF_OF=() FROM_OF=() KEY_OF=() ARCHIVE_OF=()
+describe() {
+  local name="$1" bk='' ref from key
+  [[ -n "${ARCHIVE_OF[$name]:-}" ]] && return 0
+  base_key >/dev/null; bk="$BASE_KEY"
+  read -r ref from key < <(
+    load_def "$name"
+    key="$({
+      echo "format=$FORMAT name=$name"
+      cat "$IMAGE_SRC/$name.image"
+      for f in "${IMAGE_INPUTS[@]}"; do echo "== $f"; cat "$IMAGE_SRC/$f"; done
+      if [[ "$IMAGE_FROM" == base ]]; then
+        echo "== base $bk"
+        cat "$IMAGE_SRC/finalize.sh"
+      fi
+    } | short_hash)"
+    echo "$IMAGE_REF $IMAGE_FROM $key"
+  )
+  [[ -n "${key:-}" ]] || die "cannot read the definition of image '$name' ($IMAGE_SRC/$name.image)"
+  REF_OF[$name]="$ref" FROM_OF[$name]="$from" KEY_OF[$name]="$key"
+  ARCHIVE_OF[$name]="$IMG_CACHE/$name-${ref##*:}-$key.tar"
+}
+
+image_key() { describe "$1"; echo "${KEY_OF[$1]}"; }
+image_ref() { describe "$1"; echo "${REF_OF[$1]}"; }
+# archive_path NAME: $CACHE/images/<name>-<tag>-<key>.tar
+archive_path() { describe "$1"; echo "${ARCHIVE_OF[$1]}"; }
+
+# ---------------------------------------------------------------------------------------------
+# Root filesystem helpers (used by the build subprocesses)
+
+MOUNTS=()
+# Unmount everything this process mounted, in reverse order. Safe to call more than once.
+unmount_all() {
+  local i
+  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+    umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}" 2>/dev/null || true
+  done
+  MOUNTS=()
+}
+
+# Fail if anything is still mounted below DIR (so rm -rf can never reach /proc or a bind mount).
+assert_no_mounts() {
+  local dir
+  dir="$(realpath -m "$1")"
+  if findmnt -rn -o TARGET | grep -qE "^${dir}(/|$)"; then
+    die "mounts are still present under $dir; refusing to continue (check: findmnt | grep $dir)"
+  fi
+}
+
+# remove_tree DIR: unmount-safe recursive removal.
+remove_tree() {
+  [[ -e "$1" ]] || return 0
+  assert_no_mounts "$1"
+  rm -rf --one-file-system "$1"
+}
+
+# chroot_begin ROOTFS: mount /proc and the shared apt package cache; make apt usable inside.
+# /dev keeps the device nodes debootstrap created (null, zero, full, random, urandom, tty, ptmx),
+# which is all apt, the maintainer scripts and the version checks need; the host's /dev is never
+# bind-mounted, so removing a work tree cannot reach host devices.
+chroot_begin() {
+  local r="$1"
+  mkdir -p "$IMG_CACHE/debs/apt/partial" "$r/var/cache/apt/archives"
+  mount -t proc -o nosuid,nodev,noexec proc "$r/proc"; MOUNTS+=("$r/proc")
+  mount --bind "$IMG_CACHE/debs/apt" "$r/var/cache/apt/archives"; MOUNTS+=("$r/var/cache/apt/archives")
+  cp -L /etc/resolv.conf "$r/etc/resolv.conf"
+  printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+  chmod 0755 "$r/usr/sbin/policy-rc.d"
+}
+
+# chroot_release_cache ROOTFS: unmount the apt cache (before finalize runs `apt-get clean`).
+chroot_release_cache() {
+  umount "$1/var/cache/apt/archives"
+  MOUNTS=("$1/proc")
+}
+
+chroot_end() {
+  unmount_all
+  rm -f "$1/usr/sbin/policy-rc.d"
+}
+
+in_chroot() {
+  local r="$1"; shift
+  chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+    DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+APT_OPTS=(-y -q -o APT::Sandbox::User=root -o APT::Install-Recommends=false
+  -o APT::Install-Suggests=false -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold
+  -o APT::Keep-Downloaded-Packages=true)
+
+# fetch_npm_tarball SPEC INTEGRITY: print the path of the cached, integrity-checked npm tarball.
+fetch_npm_tarball() {
+  local spec="$1" integrity="$2" dir="$IMG_CACHE/downloads" file want got
+  file="$dir/$(echo "$spec" | tr '@/' '--').tgz"
+  want="${integrity#sha512-}"
+  mkdir -p "$dir"
+  if [[ ! -f "$file" ]] || [[ "$(openssl dgst -sha512 -binary "$file" | base64 -w0)" != "$want" ]]; then
+    local tmp
+    tmp="$(mktemp -d "$dir/pack.XXXXXX")"
+    (cd "$tmp" && npm pack --silent "$spec" >&2) || die "npm pack $spec failed"
+    got="$(openssl dgst -sha512 -binary "$tmp"/*.tgz | base64 -w0)"
+    [[ "$got" == "$want" ]] || die "integrity mismatch for $spec: got sha512-$got, want $integrity"
+    mv "$tmp"/*.tgz "$file"
+    rm -rf "$tmp"
+  fi
+  echo "$file"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Build steps. Each runs as its own process (`images.sh __base` / `__build NAME`) with output to a
+# log, so that `set -e` is in force and traps unmount on any exit.
+
+ensure_host_tools() {
+  local missing=()
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  command -v jq >/dev/null || missing+=(jq)
+  command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if ((${#missing[@]})); then
+    log "installing host packages: ${missing[*]}"
+    run_logged "apt-get install ${missing[*]}" "$IMG_LOGS/host-packages.log" \
+      bash -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${missing[*]}"
+  fi
+}
+
+# Build the shared base root filesystem tarball, if it is not cached.
+do_base() {
+  local key out work r
+  key="$(base_key)"
+  out="$IMG_CACHE/base/bookworm-minbase-$key.tar"
+  [[ -f "$out" ]] && return 0
+  # shellcheck disable=SC1091
+  source "$IMAGE_SRC/base.image"
+  work="$IMG_CACHE/work/base-$key"
+  r="$work/rootfs"
+  trap 'unmount_all' EXIT
+  trap 'exit 130' INT TERM
+  trap 'echo "ERROR: base: command failed (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
+  remove_tree "$work"
+  mkdir -p "$work" "$IMG_CACHE/debs/debootstrap" "$IMG_CACHE/base"
+  echo "== debootstrap $BASE_VARIANT $BASE_SUITE"
+  debootstrap --variant="$BASE_VARIANT" --cache-dir="$IMG_CACHE/debs/debootstrap" \
+    "$BASE_SUITE" "$r" "$BASE_MIRROR"
+  base_sources >"$r/etc/apt/sources.list"
+  base_dpkg_excludes >"$r/etc/dpkg/dpkg.cfg.d/01-code-runner-nodoc"
+  chroot_begin "$r"
+  echo "== apt-get update && upgrade"
+  in_chroot "$r" apt-get "${APT_OPTS[@]}" update
+  in_chroot "$r" apt-get "${APT_OPTS[@]}" dist-upgrade
+  chroot_end "$r"
+  rm -rf "$r"/var/lib/apt/lists/* "$r"/var/cache/apt/*.bin
+  assert_no_mounts "$r"
+  echo "== tar base"
+  tar --numeric-owner --sort=name -C "$r" -cf "$out.tmp" .
+  mv "$out.tmp" "$out"
+  remove_tree "$work"
+  echo "base ready: $out ($(du -m "$out" | cut -f1) MB)"
+}
+
+# Build one image archive NAME, if it is not cached.
+do_build() {
+  local name="$1" out key work r
+  describe "$name"
+  out="${ARCHIVE_OF[$name]}"
+  [[ -f "$out" ]] && return 0
+  key="${KEY_OF[$name]}"
+  load_def "$name"
+  work="$IMG_CACHE/work/$name-$key"
+  r="$work/rootfs"
+  trap 'unmount_all' EXIT
+  trap 'exit 130' INT TERM
+  trap 'echo "ERROR: $name: command failed (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
+  remove_tree "$work"
+  mkdir -p "$r"
+  if [[ "$IMAGE_FROM" == base ]]; then
+    local base="$IMG_CACHE/base/bookworm-minbase-$(base_key).tar"
+    [[ -f "$base" ]] || die "base root filesystem $base is missing"
+    echo "== unpack base $base"
+    tar --numeric-owner -xpf "$base" -C "$r"
+    chroot_begin "$r"
+    if ((${#IMAGE_PACKAGES[@]})); then
+      echo "== apt-get install ${IMAGE_PACKAGES[*]}"
+      in_chroot "$r" apt-get "${APT_OPTS[@]}" update
+      in_chroot "$r" apt-get "${APT_OPTS[@]}" install "${IMAGE_PACKAGES[@]}"
+    fi
+    chroot_release_cache "$r"
+  elif [[ "$IMAGE_FROM" != scratch ]]; then
+    die "$name: IMAGE_FROM must be base or scratch, not '$IMAGE_FROM'"
+  fi
+  if declare -F image_customize >/dev/null; then
+    echo "== customize"
+    image_customize "$r"
+  fi
+  if [[ "$IMAGE_FROM" == base ]]; then
+    echo "== finalize"
+    cp "$IMAGE_SRC/finalize.sh" "$r/tmp/finalize.sh"
+    in_chroot "$r" /bin/sh /tmp/finalize.sh
+    rm -f "$r/tmp/finalize.sh"
+  fi
+  # Version check (with /proc still mounted: the JVM needs it).
+  echo "== versions"
+  local versions=''
+  if declare -F image_versions >/dev/null; then
+    versions="$(image_versions "$r" 2>&1)" || die "$name: version check failed: $versions"
+    echo "$versions"
+  fi
+  if [[ "$IMAGE_FROM" == base ]]; then chroot_end "$r"; fi
+  rm -rf "${r:?}"/tmp/* "$r"/tmp/.[!.]* 2>/dev/null || true
+  assert_no_mounts "$r"
+  echo "== archive"
+  write_archive "$name" "$r" "$work" "$out.tmp" "$versions"
+  local size_mb
+  size_mb="$(jq -r '.size_mb' "$work/info.json")"
+  if ((IMAGE_MAX_MB > 0 && size_mb > IMAGE_MAX_MB)); then
+    die "$name: image is $size_mb MB uncompressed, over its limit IMAGE_MAX_MB=$IMAGE_MAX_MB"
+  fi
+  mv "$work/info.json" "${out%.tar}.json"
+  mv "$out.tmp" "$out"
+  remove_tree "$work"
+  echo "image ready: $IMAGE_REF $out ($size_mb MB)"
+}
+
+# write_archive NAME ROOTFS WORK OUT VERSIONS: a docker-archive (docker save format, v1.2) with a
+# single layer, readable by `ctr images import`. Also writes WORK/info.json (size, versions).
+write_archive() {
+  local name="$1" r="$2" work="$3" out="$4" versions="$5"
+  local a="$work/archive" layer diff cfg cfgsha created size
+  rm -rf "$a"; mkdir -p "$a"
+  layer="$work/layer.tar"
+  # Device nodes, /proc and /sys contents are provided by the runtime, never by the image.
+  tar --numeric-owner --sort=name --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+    -C "$r" -cf "$layer" .
+  diff="$(sha256sum "$layer" | cut -d' ' -f1)"
+  size="$(stat -c %s "$layer")"
+  mkdir -p "$a/$diff"
+  mv "$layer" "$a/$diff/layer.tar"
+  created="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  cfg="$work/config.json"
+  jq -n \
+    --arg created "$created" --arg diff "sha256:$diff" --arg wd "$IMAGE_WORKDIR" \
+    --argjson entry "$IMAGE_ENTRYPOINT" --argjson cmd "$IMAGE_CMD" \
+    --arg by "code-runner scripts/images.sh: $name from $IMAGE_FROM ${IMAGE_PACKAGES[*]}" \
+    --arg ref "$IMAGE_REF" --arg key "${KEY_OF[$name]}" \
+    '{architecture: "amd64", os: "linux", created: $created,
+      config: {Env: $ARGS.positional, Entrypoint: $entry, Cmd: $cmd, WorkingDir: $wd,
+               Labels: {"org.opencontainers.image.ref.name": $ref, "code-runner.image.key": $key}},
+      rootfs: {type: "layers", diff_ids: [$diff]},
+      history: [{created: $created, created_by: $by}]}' \
+    --args "${IMAGE_ENV[@]}" >"$cfg"
+  cfgsha="$(sha256sum "$cfg" | cut -d' ' -f1)"
+  mv "$cfg" "$a/$cfgsha.json"
+  jq -n --arg c "$cfgsha.json" --arg ref "$IMAGE_REF" --arg l "$diff/layer.tar" \
+    '[{Config: $c, RepoTags: [$ref], Layers: [$l]}]' >"$a/manifest.json"
+  tar --numeric-owner --owner=0 --group=0 -C "$a" -cf "$out" manifest.json "$cfgsha.json" "$diff/layer.tar"
+  rm -rf "$a"
+  jq -n --arg ref "$IMAGE_REF" --arg config "sha256:$cfgsha" --arg diff "sha256:$diff" \
+    --argjson size "$size" --arg versions "$versions" --arg created "$created" \
+    '{ref: $ref, config: $config, diff_id: $diff, size_bytes: $size,
+      size_mb: (($size / 1048576) | ceil), versions: $versions, created: $created}' >"$work/info.json"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+resolve_names() {
+  if (($# == 0)); then
+    printf '%s\n' "${ALL_IMAGES[@]}"
+    return
+  fi
+  local n
+  for n in "$@"; do
+    [[ " ${ALL_IMAGES[*]} " == *" $n "* ]] || die "unknown image '$n'; known: ${ALL_IMAGES[*]}"
+    echo "$n"
+  done
+}
+
+# with_lock NAME CMD...: run CMD holding $CACHE/images/locks/NAME.lock (one builder per image, so a
+# concurrent caller waits for that image only, then finds it cached).
+with_lock() {
+  local lock="$IMG_CACHE/locks/$1.lock"; shift
+  mkdir -p "$IMG_CACHE/locks" "$IMG_LOGS"
+  (
+    exec 9>"$lock"
+    if ! flock -n 9; then
+      log "another images.sh holds $lock; waiting"
+      flock 9
+    fi
+    "$@"
+  )
+}
+
+build_base_locked() {
+  [[ -f "$IMG_CACHE/base/bookworm-minbase-$(base_key).tar" ]] && return 0
+  local start=$SECONDS
+  log "building base root filesystem (debootstrap; log $IMG_LOGS/base.log)"
+  run_logged "build of the base root filesystem" "$IMG_LOGS/base.log" bash "$SELF" __base
+  log "base root filesystem built in $((SECONDS - start)) s"
+}
+
+build_one_locked() {
+  local name="$1" out start
+  describe "$name"
+  out="${ARCHIVE_OF[$name]}"
+  if [[ -f "$out" ]]; then
+    echo "$name ${REF_OF[$name]} cached $out"
+    return 0
+  fi
+  if [[ "${FROM_OF[$name]}" == base ]]; then
+    with_lock base build_base_locked
+  fi
+  start=$SECONDS
+  log "building $name (log $IMG_LOGS/$name.log)"
+  run_logged "build of image $name" "$IMG_LOGS/$name.log" bash "$SELF" __build "$name"
+  echo "$name ${REF_OF[$name]} built in $((SECONDS - start)) s ($(jq -r .size_mb "${out%.tar}.json") MB) $out"
+}
+
+# build NAME...: prints one line per image.
+cmd_build() {
+  local names name
+  mapfile -t names < <(resolve_names "$@")
+  mkdir -p "$IMG_LOGS"
+  ensure_host_tools
+  for name in "${names[@]}"; do
+    with_lock "$name" build_one_locked "$name"
+  done
+}
+
+ctr_() { ctr --address "$CONTAINERD_ADDRESS" -n "$CONTAINERD_NAMESPACE" "$@"; }
+
+# import NAME...: build if needed, then import the images containerd does not have yet.
+# Fast path: one `ctr images ls`; an image is present when its reference points at the manifest
+# digest recorded when this very archive was imported (<archive>.digest) and its config matches.
+cmd_import() {
+  local names name out ref want have start
+  mapfile -t names < <(resolve_names "$@")
+  local missing=()
+  for name in "${names[@]}"; do
+    describe "$name"
+    [[ -f "${ARCHIVE_OF[$name]}" ]] || missing+=("$name")
+  done
+  if ((${#missing[@]})); then
+    cmd_build "${missing[@]}" >&2
+  fi
+  mkdir -p "$IMG_LOGS"
+  command -v ctr >/dev/null || die "ctr not found (apt-get install containerd)"
+  [[ -S "$CONTAINERD_ADDRESS" ]] || die "containerd socket $CONTAINERD_ADDRESS does not exist (is containerd running? set CONTAINERD_ADDRESS)"
+  local listing
+  listing="$(ctr_ images ls 2>"$IMG_LOGS/ctr-ls.log")" ||
+    die "ctr images ls at $CONTAINERD_ADDRESS failed; see $IMG_LOGS/ctr-ls.log ($(tail -n 1 "$IMG_LOGS/ctr-ls.log"))"
+  for name in "${names[@]}"; do
+    out="${ARCHIVE_OF[$name]}"
+    ref="${REF_OF[$name]}"
+    want="$(cat "${out%.tar}.digest" 2>/dev/null || true)"
+    have="$(awk -v r="$ref" '$1 == r {print $3}' <<<"$listing")"
+    if [[ -n "$want" && "$have" == "$want" ]]; then
+      echo "$name $ref present $have"
+      continue
+    fi
+    with_lock "$name" import_one_locked "$name" "$out" "$ref"
+  done
+}
+
+import_one_locked() {
+  local name="$1" out="$2" ref="$3" have cfg start=$SECONDS
+  local ilog="$IMG_LOGS/import-$name.log"
+  run_logged "import of $name into containerd ($CONTAINERD_ADDRESS, namespace $CONTAINERD_NAMESPACE)" "$ilog" \
+    ctr_ images import "$out"
+  have="$(ctr_ images ls | awk -v r="$ref" '$1 == r {print $3}')"
+  [[ -n "$have" ]] || die "import of $name: containerd does not list $ref after import; see $ilog"
+  # The image's config must be the one this archive carries.
+  cfg="$(jq -r .config "${out%.tar}.json")"
+  ctr_ content get "$cfg" >/dev/null 2>&1 || die "import of $name: config $cfg missing from containerd; see $ilog"
+  echo "$have" >"${out%.tar}.digest"
+  echo "$name $ref imported $have in $((SECONDS - start)) s"
+}
+
+cmd_list() {
+  local name
+  for name in "${ALL_IMAGES[@]}"; do
+    describe "$name"
+    echo "$name ${REF_OF[$name]}"
+  done
+}
+
+cmd_path() {
+  local names name out
+  mapfile -t names < <(resolve_names "$@")
+  for name in "${names[@]}"; do
+    describe "$name"
+    out="${ARCHIVE_OF[$name]}"
+    [[ -f "$out" ]] || cmd_build "$name" >&2
+    echo "$out"
+  done
+}
+
+usage() { sed -n '2,16p' "$SELF" | sed 's/^# \{0,1\}//'; }
+
+main() {
+  local cmd="${1:-}"
+  shift || true
+  case "$cmd" in
+    build) cmd_build "$@" ;;
+    import) cmd_import "$@" ;;
+    list) cmd_list ;;
+    path) cmd_path "$@" ;;
+    __base) do_base ;;
+    __build) do_build "$1" ;;
+    -h | --help | help) usage ;;
+    *) usage >&2; die "unknown command '${cmd}'; use build, import, list or path" ;;
+  esac
+}
+
+main "$@"
