@@ -1,0 +1,375 @@
+#!/usr/bin/env bash
+# The project's own single-node Kubernetes, as plain processes on this machine (no systemd, no Docker).
+#
+#   scripts/cluster.sh up       start (or repair) the cluster; idempotent; recovers from an unclean stop
+#   scripts/cluster.sh down     stop everything it started and remove mounts, netns, cni0, iptables rules
+#   scripts/cluster.sh status   each component up/down and the node's Ready state (exit 0 = all healthy)
+#   scripts/cluster.sh kwok     start kwok with $KWOK_NODES (default 5) fake nodes (taint kwok.x-k8s.io/node=fake)
+#   scripts/cluster.sh env      print export lines for KUBECONFIG and CONTAINERD_ADDRESS
+#   scripts/cluster.sh reset    down, then delete this clone's cluster state (certs, etcd data, logs)
+#
+# Kubeconfig: $DATA/cluster/admin.kubeconfig (server https://127.0.0.1:6443). Logs: $DATA/cluster/logs/.
+# Containerd socket: /run/code-runner/containerd/containerd.sock. Layout: see scripts/cluster/common.sh.
+source "$(dirname "$0")/lib.sh"
+for f in common pki components cleanup; do
+  # shellcheck source=/dev/null
+  source "$ROOT/scripts/cluster/$f.sh"
+done
+
+LOCK_FILE="${CR_RUN%/*}/code-runner-cluster.lock"
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+
+require_root() { [ "$(id -u)" = 0 ] || die "scripts/cluster.sh must run as root (it starts containerd, kubelet and changes iptables)"; }
+
+take_lock() {
+  mkdir -p "${LOCK_FILE%/*}"
+  exec 9>"$LOCK_FILE"
+  if ! flock -n 9; then
+    log "another scripts/cluster.sh is running; waiting for it (lock $LOCK_FILE)"
+    flock -w 1800 9 || die "timed out waiting for another scripts/cluster.sh (lock $LOCK_FILE)"
+  fi
+}
+
+detect_node() {
+  NODE_IFACE="${NODE_IFACE:-}"
+  if [ -z "$NODE_IFACE" ]; then
+    if ip -4 -o addr show dev eth0 2>/dev/null | grep -q ' inet '; then
+      NODE_IFACE=eth0
+    else
+      NODE_IFACE=$(ip -4 route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+    fi
+  fi
+  [ -n "$NODE_IFACE" ] || die "cannot find the node's network interface (no eth0, no default route); set NODE_IFACE"
+  NODE_IP="${NODE_IP:-$(ip -4 -o addr show dev "$NODE_IFACE" 2>/dev/null | awk '{ print $4; exit }' | cut -d/ -f1)}"
+  [ -n "$NODE_IP" ] || die "interface $NODE_IFACE has no IPv4 address; set NODE_IP"
+  NODE_NAME="${NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}"
+  [[ $NODE_NAME =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]] || die "hostname '$NODE_NAME' is not a valid node name; set NODE_NAME"
+}
+
+# ---- prerequisites ----------------------------------------------------------------------------------
+
+ensure_packages() {
+  local -A want=(
+    [containerd]=containerd [ctr]=containerd [containerd-shim-runc-v2]=containerd [runc]=runc
+    [iptables]=iptables [ip6tables]=iptables [iptables-save]=iptables [conntrack]=conntrack [socat]=socat
+    [ip]=iproute2 [ss]=iproute2 [openssl]=openssl [curl]=curl [findmnt]=util-linux [mountpoint]=util-linux
+    [setsid]=util-linux [flock]=util-linux [debootstrap]=debootstrap
+  )
+  local missing=() c p
+  for c in "${!want[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${want[$c]}"); done
+  for p in bridge host-local loopback portmap firewall; do
+    [ -x "$CNI_BIN_DIR/$p" ] || { missing+=(containernetworking-plugins); break; }
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them"
+  local aptlog="$CL_LOGS/apt.log"
+  mkdir -p "$CL_LOGS"
+  log "installing Debian packages: ${missing[*]} (log: $aptlog)"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y --no-install-recommends "${missing[@]}" >"$aptlog" 2>&1; then
+    apt-get update >>"$aptlog" 2>&1 || true
+    apt-get install -y --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1 ||
+      die "apt-get install ${missing[*]} failed; see $aptlog (last line: $(tail -n 1 "$aptlog"))"
+  fi
+  for p in bridge host-local loopback portmap firewall; do
+    [ -x "$CNI_BIN_DIR/$p" ] || die "CNI plugin $p not found in $CNI_BIN_DIR after installing containernetworking-plugins (set CNI_BIN_DIR)"
+  done
+}
+
+check_kernel() {
+  grep -qw overlay /proc/filesystems || die "the kernel has no overlay filesystem (needed by containerd's overlayfs snapshotter)"
+  [ -d /sys/fs/cgroup/memory ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || die "no memory cgroup controller mounted under /sys/fs/cgroup"
+  [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || modprobe br_netfilter 2>/dev/null ||
+    die "bridge netfilter is missing (/proc/sys/net/bridge/bridge-nf-call-iptables); Services need it (modprobe br_netfilter)"
+}
+
+# run_build NAME LOCKNAME CMD...: run a build under a lock, logging to $CL_LOGS/NAME.log.
+run_build() {
+  local name="$1" lock="$CACHE/.$2.lock"; shift 2
+  mkdir -p "$CACHE" "$CL_LOGS"
+  log "building $name (first time only; can take 20+ minutes; log: $CL_LOGS/build-$name.log)"
+  local t0
+  t0=$(now)
+  if ! flock -w 7200 "$lock" "$@" >"$CL_LOGS/build-$name.log" 2>&1 9>&-; then
+    die "building $name failed; see $CL_LOGS/build-$name.log (last line: $(last_log_line "$CL_LOGS/build-$name.log"))"
+  fi
+  log "built $name in $(elapsed "$t0")s"
+}
+
+ensure_binaries() {
+  local c need_k8s=0
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kube-proxy; do
+    [ -x "$K8S_BIN/$c" ] || need_k8s=1
+  done
+  [ $need_k8s = 0 ] || run_build kubernetes build-k8s bash "$ROOT/scripts/build-k8s.sh"
+  [ -x "$ETCD_BIN/etcd" ] || run_build etcd build-etcd bash "$ROOT/scripts/build-go-tools.sh" etcd
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kube-proxy; do
+    [ -x "$K8S_BIN/$c" ] || die "$K8S_BIN/$c is missing after the build; see $CL_LOGS/build-kubernetes.log"
+  done
+  [ -x "$ETCD_BIN/etcd" ] || die "$ETCD_BIN/etcd is missing after the build; see $CL_LOGS/build-etcd.log"
+}
+
+# ---- sysctls ---------------------------------------------------------------------------------------
+# Ours: forwarding and bridge netfilter (Services, pod egress). The kubelet's own defaults
+# (protectKernelDefaults=false) set the vm./kernel. ones. All are restored by `down`.
+SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables
+  fs.inotify.max_user_instances fs.inotify.max_user_watches
+  vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes)
+
+sysctl_path() { echo "/proc/sys/${1//.//}"; }
+setup_sysctls() {
+  mkdir -p "$CR_RECORD"
+  local s
+  if [ ! -f "$CR_RECORD/sysctl.orig" ]; then
+    for s in "${SYSCTLS[@]}"; do
+      [ -f "$(sysctl_path "$s")" ] && echo "$s $(cat "$(sysctl_path "$s")")"
+    done >"$CR_RECORD/sysctl.orig"
+  fi
+  set_sysctl() { [ -f "$(sysctl_path "$1")" ] && echo "$2" >"$(sysctl_path "$1")" 2>/dev/null || log "warning: cannot set $1=$2"; }
+  set_sysctl net.ipv4.ip_forward 1
+  set_sysctl net.bridge.bridge-nf-call-iptables 1
+  set_sysctl net.bridge.bridge-nf-call-ip6tables 1
+  [ "$(cat /proc/sys/fs/inotify/max_user_instances)" -ge 8192 ] || set_sysctl fs.inotify.max_user_instances 8192
+  [ "$(cat /proc/sys/fs/inotify/max_user_watches)" -ge 524288 ] || set_sysctl fs.inotify.max_user_watches 524288
+}
+restore_sysctls() {
+  [ -f "$CR_RECORD/sysctl.orig" ] || return 0
+  local s v
+  while read -r s v; do
+    [ -n "$s" ] && echo "$v" >"$(sysctl_path "$s")" 2>/dev/null || true
+  done <"$CR_RECORD/sysctl.orig"
+  rm -f "$CR_RECORD/sysctl.orig"
+}
+
+# ---- up ------------------------------------------------------------------------------------------------
+
+leftovers_exist() {
+  [ -n "$(marked_pids)" ] && return 0
+  [ -e "$CTRD_STATE" ] || [ -e "$KUBELET_ROOT" ] && return 0
+  ip link show "$CNI_BRIDGE" >/dev/null 2>&1 && return 0
+  [ -d /sys/fs/cgroup/memory/kubepods ] && return 0
+  return 1
+}
+
+# ensure_started NAME: start NAME unless it already runs with the same config and is healthy.
+# Appends NAME to STARTED when it was (re)started.
+ensure_started() {
+  local name="$1" pid hash i
+  component_cmd "$name"
+  hash=$(config_hash "${CMD[@]}")
+  if pid=$(comp_pid "$name"); then
+    if [ "$(comp_hash "$name")" = "$hash" ]; then
+      for ((i = 0; i < 50; i++)); do
+        "health_$name" >/dev/null 2>&1 && return 0
+        sleep 0.2
+      done
+      log "$name (pid $pid) runs but is not healthy: restarting it"
+    else
+      log "$name (pid $pid) runs with an older configuration: restarting it"
+    fi
+  fi
+  stop_component "$name" 15
+  if [ "$name" = containerd ]; then
+    node_cleanup # containerd was not running: whatever the node left behind is stale
+    rm -f "$CTRD_ROOT/.purged"
+    mkdir -p "$CTRD_ROOT" "$CTRD_STATE"
+    [ -S "$CONTAINERD_SOCK" ] && rm -f "$CONTAINERD_SOCK" "$CONTAINERD_SOCK.ttrpc"
+  fi
+  free_ports "$name"
+  component_cmd "$name"
+  start_daemon "$name" "$hash" "${CMD[@]}"
+  STARTED+=("$name")
+}
+
+wait_started() {
+  local name
+  for name in "$@"; do
+    [[ " ${STARTED[*]} " == *" $name "* ]] || continue
+    wait_healthy "$name" "${HEALTH_TIMEOUT[$name]}" "health_$name"
+    log "$name healthy"
+  done
+}
+
+IMAGES_PID=""
+start_images() {
+  local script="$ROOT/scripts/images.sh" logf="$CL_LOGS/images.log"
+  export CONTAINERD_ADDRESS="$CONTAINERD_SOCK"
+  if [ -f "$script" ]; then
+    log "importing images: scripts/images.sh import (log: $logf)"
+    ( CONTAINERD_ADDRESS="$CONTAINERD_SOCK" bash "$script" import >"$logf" 2>&1 9>&- ) &
+    IMAGES_PID=$!
+  else
+    log "warning: scripts/images.sh not found; relying on images already in containerd"
+  fi
+}
+finish_images() {
+  local logf="$CL_LOGS/images.log"
+  if [ -n "$IMAGES_PID" ] && ! wait "$IMAGES_PID"; then
+    die "image import (scripts/images.sh import) failed; see $logf (last line: $(last_log_line "$logf"))"
+  fi
+  local imgs
+  imgs=$(ctr_ -n k8s.io images ls -q 2>/dev/null || true)
+  grep -qxF "$PAUSE_IMAGE" <<<"$imgs" ||
+    die "the pause image $PAUSE_IMAGE is not in containerd (namespace k8s.io); scripts/images.sh import must provide it (log: $logf)"
+}
+
+apply_rbac() {
+  if ! kubectl_ get clusterrolebinding code-runner:kube-apiserver-to-kubelet -o name >/dev/null 2>&1; then
+    kubectl_ apply -f "$ROOT/scripts/cluster/rbac.yaml" >"$CL_LOGS/rbac.log" 2>&1 ||
+      die "could not create the apiserver-to-kubelet RBAC; see $CL_LOGS/rbac.log (last line: $(tail -n 1 "$CL_LOGS/rbac.log"))"
+  fi
+}
+
+node_ready() {
+  local s
+  s=$(kubectl_ get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) && [ "$s" = True ]
+}
+
+wait_node_ready() {
+  local deadline=$((SECONDS + ${1:-120})) msg
+  until node_ready; do
+    comp_pid kubelet >/dev/null || comp_die kubelet "exited while the node was registering"
+    if [ $SECONDS -ge $deadline ]; then
+      msg=$(kubectl_ get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].message}' 2>&1 || true)
+      comp_die kubelet "did not make node $NODE_NAME Ready within ${1:-120}s (${msg:-node not registered})"
+    fi
+    sleep 0.5
+  done
+}
+
+wait_default_sa() {
+  local deadline=$((SECONDS + 60))
+  until kubectl_ -n default get serviceaccount default -o name >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || comp_die kube-controller-manager "did not create the default ServiceAccount within 60s"
+    sleep 0.3
+  done
+}
+
+cmd_up() {
+  local t0
+  t0=$(now)
+  require_root
+  detect_node
+  mkdir -p "$CL_LOGS"
+  ensure_packages
+  check_kernel
+  ensure_binaries
+  take_lock
+  make_pki
+  write_configs
+
+  local owner
+  owner=$(cat "$CR_RECORD/owner" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$DATA" ]; then
+    log "the cluster on this machine was started from $owner: stopping it and cleaning up after it"
+    full_teardown
+  elif [ -z "$owner" ] && leftovers_exist; then
+    log "found leftovers of an earlier cluster without a record: cleaning up"
+    full_teardown
+  fi
+  mkdir -p "$CR_RECORD/pids"
+  echo "$DATA" >"$CR_RECORD/owner"
+  setup_sysctls
+
+  STARTED=()
+  ensure_started etcd
+  ensure_started containerd
+  wait_started etcd containerd
+  start_images
+  ensure_started kube-apiserver
+  wait_started kube-apiserver
+  apply_rbac
+  ensure_started kube-controller-manager
+  ensure_started kube-scheduler
+  ensure_started kubelet
+  ensure_started kube-proxy
+  wait_started kube-controller-manager kube-scheduler kubelet kube-proxy
+  finish_images
+  wait_node_ready 120
+  wait_default_sa
+  local what="started ${#STARTED[@]} component(s)"
+  [ ${#STARTED[@]} -gt 0 ] || what="already up, nothing changed"
+  echo "cluster up in $(elapsed "$t0")s ($what): node $NODE_NAME Ready, KUBECONFIG=$ADMIN_KUBECONFIG, CONTAINERD_ADDRESS=$CONTAINERD_SOCK, logs in $CL_LOGS"
+}
+
+# ---- down / reset -----------------------------------------------------------------------------------
+
+cmd_down() {
+  local t0
+  t0=$(now)
+  require_root
+  detect_node
+  take_lock
+  local owner
+  owner=$(cat "$CR_RECORD/owner" 2>/dev/null || true)
+  [ -n "$owner" ] && [ "$owner" != "$DATA" ] && log "the cluster was started from $owner; stopping it anyway (machine-wide singleton)"
+  # delete kwok's fake nodes while the apiserver still answers, so they do not linger NotReady
+  if comp_pid kwok >/dev/null && comp_pid kube-apiserver >/dev/null && [ -f "$ADMIN_KUBECONFIG" ] && [ -x "$K8S_BIN/kubectl" ]; then
+    kubectl_ delete nodes -l type=kwok --wait=false >/dev/null 2>&1 || true
+  fi
+  mkdir -p "$CL_LOGS"
+  [ -f "$CL_DIR/containerd-maint.toml" ] || write_configs
+  full_teardown
+  echo "cluster down in $(elapsed "$t0")s"
+}
+
+cmd_reset() {
+  cmd_down
+  rm -rf "$CL_DIR"
+  echo "removed $CL_DIR (certificates, etcd data, logs); images in $CTRD_ROOT are kept"
+}
+
+# ---- status --------------------------------------------------------------------------------------
+
+cmd_status() {
+  detect_node
+  local ok=0 c pid state owner
+  owner=$(cat "$CR_RECORD/owner" 2>/dev/null || true)
+  [ -z "$owner" ] || [ "$owner" = "$DATA" ] || echo "note: the cluster was started from $owner (another clone)"
+  for c in "${ALL_COMPONENTS[@]}"; do
+    if pid=$(comp_pid "$c"); then
+      if "health_$c" >/dev/null 2>&1; then state="up (pid $pid)"; else state="unhealthy (pid $pid)"; ok=1; fi
+    else
+      state="down"; ok=1
+    fi
+    printf '%-24s %s\n' "$c" "$state"
+  done
+  if pid=$(comp_pid kwok); then printf '%-24s %s\n' kwok "up (pid $pid, optional)"; else printf '%-24s %s\n' kwok "not running (optional)"; fi
+  if [ -f "$ADMIN_KUBECONFIG" ] && [ -x "$K8S_BIN/kubectl" ] && node_ready 2>/dev/null; then
+    printf '%-24s %s\n' "node $NODE_NAME" Ready
+  else
+    printf '%-24s %s\n' "node $NODE_NAME" "not Ready"; ok=1
+  fi
+  printf '%-24s %s\n' kubeconfig "$ADMIN_KUBECONFIG"
+  return $ok
+}
+
+cmd_env() {
+  echo "export KUBECONFIG=$ADMIN_KUBECONFIG"
+  echo "export CONTAINERD_ADDRESS=$CONTAINERD_SOCK"
+}
+
+# ---- kwok -----------------------------------------------------------------------------------------
+
+cmd_kwok() {
+  source "$ROOT/scripts/cluster/kwok.sh"
+  kwok_up
+}
+
+main() {
+  local cmd="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$cmd" in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status "$@" ;;
+    kwok) cmd_kwok "$@" ;;
+    env) cmd_env ;;
+    reset) cmd_reset ;;
+    -h | --help | help) usage ;;
+    *) usage >&2; exit 2 ;;
+  esac
+}
+main "$@"
