@@ -1,0 +1,18 @@
+import type { SubmitBody } from './types.js';
+
+/** Quotes a string for a POSIX shell: single quotes, with embedded single quotes closed and escaped. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A curl command that makes the same submission against `origin` (the API's base URL). */
+export function curlCommand(origin: string, body: SubmitBody): string {
+  const payload: SubmitBody = { language: body.language, code: body.code };
+  if (body.timeout_seconds !== undefined) payload.timeout_seconds = body.timeout_seconds;
+  if (body.stdin) payload.stdin = body.stdin;
+  return [
+    `curl -sS -X POST ${shellQuote(`${origin.replace(/\/$/, '')}/runs`)}`,
+    `  -H 'Content-Type: application/json'`,
+    `  --data-binary ${shellQuote(JSON.stringify(payload))}`,
+  ].join(' \\\n');
+}

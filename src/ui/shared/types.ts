@@ -1,0 +1,107 @@
+/** The API's JSON shapes as the browser sees them (test/ui checks they match the server's types). */
+
+export const RUN_STATUSES = [
+  'Queued',
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Timeout',
+  'OOMKilled',
+  'Cancelled',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface Run {
+  run_id: string;
+  status: RunStatus;
+  language: string | null;
+  job_name: string;
+  pod_name: string | null;
+  node_name: string | null;
+  reason: string | null;
+  exit_code: number | null;
+  created_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  timeout_seconds: number | null;
+  logs_truncated: boolean | null;
+  cancel_requested: boolean;
+  temporal_ui_url: string;
+}
+
+export interface RunLogs {
+  run_id: string;
+  logs: string;
+  truncated: boolean;
+  status: RunStatus;
+  live: boolean;
+}
+
+export interface RunPage {
+  runs: Run[];
+  next_cursor: string | null;
+}
+
+export interface Language {
+  id: string;
+  name: string;
+  image: string;
+  file_name: string;
+  editor_mode: string | null;
+}
+
+export interface Limits {
+  default_timeout_seconds: number;
+  max_timeout_seconds: number;
+  max_code_bytes: number;
+  max_stdin_bytes: number;
+  cpu_limit: string;
+  memory_limit: string;
+  log_limit_bytes: number;
+}
+
+export interface LanguagesResponse {
+  languages: Language[];
+  limits: Limits;
+  temporal_ui_url: string;
+}
+
+export interface SubmitBody {
+  language: string;
+  code: string;
+  timeout_seconds?: number;
+  stdin?: string;
+}
+
+export interface WorkerPod {
+  name: string;
+  phase: string;
+  node_name: string | null;
+}
+
+export interface SystemStatus {
+  queue_name: string;
+  queue_depth: number;
+  queue: { workflow_backlog: number; activity_backlog: number; workflow_pollers: number; activity_pollers: number };
+  queued_runs: number;
+  queued_run_ids: string[];
+  active_runs: number;
+  worker_replicas?: number | null;
+  worker_ready_replicas?: number | null;
+  worker_pods?: (WorkerPod | string)[];
+  runner_namespace?: string;
+  runner_jobs: { name: string; run_id: string | null; active: number; succeeded: number; failed: number }[];
+  runner_pods: { name: string; run_id: string | null; phase: string; node_name: string | null }[];
+  node_runs: Record<string, number>;
+  kubernetes: { ok: boolean; source?: string; error?: string };
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}

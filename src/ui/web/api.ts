@@ -1,0 +1,85 @@
+import { describeApiError, type ErrorMessage } from '../shared/errors.js';
+import type { LanguagesResponse, Run, RunLogs, RunPage, RunStatus, SubmitBody, SystemStatus } from '../shared/types.js';
+
+/** A failed API call, with its words for a person already worked out. */
+export class ApiError extends Error {
+  readonly human: ErrorMessage;
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.human = describeApiError(status, code, message, details);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network_error', 'network error');
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: handled below */
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    throw new ApiError(
+      res.status,
+      e?.code ?? `http_${res.status}`,
+      e?.message ?? `the API answered ${res.status} ${res.statusText}`,
+      e?.details,
+    );
+  }
+  return json as T;
+}
+
+export const api = {
+  languages: (): Promise<LanguagesResponse> => call('GET', '/languages'),
+  submit: (body: SubmitBody): Promise<Run> => call('POST', '/runs', body),
+  run: (id: string, signal?: AbortSignal): Promise<Run> =>
+    call('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
+  logs: (id: string, signal?: AbortSignal): Promise<RunLogs> =>
+    call('GET', `/runs/${encodeURIComponent(id)}/logs`, undefined, signal),
+  cancel: (id: string): Promise<Run> => call('DELETE', `/runs/${encodeURIComponent(id)}`),
+  list: (
+    q: { status?: RunStatus | ''; language?: string; limit?: number; cursor?: string | null },
+    signal?: AbortSignal,
+  ): Promise<RunPage> => {
+    const p = new URLSearchParams();
+    if (q.status) p.set('status', q.status);
+    if (q.language) p.set('language', q.language);
+    if (q.limit) p.set('limit', String(q.limit));
+    if (q.cursor) p.set('cursor', q.cursor);
+    const qs = p.toString();
+    return call('GET', `/runs${qs ? `?${qs}` : ''}`, undefined, signal);
+  },
+  system: (signal?: AbortSignal): Promise<SystemStatus> => call('GET', '/system/status', undefined, signal),
+};
+
+let languagesOnce: Promise<LanguagesResponse> | null = null;
+/** The language list and limits, fetched once per page load (retried after a failure). */
+export function languages(): Promise<LanguagesResponse> {
+  languagesOnce ??= api.languages().catch((err: unknown) => {
+    languagesOnce = null;
+    throw err;
+  });
+  return languagesOnce;
+}

@@ -1,0 +1,73 @@
+import uPlot from 'uplot';
+
+/** One sample of /system/status for the timeline chart. */
+export interface Sample {
+  /** Unix seconds. */
+  t: number;
+  queueDepth: number;
+  running: number;
+  replicas: number | null;
+}
+
+export const SERIES = [
+  { key: 'queueDepth', label: 'Queue depth', stroke: '#d97706', fill: 'rgba(217,119,6,0.12)' },
+  { key: 'running', label: 'Running runs', stroke: '#2563eb', fill: 'rgba(37,99,235,0.08)' },
+  { key: 'replicas', label: 'Worker replicas', stroke: '#059669', fill: undefined },
+] as const;
+
+export interface TimelineChart {
+  update(samples: readonly Sample[]): void;
+  destroy(): void;
+}
+
+/** A uPlot line chart of queue depth, running runs and worker replicas over time; follows its box's width. */
+export function timelineChart(parent: HTMLElement): TimelineChart {
+  const height = () => (parent.clientWidth < 500 ? 200 : 260);
+  const data = (samples: readonly Sample[]): uPlot.AlignedData => [
+    samples.map((s) => s.t),
+    samples.map((s) => s.queueDepth),
+    samples.map((s) => s.running),
+    samples.map((s) => s.replicas),
+  ];
+  const plot = new uPlot(
+    {
+      width: Math.max(parent.clientWidth, 280),
+      height: height(),
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      legend: { live: true },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+      axes: [
+        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d1d5db' } },
+        {
+          stroke: '#4b5563',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#d1d5db' },
+          size: 40,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+        },
+      ],
+      series: [
+        { label: 'Time' },
+        ...SERIES.map((s) => ({
+          label: s.label,
+          stroke: s.stroke,
+          width: 2,
+          ...(s.fill ? { fill: s.fill } : {}),
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v === null ? '—' : String(v)),
+        })),
+      ],
+    },
+    [[], [], [], []],
+    parent,
+  );
+  const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(parent.clientWidth, 280), height: height() }));
+  ro.observe(parent);
+  return {
+    update: (samples) => plot.setData(data(samples)),
+    destroy: () => {
+      ro.disconnect();
+      plot.destroy();
+    },
+  };
+}
