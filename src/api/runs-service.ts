@@ -22,6 +22,7 @@ import {
 } from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
 import { translateTemporalError } from './errors.js';
+import { bounded } from '../temporal/deadline.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 import { resolveLanguage } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
@@ -50,7 +51,6 @@ interface Memo {
   request_hash?: string;
 }
 
-const DESCRIBE_DEADLINE_MS = 5000;
 const QUERY_DEADLINE_MS = 2000;
 
 export class RunsService {
@@ -98,18 +98,20 @@ export class RunsService {
       },
     };
     try {
-      await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
-        workflowId: runId,
-        taskQueue: this.cfg.temporal.taskQueue,
-        args: [args],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-        typedSearchAttributes: [
-          { key: SA_STATUS, value: 'Queued' },
-          { key: SA_LANGUAGE, value: lang.id },
-        ],
-        memo: { timeout_seconds: body.timeout_seconds, request_hash: requestHash } satisfies Memo,
-      });
+      await bounded(this.client, () =>
+        this.client.workflow.start(RUN_WORKFLOW_TYPE, {
+          workflowId: runId,
+          taskQueue: this.cfg.temporal.taskQueue,
+          args: [args],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+          typedSearchAttributes: [
+            { key: SA_STATUS, value: 'Queued' },
+            { key: SA_LANGUAGE, value: lang.id },
+          ],
+          memo: { timeout_seconds: body.timeout_seconds, request_hash: requestHash } satisfies Memo,
+        }),
+      );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
         const existing = await this.describeOrNull(runId);
@@ -149,7 +151,9 @@ export class RunsService {
       });
     }
     try {
-      await this.client.workflow.getHandle(runId).signal(cancelSignal, reason ? { reason } : {});
+      await bounded(this.client, () =>
+        this.client.workflow.getHandle(runId).signal(cancelSignal, reason ? { reason } : {}),
+      );
     } catch (err) {
       translateTemporalError(err, runId);
     }
@@ -181,12 +185,14 @@ export class RunsService {
     if (q.status) clauses.push(`RunStatus = '${q.status}'`);
     if (q.language) clauses.push(`RunLanguage = '${q.language}'`);
     try {
-      const res = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.cfg.temporal.namespace,
-        pageSize: q.limit,
-        query: clauses.join(' AND '),
-        nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
-      });
+      const res = await bounded(this.client, () =>
+        this.client.workflowService.listWorkflowExecutions({
+          namespace: this.cfg.temporal.namespace,
+          pageSize: q.limit,
+          query: clauses.join(' AND '),
+          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+        }),
+      );
       const runs = (res.executions ?? []).map((e) => this.viewOfListed(e));
       const token =
         res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
@@ -233,9 +239,7 @@ export class RunsService {
 
   private async describe(runId: string): Promise<WorkflowExecutionDescription> {
     try {
-      const desc = await this.client.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () =>
-        this.client.workflow.getHandle(runId).describe(),
-      );
+      const desc = await bounded(this.client, () => this.client.workflow.getHandle(runId).describe());
       if (desc.type !== RUN_WORKFLOW_TYPE)
         throw new HttpError(404, 'run_not_found', `run ${runId} does not exist`, { run_id: runId });
       return desc;

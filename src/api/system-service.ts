@@ -6,6 +6,7 @@ import { kubeMessage } from '../kube/client.js';
 import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
 import { RUN_WORKFLOW_TYPE } from '../workflows/definitions.js';
 import { translateTemporalError } from './errors.js';
+import { bounded } from '../temporal/deadline.js';
 
 const TQ = temporal.api.enums.v1;
 
@@ -24,30 +25,36 @@ export class SystemService {
 
   /** Backlog and pollers of one task-queue type: the number KEDA's temporal scaler reads. */
   async queueStats(type: 'workflow' | 'activity'): Promise<QueueStats> {
-    const res = await this.client.workflowService.describeTaskQueue({
-      namespace: this.cfg.temporal.namespace,
-      taskQueue: { name: this.cfg.temporal.taskQueue, kind: TQ.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType:
-        type === 'workflow' ? TQ.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TQ.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      reportStats: true,
-    });
+    const res = await bounded(this.client, () =>
+      this.client.workflowService.describeTaskQueue({
+        namespace: this.cfg.temporal.namespace,
+        taskQueue: { name: this.cfg.temporal.taskQueue, kind: TQ.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType:
+          type === 'workflow' ? TQ.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TQ.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        reportStats: true,
+      }),
+    );
     return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
   }
 
   private async runIds(status: string, limit: number): Promise<string[]> {
-    const res = await this.client.workflowService.listWorkflowExecutions({
-      namespace: this.cfg.temporal.namespace,
-      pageSize: limit,
-      query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${status}`,
-    });
+    const res = await bounded(this.client, () =>
+      this.client.workflowService.listWorkflowExecutions({
+        namespace: this.cfg.temporal.namespace,
+        pageSize: limit,
+        query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${status}`,
+      }),
+    );
     return (res.executions ?? []).map((e) => e.execution?.workflowId ?? '').filter(Boolean);
   }
 
   private async count(query: string): Promise<number> {
-    const res = await this.client.workflowService.countWorkflowExecutions({
-      namespace: this.cfg.temporal.namespace,
-      query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${query}`,
-    });
+    const res = await bounded(this.client, () =>
+      this.client.workflowService.countWorkflowExecutions({
+        namespace: this.cfg.temporal.namespace,
+        query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${query}`,
+      }),
+    );
     return Number(res.count ?? 0);
   }
 

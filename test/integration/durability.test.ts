@@ -31,6 +31,18 @@ describe('durability', () => {
     // No worker polls this queue yet: the run waits in Temporal.
     const runId = await api.start({ language: 'python', code: 'print("must not run")' });
     expect((await api.get(runId)).status).toBe('Queued');
+    // The system status shows it queued, with the backlog KEDA would read.
+    const { default: request } = await import('supertest');
+    const status = await eventually(
+      async () => {
+        const r = await request(stack.app).get('/system/status');
+        return r.body.queued_run_ids?.includes(runId) && r.body.queue_depth >= 1 ? r.body : null;
+      },
+      20000,
+      'the run in queued_run_ids and a backlog',
+    );
+    expect(status.queue_name).toBe(stack.cfg.temporal.taskQueue);
+    expect(status.queue.workflow_pollers).toBe(0);
     const res = await api.cancel(runId);
     expect(res.status).toBe(202);
     await worker();

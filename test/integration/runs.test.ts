@@ -121,6 +121,28 @@ describe('runs through the whole stack', () => {
     expect(again.body.error.code).toBe('run_finished');
   });
 
+  it('a Temporal cancellation request is honoured like the cancel signal', async () => {
+    const runId = await api.start({ language: 'python', code: 'import time\ntime.sleep(120)', timeout_seconds: 120 });
+    await api.waitFor(runId, (v) => v.status === 'Running', 60000, 'Running');
+    await stack.client.workflow.getHandle(runId).cancel();
+    const done = await api.waitDone(runId, 30000);
+    expect(done.status).toBe('Cancelled');
+    await expectCleanedUp(runId);
+  });
+
+  it('a burst of runs all finish and leave no runner object behind', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        api.start({ language: i % 2 ? 'python' : 'javascript', code: i % 2 ? `print(${i})` : `console.log(${i})` }),
+      ),
+    );
+    const done = await Promise.all(ids.map((id) => api.waitDone(id, 120000)));
+    expect(done.map((d) => d.status)).toEqual(Array(8).fill('Succeeded'));
+    const logs = await Promise.all(ids.map((id) => api.logs(id)));
+    expect(logs.map((l) => l.logs)).toEqual(ids.map((_, i) => `${i}\n`));
+    for (const id of ids) await expectCleanedUp(id);
+  });
+
   it('an image that does not exist fails fast with a clear reason', async () => {
     const bad = await createStack({ SANDBOX_IMAGE_PYTHON: 'localhost/code-runner/does-not-exist:0' });
     try {

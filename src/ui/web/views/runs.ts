@@ -7,12 +7,14 @@ import { h, replace, uid } from '../dom.js';
 import { setQuery, type View } from '../router.js';
 import { statusBadge } from './status-ui.js';
 
-const PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 const REFRESH_MS = 5000;
 
 /** The Runs list (#/runs?status=&language=): filters, cursor pages, refreshes itself. */
 export const runsView: View = (root, _params, query) => {
   const alerts = alertRegion();
+  const asked = Number(query.get('limit'));
+  const pageSize = Number.isInteger(asked) && asked >= 1 && asked <= 200 ? asked : DEFAULT_PAGE_SIZE;
   const status = h(
     'select',
     { id: uid('status'), name: 'status' },
@@ -82,7 +84,7 @@ export const runsView: View = (root, _params, query) => {
         {
           status: status.value as RunStatus | '',
           language: language.value,
-          limit: PAGE_SIZE,
+          limit: pageSize,
           cursor: cursors[page] ?? null,
         },
         ctrl.signal,
@@ -180,6 +182,7 @@ export const runsView: View = (root, _params, query) => {
     const q = new URLSearchParams();
     if (status.value) q.set('status', status.value);
     if (language.value) q.set('language', language.value);
+    if (pageSize !== DEFAULT_PAGE_SIZE) q.set('limit', String(pageSize));
     setQuery(q);
     void load();
   };

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { V1Pod } from '@kubernetes/client-node';
+import request from 'supertest';
+import { buildConfigMap, buildJob, RUN_CONTAINER, type SandboxSettings } from '../src/activities/manifests.js';
+import { interpret } from '../src/activities/interpret.js';
+import { objectName, runSelector } from '../src/domain/names.js';
+import type { RunInput } from '../src/domain/run.js';
+import { isTerminal } from '../src/domain/run.js';
+import { loadConfig } from '../src/config/config.js';
+import { createStack, sleep, type Stack } from '../test/support/stack.js';
+import { printTable, summary } from './stats.js';
+
+/**
+ * Overhead: submit-to-result latency of a hello-world run through the product (API → Temporal → worker →
+ * Job → logs), against a raw Job (create → complete → logs → delete) and a bare Pod, with the same sandbox
+ * spec, interleaved in the same run so machine noise hits all three alike.
+ * Usage: node dist/bench/overhead.js [iterations]   (KUBECONFIG and a Temporal server must be up)
+ */
+const N = Number(process.argv[2] ?? process.env.BENCH_ITERATIONS ?? 10);
+const RAW_POLL_MS = 100;
+const CODE = 'print("hello")';
+
+function inputFor(stack: Stack): RunInput {
+  const lang = stack.cfg.languages.find((l) => l.id === 'python')!;
+  return {
+    runId: randomUUID(),
+    language: 'python',
+    code: CODE,
+    stdin: '',
+    timeoutSeconds: 10,
+    sandbox: {
+      image: lang.image,
+      fileName: lang.fileName,
+      command: lang.command,
+      ...(lang.env ? { env: lang.env } : {}),
+    },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function settings(stack: Stack): SandboxSettings {
+  return {
+    namespace: stack.cfg.runner.namespace,
+    nodeSelector: stack.cfg.runner.nodeSelector,
+    resources: stack.cfg.runner.resources,
+    jobTtlSeconds: stack.cfg.runner.jobTtlSeconds,
+    startTimeoutSeconds: stack.cfg.runner.startTimeoutSeconds,
+  };
+}
+
+async function product(stack: Stack): Promise<number> {
+  const t0 = performance.now();
+  const res = await request(stack.app)
+    .post('/runs?wait=true')
+    .set('Content-Type', 'application/json')
+    .send({ language: 'python', code: CODE });
+  const ms = performance.now() - t0;
+  if (res.body.status !== 'Succeeded' || res.body.logs !== 'hello\n')
+    throw new Error(`product run failed: ${JSON.stringify(res.body)}`);
+  return ms;
+}
+
+async function rawJob(stack: Stack): Promise<number> {
+  const input = inputFor(stack);
+  const s = settings(stack);
+  const { core, batch } = stack.kube;
+  const namespace = s.namespace;
+  const name = objectName(input.runId);
+  const t0 = performance.now();
+  await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
+  await batch.createNamespacedJob({ namespace, body: buildJob(input, s) });
+  let pod: V1Pod | undefined;
+  for (;;) {
+    const job = await batch.readNamespacedJob({ name, namespace });
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: runSelector(input.runId) })).items;
+    const o = interpret(job, pods, input.timeoutSeconds);
+    if (isTerminal(o.status)) {
+      pod = pods.find((p) => p.metadata?.name === o.podName);
+      break;
+    }
+    await sleep(RAW_POLL_MS);
+  }
+  const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
+  const ms = performance.now() - t0;
+  await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
+  await core.deleteNamespacedConfigMap({ name, namespace });
+  if (logs !== 'hello\n') throw new Error(`raw job output: ${logs}`);
+  return ms;
+}
+
+async function barePod(stack: Stack): Promise<number> {
+  const input = inputFor(stack);
+  const s = settings(stack);
+  const { core } = stack.kube;
+  const namespace = s.namespace;
+  const name = objectName(input.runId);
+  const podSpec = buildJob(input, s).spec!.template;
+  const t0 = performance.now();
+  await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
+  await core.createNamespacedPod({ namespace, body: { metadata: { ...podSpec.metadata, name }, spec: podSpec.spec! } });
+  for (;;) {
+    const p = await core.readNamespacedPod({ name, namespace });
+    const t = p.status?.containerStatuses?.[0]?.state?.terminated;
+    if (t) break;
+    await sleep(RAW_POLL_MS);
+  }
+  const logs = await core.readNamespacedPodLog({ name, namespace, container: RUN_CONTAINER });
+  const ms = performance.now() - t0;
+  await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
+  await core.deleteNamespacedConfigMap({ name, namespace });
+  if (logs !== 'hello\n') throw new Error(`bare pod output: ${logs}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  // The product's own poll schedule (not the tests' fast one), unless the environment sets one.
+  const poll = loadConfig(process.env).poll;
+  const stack = await createStack({
+    JOB_TTL_SECONDS: '60',
+    POLL_INITIAL_MS: String(poll.initialMs),
+    POLL_MAX_MS: String(poll.maxMs),
+    POLL_FACTOR: String(poll.factor),
+  });
+  await stack.startWorker();
+  try {
+    // Warm-up: first pod on a node pays for image unpacking.
+    await product(stack);
+    await rawJob(stack);
+    const results: Record<string, number[]> = {
+      'raw Job (baseline)': [],
+      'bare Pod': [],
+      'Code Runner (API→result)': [],
+    };
+    for (let i = 0; i < N; i++) {
+      results['raw Job (baseline)']!.push(await rawJob(stack));
+      results['bare Pod']!.push(await barePod(stack));
+      results['Code Runner (API→result)']!.push(await product(stack));
+      process.stderr.write('.');
+    }
+    process.stderr.write('\n');
+    console.log(
+      `overhead benchmark: ${N} sequential hello-world runs per case (python, same sandbox spec), poll ${stack.cfg.poll.initialMs}ms→${stack.cfg.poll.maxMs}ms x${stack.cfg.poll.factor}`,
+    );
+    printTable(
+      Object.entries(results).map(([k, v]) => summary(k, v)),
+      'raw Job (baseline)',
+    );
+  } finally {
+    await stack.close();
+  }
+}
+
+await main();
