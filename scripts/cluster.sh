@@ -216,7 +216,7 @@ finish_images() {
 }
 
 apply_rbac() {
-  if ! kubectl_ get clusterrolebinding code-runner:kube-apiserver-to-kubelet -o name >/dev/null 2>&1; then
+  if ! api_exists /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/code-runner:kube-apiserver-to-kubelet; then
     kubectl_ apply -f "$ROOT/scripts/cluster/rbac.yaml" >"$CL_LOGS/rbac.log" 2>&1 ||
       die "could not create the apiserver-to-kubelet RBAC; see $CL_LOGS/rbac.log (last line: $(tail -n 1 "$CL_LOGS/rbac.log"))"
   fi
@@ -224,7 +224,7 @@ apply_rbac() {
 
 node_ready() {
   local s
-  s=$(kubectl_ get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) && [ "$s" = True ]
+  s=$(api_get "/api/v1/nodes/$NODE_NAME" 2>/dev/null) && [[ $s == *'"type":"Ready","status":"True"'* ]]
 }
 
 wait_node_ready() {
@@ -241,7 +241,7 @@ wait_node_ready() {
 
 wait_default_sa() {
   local deadline=$((SECONDS + 60))
-  until kubectl_ -n default get serviceaccount default -o name >/dev/null 2>&1; do
+  until api_exists /api/v1/namespaces/default/serviceaccounts/default; do
     [ $SECONDS -lt $deadline ] || comp_die kube-controller-manager "did not create the default ServiceAccount within 60s"
     sleep 0.3
   done

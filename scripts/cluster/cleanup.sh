@@ -16,6 +16,7 @@ kill_pod_processes() {
     done < <(find /sys/fs/cgroup/pids/kubepods /sys/fs/cgroup/memory/kubepods /sys/fs/cgroup/freezer/kubepods \
       -name cgroup.procs 2>/dev/null || true)
     [ ${#pids[@]} -eq 0 ] && break
+    mapfile -t pids < <(printf '%s\n' "${pids[@]}" | sort -u)
     [ "$i" = 1 ] && log "killing ${#pids[@]} leftover pod process(es)"
     kill -KILL "${pids[@]}" 2>/dev/null || true
     [ -d "$fz" ] && echo THAWED >"$fz/freezer.state" 2>/dev/null || true
@@ -120,6 +121,11 @@ remove_interfaces() {
 # purge_iptables: drop every KUBE-* and CNI-* chain and every rule jumping to one, in all tables,
 # for IPv4 and IPv6. kube-proxy --cleanup does its own part first when the binary is there.
 purge_iptables() {
+  local all=""
+  command -v iptables-save >/dev/null && all+=$(iptables-save 2>/dev/null || true)
+  command -v ip6tables-save >/dev/null && all+=$(ip6tables-save 2>/dev/null || true)
+  command -v nft >/dev/null && all+=$(nft list tables 2>/dev/null || true)
+  [[ $all == *KUBE-* || $all == *CNI-* || $all == *kube-proxy* ]] || return 0
   if [ -x "$K8S_BIN/kube-proxy" ]; then
     "$K8S_BIN/kube-proxy" --cleanup >"${CL_LOGS:-/tmp}/kube-proxy-cleanup.log" 2>&1 || true
   fi

@@ -56,26 +56,27 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # proc_alive PID: running and not a zombie (PID 1 here reaps orphans only every few seconds).
 proc_alive() {
   local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   stat="${stat##*) }"
   case "${stat%% *}" in Z | X | x) return 1 ;; esac
   return 0
 }
 proc_starttime() {
   local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   stat="${stat##*) }"
-  # shellcheck disable=SC2086
-  set -- $stat
-  echo "${20}"
+  local -a f
+  read -r -a f <<<"$stat"
+  echo "${f[19]}"
 }
 # proc_component PID: the CODE_RUNNER_COMPONENT marker of a process, if it has one.
 proc_component() {
-  local env line
-  env=$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null) || return 1
-  while IFS= read -r line; do
+  local -a env
+  local line
+  { mapfile -d '' -t env <"/proc/$1/environ"; } 2>/dev/null || return 1
+  for line in "${env[@]}"; do
     case "$line" in CODE_RUNNER_COMPONENT=*) echo "${line#*=}"; return 0 ;; esac
-  done <<<"$env"
+  done
   return 1
 }
 proc_cmd() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | cut -c1-160 || true; }
@@ -210,20 +211,24 @@ free_ports() {
 # config_hash ARGS... : hash of a command line plus the content of every existing file it names
 # (directly or as --flag=FILE), so a changed config or cert restarts the component.
 config_hash() {
-  local a f
+  local a f bins=() files=()
+  for a in "$@"; do
+    f="${a#*=}"
+    if [ -f "$f" ]; then
+      if [ -x "$f" ]; then bins+=("$f"); else files+=("$f"); fi # binaries: by size and mtime
+    fi
+  done
   {
     printf '%s\n' "$@"
-    for a in "$@"; do
-      f="${a#*=}"
-      if [ -f "$f" ]; then cat "$f"; fi
-    done
+    [ ${#bins[@]} -eq 0 ] || stat -c '%n %s %Y' "${bins[@]}"
+    [ ${#files[@]} -eq 0 ] || cat "${files[@]}"
   } | sha256sum | cut -c1-16
 }
 
 # write_if_changed FILE: write stdin to FILE only when the content differs (keeps mtimes stable).
 write_if_changed() {
-  local f="$1" tmp
-  tmp="$(mktemp "$f.XXXXXX")"
-  cat >"$tmp"
-  if [ -f "$f" ] && cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv -f "$tmp" "$f"; fi
+  local f="$1" new old=""
+  new=$(cat)
+  [ -f "$f" ] && old=$(<"$f")
+  [ "$new" == "$old" ] || printf '%s\n' "$new" >"$f"
 }

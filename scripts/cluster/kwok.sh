@@ -46,11 +46,6 @@ kwok_nodes_manifest() {
   status:
     allocatable: { cpu: "$KWOK_NODE_CPU", memory: "$KWOK_NODE_MEMORY", pods: "$KWOK_NODE_PODS" }
     capacity: { cpu: "$KWOK_NODE_CPU", memory: "$KWOK_NODE_MEMORY", pods: "$KWOK_NODE_PODS" }
-    nodeInfo:
-      architecture: amd64
-      operatingSystem: linux
-      kubeletVersion: fake
-      kubeProxyVersion: fake
 EOF
   done
 }

@@ -17,6 +17,7 @@ make_ca() {
     -out "$CL_PKI/$name.crt" 2>/dev/null || die "openssl could not create $cn in $CL_PKI"
 }
 
+declare -A CA_FP=()
 # issue NAME SUBJECT USAGE [SANS] [CA]: sign $CL_PKI/NAME.{crt,key} with CA (default: the cluster CA).
 #   USAGE: client | server | both;  SANS: "DNS:a,IP:1.2.3.4"
 issue() {
@@ -26,7 +27,8 @@ issue() {
     server) eku="serverAuth" ;;
     both) eku="serverAuth,clientAuth" ;;
   esac
-  params="$subj|$eku|$sans|$ca|$(openssl x509 -in "$CL_PKI/$ca.crt" -noout -fingerprint -sha256)"
+  [ -n "${CA_FP[$ca]:-}" ] || CA_FP[$ca]=$(openssl x509 -in "$CL_PKI/$ca.crt" -noout -fingerprint -sha256)
+  params="$subj|$eku|$sans|$ca|${CA_FP[$ca]}"
   if [ -f "$CL_PKI/$name.crt" ] && [ "$(cat "$CL_PKI/$name.params" 2>/dev/null)" = "$params" ]; then return 0; fi
   _key "$CL_PKI/$name.key"
   {
@@ -53,7 +55,7 @@ clusters:
 - name: code-runner
   cluster:
     server: $server
-    certificate-authority-data: $(base64 -w0 <"$CL_PKI/ca.crt")
+    certificate-authority-data: $CA_B64
 users:
 - name: $user
   user:
@@ -97,6 +99,7 @@ make_pki() {
   chmod 600 "$CL_PKI"/*.key
 
   local server="https://127.0.0.1:6443"
+  CA_B64=$(base64 -w0 <"$CL_PKI/ca.crt")
   kubeconfig "$ADMIN_KUBECONFIG" admin admin "$server"
   kubeconfig "$CL_DIR/controller-manager.kubeconfig" system:kube-controller-manager controller-manager "$server"
   kubeconfig "$CL_DIR/scheduler.kubeconfig" system:kube-scheduler scheduler "$server"
