@@ -59,8 +59,10 @@ export const runsView: View = (root, _params, query) => {
     h('nav', { class: 'pager', 'aria-label': 'Pages of runs' }, prev, pageLabel, next),
   );
 
+  const names = new Map<string, string>();
   languages()
     .then((info) => {
+      for (const l of info.languages) names.set(l.id, l.name);
       for (const l of info.languages)
         if (l.id !== wantedLanguage) language.append(h('option', { value: l.id }, l.name));
         else language.querySelector(`option[value="${CSS.escape(l.id)}"]`)!.textContent = l.name;
@@ -157,7 +159,7 @@ export const runsView: View = (root, _params, query) => {
                 ),
               ),
               h('td', { 'data-label': 'Status' }, statusBadge(r.status)),
-              h('td', { 'data-label': 'Language' }, r.language ?? '—'),
+              h('td', { 'data-label': 'Language' }, r.language ? (names.get(r.language) ?? r.language) : '—'),
               h('td', { 'data-label': 'Node' }, r.node_name ?? '—'),
               h(
                 'td',
