@@ -6,6 +6,7 @@
 #   bash scripts/images.sh import [NAME...]   build if needed, import into containerd if not present
 #   bash scripts/images.sh list               print "NAME REFERENCE" for every image
 #   bash scripts/images.sh path   [NAME...]   print the cached archive path of each image (builds if needed)
+#   bash scripts/images.sh prune              delete cached archives the current definitions do not use
 #
 # NAMES: pause python node gcc java (default: all). Image definitions live in images/<name>.image.
 # Archives: $CACHE/images/<name>-<tag>-<key>.tar (docker-archive format), where <key> is a short hash
@@ -84,6 +85,18 @@ archive_path() { describe "$1"; echo "${ARCHIVE_OF[$1]}"; }
 # Root filesystem helpers (used by the build subprocesses)
 
 MOUNTS=()
+WORK_TO_CLEAN=''
+# EXIT trap of the build processes: unmount, and on failure remove the work tree (keep it with
+# IMAGES_KEEP_WORK=1 to debug).
+on_build_exit() {
+  local rc=$?
+  unmount_all
+  if ((rc != 0)) && [[ -n "$WORK_TO_CLEAN" && "${IMAGES_KEEP_WORK:-0}" != 1 ]]; then
+    remove_tree "$WORK_TO_CLEAN" || true
+  fi
+  exit "$rc"
+}
+
 # Unmount everything this process mounted, in reverse order. Safe to call more than once.
 unmount_all() {
   local i
@@ -172,6 +185,7 @@ ensure_host_tools() {
   command -v jq >/dev/null || missing+=(jq)
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]})); then
     log "installing host packages: ${missing[*]}"
     run_logged "apt-get install ${missing[*]}" "$IMG_LOGS/host-packages.log" \
@@ -189,10 +203,12 @@ do_base() {
   source "$IMAGE_SRC/base.image"
   work="$IMG_CACHE/work/base-$key"
   r="$work/rootfs"
-  trap 'unmount_all' EXIT
+  trap on_build_exit EXIT
   trap 'exit 130' INT TERM
   trap 'echo "ERROR: base: command failed (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
-  remove_tree "$work"
+  local old
+  for old in "$IMG_CACHE"/work/base-*; do remove_tree "$old"; done
+  WORK_TO_CLEAN="$work"
   mkdir -p "$work" "$IMG_CACHE/debs/debootstrap" "$IMG_CACHE/base"
   echo "== debootstrap $BASE_VARIANT $BASE_SUITE"
   debootstrap --variant="$BASE_VARIANT" --cache-dir="$IMG_CACHE/debs/debootstrap" \
@@ -223,10 +239,12 @@ do_build() {
   load_def "$name"
   work="$IMG_CACHE/work/$name-$key"
   r="$work/rootfs"
-  trap 'unmount_all' EXIT
+  trap on_build_exit EXIT
   trap 'exit 130' INT TERM
   trap 'echo "ERROR: $name: command failed (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
-  remove_tree "$work"
+  local old
+  for old in "$IMG_CACHE/work/$name"-*; do remove_tree "$old"; done
+  WORK_TO_CLEAN="$work"
   mkdir -p "$r"
   if [[ "$IMAGE_FROM" == base ]]; then
     local base="$IMG_CACHE/base/bookworm-minbase-$(base_key).tar"
@@ -318,15 +336,18 @@ write_archive() {
 # ---------------------------------------------------------------------------------------------
 # Commands
 
+# resolve_names NAME...: set NAMES to the requested images (all when none), checking each name.
+NAMES=()
 resolve_names() {
+  local n
+  NAMES=()
   if (($# == 0)); then
-    printf '%s\n' "${ALL_IMAGES[@]}"
+    NAMES=("${ALL_IMAGES[@]}")
     return
   fi
-  local n
   for n in "$@"; do
     [[ " ${ALL_IMAGES[*]} " == *" $n "* ]] || die "unknown image '$n'; known: ${ALL_IMAGES[*]}"
-    echo "$n"
+    NAMES+=("$n")
   done
 }
 
@@ -373,7 +394,7 @@ build_one_locked() {
 # build NAME...: prints one line per image.
 cmd_build() {
   local names name
-  mapfile -t names < <(resolve_names "$@")
+  resolve_names "$@"; names=("${NAMES[@]}")
   mkdir -p "$IMG_LOGS"
   ensure_host_tools
   for name in "${names[@]}"; do
@@ -388,7 +409,7 @@ ctr_() { ctr --address "$CONTAINERD_ADDRESS" -n "$CONTAINERD_NAMESPACE" "$@"; }
 # digest recorded when this very archive was imported (<archive>.digest) and its config matches.
 cmd_import() {
   local names name out ref want have start
-  mapfile -t names < <(resolve_names "$@")
+  resolve_names "$@"; names=("${NAMES[@]}")
   local missing=()
   for name in "${names[@]}"; do
     describe "$name"
@@ -413,6 +434,22 @@ cmd_import() {
       continue
     fi
     with_lock "$name" import_one_locked "$name" "$out" "$ref"
+    if [[ -n "$have" ]]; then drop_orphan_id_refs "$have" "$listing"; fi
+  done
+}
+
+# drop_orphan_id_refs OLD_DIGEST LISTING: after a reference moved to a new build, remove the
+# "sha256:<config>" references the CRI made for the old build if no named reference uses it any
+# more, so containerd can garbage-collect the old layers.
+drop_orphan_id_refs() {
+  local old="$1" listing="$2" now r
+  now="$(ctr_ images ls)"
+  # Still used by a named reference?
+  if awk -v d="$old" '$3 == d && $1 !~ /^sha256:/ {found = 1} END {exit !found}' <<<"$now"; then
+    return 0
+  fi
+  for r in $(awk -v d="$old" '$3 == d && $1 ~ /^sha256:/ {print $1}' <<<"$now"); do
+    ctr_ images rm "$r" >/dev/null 2>&1 && log "removed unused image id $r (previous build)" || true
   done
 }
 
@@ -440,7 +477,7 @@ cmd_list() {
 
 cmd_path() {
   local names name out
-  mapfile -t names < <(resolve_names "$@")
+  resolve_names "$@"; names=("${NAMES[@]}")
   for name in "${names[@]}"; do
     describe "$name"
     out="${ARCHIVE_OF[$name]}"
@@ -449,7 +486,23 @@ cmd_path() {
   done
 }
 
-usage() { sed -n '2,16p' "$SELF" | sed 's/^# \{0,1\}//'; }
+# prune: delete cached archives and base tarballs that the current definitions no longer use.
+cmd_prune() {
+  local keep=() name f
+  for name in "${ALL_IMAGES[@]}"; do
+    describe "$name"
+    keep+=("${ARCHIVE_OF[$name]%.tar}")
+  done
+  keep+=("$IMG_CACHE/base/bookworm-minbase-$(base_key)")
+  for f in "$IMG_CACHE"/*.tar "$IMG_CACHE"/base/*.tar; do
+    [[ -e "$f" ]] || continue
+    [[ " ${keep[*]} " == *" ${f%.tar} "* ]] && continue
+    rm -f "$f" "${f%.tar}.json" "${f%.tar}.digest"
+    echo "pruned $f"
+  done
+}
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SELF"; }
 
 main() {
   local cmd="${1:-}"
@@ -459,11 +512,12 @@ main() {
     import) cmd_import "$@" ;;
     list) cmd_list ;;
     path) cmd_path "$@" ;;
+    prune) cmd_prune ;;
     __base) do_base ;;
     __build) do_build "$1" ;;
     -h | --help | help) usage ;;
-    *) usage >&2; die "unknown command '${cmd}'; use build, import, list or path" ;;
+    *) usage >&2; die "unknown command '${cmd}'; use build, import, list, path or prune" ;;
   esac
 }
 
-main "$@"
+main "$@"; exit $?

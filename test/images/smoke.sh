@@ -5,6 +5,8 @@
 #
 #   bash test/images/smoke.sh [NAME...]
 #
+# Root here lacks CAP_SYS_RESOURCE, so the CRI's sandbox oom_score_adj of -998 fails in runc
+# ("can't get final child's PID from pipe: EOF") unless restrict_oom_score_adj = true.
 # Uses /tmp/img-test (root, state, socket); starts containerd there unless TEST_CONTAINERD_ADDRESS
 # points at one already running. Stops what it started and unmounts everything under /tmp/img-test.
 # Prints one line per check and a closing "N passed, N failed" line.
@@ -17,6 +19,7 @@ passed=0 failed=0
 
 cleanup() {
   local rc=$?
+  set +e
   if [[ -n "$STARTED_PID" ]]; then
     # Remove our containers and tasks first, then stop our containerd (by its pid only).
     for c in $(ctr --address "$ADDR" -n k8s.io containers ls -q 2>/dev/null | grep '^smoke-' || true); do
@@ -40,7 +43,8 @@ if [[ -z "$ADDR" ]]; then
     sed -e "s#^root = .*#root = \"$T/root\"#" -e "s#^state = .*#state = \"$T/state\"#" \
       -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$ADDR\"#" \
       -e 's#sandbox_image = .*#sandbox_image = "localhost/code-runner/pause:3.10"#' \
-      -e "s#conf_dir = \"/etc/cni/net.d\"#conf_dir = \"$T/cni\"#" >"$T/config.toml"
+      -e "s#conf_dir = \"/etc/cni/net.d\"#conf_dir = \"$T/cni\"#" \
+      -e 's#restrict_oom_score_adj = false#restrict_oom_score_adj = true#' >"$T/config.toml"
   containerd --config "$T/config.toml" >"$T/containerd.log" 2>&1 &
   STARTED_PID=$!
   for _ in $(seq 50); do [[ -S "$ADDR" ]] && break; sleep 0.2; done
@@ -128,6 +132,33 @@ for name in "${names[@]}"; do
   check "$name: no setuid/setgid files" "none" "$ref" sh -c \
     'f=$(find / -xdev -type f -perm /6000 2>/dev/null); echo "${f:-none}"'
 done
+
+# The CRI (what the kubelet talks to): every image is known by its reference, the pause image
+# serves as the pod sandbox, and a container runs as uid 65534. Needs Go (test/images/cricheck).
+if command -v go >/dev/null && [[ "${SMOKE_CRI:-1}" == 1 ]]; then
+  cache="${CODE_RUNNER_CACHE:-$HOME/.cache/code-runner}/images/tools"
+  mkdir -p "$cache"
+  key="$(cat "$ROOT/test/images/cricheck/"{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)"
+  bin="$cache/cricheck-$key"
+  if [[ ! -x "$bin" ]]; then
+    (cd "$ROOT/test/images/cricheck" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$bin.tmp" . && mv "$bin.tmp" "$bin") ||
+      { failed=$((failed + 1)); echo "FAIL building test/images/cricheck"; }
+  fi
+  if [[ -x "$bin" ]]; then
+    refs=()
+    for name in "${names[@]}"; do refs+=("$(ref_of "$name")"); done
+    run_ref="$(ref_of python)"
+    args=(-endpoint "$ADDR" -logdir "$T/cri-logs")
+    if [[ " ${names[*]} " == *" python "* && " ${names[*]} " == *" pause "* ]]; then
+      args+=(-run "$run_ref" -cmd '["python3","-c","import os; print(os.getuid(), os.getcwd())"]' -expect "65534 /tmp")
+    fi
+    if out="$("$bin" "${args[@]}" "${refs[@]}" 2>&1)"; then
+      passed=$((passed + 1)); echo "$out"
+    else
+      failed=$((failed + 1)); echo "$out"
+    fi
+  fi
+fi
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
