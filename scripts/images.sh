@@ -286,6 +286,7 @@ do_build() {
   local size_mb
   size_mb="$(jq -r '.size_mb' "$work/info.json")"
   if ((IMAGE_MAX_MB > 0 && size_mb > IMAGE_MAX_MB)); then
+    rm -f "$out.tmp"
     die "$name: image is $size_mb MB uncompressed, over its limit IMAGE_MAX_MB=$IMAGE_MAX_MB"
   fi
   mv "$work/info.json" "${out%.tar}.json"
