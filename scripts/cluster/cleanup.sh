@@ -12,7 +12,8 @@ kill_pod_processes() {
   for i in 1 2 3 4 5; do
     pids=()
     while IFS= read -r f; do
-      while IFS= read -r p; do [ -n "$p" ] && pids+=("$p"); done <"$f"
+      # cgroups vanish while we read them: a missing file is fine
+      { while IFS= read -r p; do [ -n "$p" ] && pids+=("$p"); done <"$f"; } 2>/dev/null || true
     done < <(find /sys/fs/cgroup/pids/kubepods /sys/fs/cgroup/memory/kubepods /sys/fs/cgroup/freezer/kubepods \
       -name cgroup.procs 2>/dev/null || true)
     [ ${#pids[@]} -eq 0 ] && break

@@ -233,20 +233,27 @@ describe('the local cluster', () => {
         namespace: NS,
         body: job(name, ['python3', '-c', 'pass'], { ttlSecondsAfterFinished: 1 }),
       });
-      let sawComplete = false;
+      // Evidence that it finished before it went: a success condition or a succeeded pod count.
+      const seen: string[] = [];
       await poll(`job ${name} to be deleted by the TTL controller`, 80_000, async () => {
         try {
           const j = await batch.readNamespacedJob({ name, namespace: NS });
-          if ((j.status?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True'))
-            sawComplete = true;
-          return { state: await describeJob(name, j) };
+          const conds = (j.status?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type);
+          const state = `succeeded=${j.status?.succeeded ?? 0} conditions=[${conds.join(',')}]`;
+          if (seen[seen.length - 1] !== state) seen.push(state);
+          return { state };
         } catch (err) {
           if (isApiError(err, 404)) return { done: true };
           throw err;
         }
+      }, 100);
+      // The TTL clock starts at completion, so the Job is seen finished before it is deleted.
+      expect(seen.some((s) => s.startsWith('succeeded=1') || s.includes('Complete'))).toBe(true);
+      // and its pod goes with it (background propagation)
+      await poll(`the pods of job ${name} to be deleted`, 30_000, async () => {
+        const pods = await jobPods(name);
+        return pods.length === 0 ? { done: true } : { state: pods.map(describePod).join(' | ') };
       });
-      // The TTL clock starts at completion; polling every 250 ms sees the Job complete before it goes.
-      expect(sawComplete).toBe(true);
     },
     TEST_TIMEOUT,
   );
