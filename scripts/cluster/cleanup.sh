@@ -162,15 +162,28 @@ purge_iptables() {
   return 0
 }
 
+# remove_shim_sockets: containerd 1.6 puts shim sockets in /run/containerd/s whatever its state dir; a
+# SIGKILLed shim leaves its socket behind. Remove the ones our bundles name, and any socket there that
+# nobody listens on (a shim socket without its shim is garbage for every containerd).
 remove_shim_sockets() {
-  local f a
+  local f a listening n=0
   for f in "$CTRD_STATE"/io.containerd.runtime.v2.task/*/*/address; do
     [ -f "$f" ] || continue
     a=$(cat "$f" 2>/dev/null || true)
     a="${a#unix://}"
-    [[ $a == "$SHIM_SOCK_DIR"/* ]] && rm -f "$a"
+    [[ $a == "$SHIM_SOCK_DIR"/* ]] && rm -f "$a" && n=$((n + 1))
   done
-  rmdir "$SHIM_SOCK_DIR" /run/containerd 2>/dev/null || true
+  if [ -d "$SHIM_SOCK_DIR" ]; then
+    listening=$(ss -xlpn 2>/dev/null || true)
+    for f in "$SHIM_SOCK_DIR"/*; do
+      [ -S "$f" ] || continue
+      [[ $listening == *"$f "* ]] || { rm -f "$f" && n=$((n + 1)); }
+    done
+  fi
+  [ $n -gt 0 ] && log "removed $n stale containerd shim socket(s) from $SHIM_SOCK_DIR"
+  # containerd 1.6 also uses these fixed paths (the runc root of a dead shim's cleanup); rmdir removes
+  # them only when empty, so another containerd on the machine keeps its own.
+  rmdir "$SHIM_SOCK_DIR" /run/containerd/runc/k8s.io /run/containerd/runc /run/containerd/fifo /run/containerd 2>/dev/null || true
 }
 
 remove_container_log_links() {

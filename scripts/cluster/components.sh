@@ -120,6 +120,8 @@ evictionHard:
   imagefs.inodesFree: "1%"
 evictionPressureTransitionPeriod: 30s
 localStorageCapacityIsolation: true
+# measure emptyDir usage every 10s (default 1m) so ephemeral-storage/sizeLimit evictions are prompt
+volumeStatsAggPeriod: 10s
 serializeImagePulls: false
 maxPods: ${KUBELET_MAX_PODS:-110}
 rotateCertificates: false

@@ -42,7 +42,7 @@ function isApiError(err: unknown, code: number): err is k8s.ApiException<unknown
 }
 
 /** A pod spec that satisfies the "restricted" Pod Security Standard, like the product's runner pods. */
-function runnerPodSpec(command: string[], memoryLimit = '128Mi'): k8s.V1PodSpec {
+function runnerPodSpec(command: string[], memoryLimit = '128Mi', scratch?: { sizeLimit: string }): k8s.V1PodSpec {
   return {
     restartPolicy: 'Never',
     automountServiceAccountToken: false,
@@ -69,8 +69,10 @@ function runnerPodSpec(command: string[], memoryLimit = '128Mi'): k8s.V1PodSpec 
           requests: { cpu: '50m', memory: '32Mi' },
           limits: { cpu: '1', memory: memoryLimit },
         },
+        ...(scratch ? { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] } : {}),
       },
     ],
+    ...(scratch ? { volumes: [{ name: 'scratch', emptyDir: { sizeLimit: scratch.sizeLimit } }] } : {}),
   };
 }
 
@@ -291,6 +293,68 @@ describe('the local cluster', () => {
       expect(text).toContain('privileged');
       // and nothing was created
       await expect(core.readNamespacedPod({ name: 'privileged', namespace: NS })).rejects.toMatchObject({ code: 404 });
+    },
+    TEST_TIMEOUT,
+  );
+
+  test(
+    'contains a fork bomb with the per-pod pids limit (kubelet podPidsLimit 512)',
+    async () => {
+      const name = 'pids';
+      // Start `sleep` children until the kernel refuses (EAGAIN from the pod's pids cgroup).
+      const script = [
+        'import subprocess',
+        'children = []',
+        'try:',
+        '    while len(children) < 2000:',
+        "        children.append(subprocess.Popen(['sleep', '60']))",
+        "    print('unlimited', len(children))",
+        'except OSError as e:',
+        "    print('refused after', len(children), e.errno)",
+      ].join('\n');
+      await core.createNamespacedPod({
+        namespace: NS,
+        body: { metadata: { name }, spec: runnerPodSpec(['python3', '-c', script], '512Mi') },
+      });
+      const logs = await poll<string>(`pod ${name} to print its result`, 80_000, async () => {
+        const pod = await core.readNamespacedPod({ name, namespace: NS });
+        const phase = pod.status?.phase;
+        if (phase === 'Pending') return { state: describePod(pod) };
+        const out = await core.readNamespacedPodLog({ name, namespace: NS });
+        return out.trim() ? { done: out } : { state: describePod(pod) };
+      });
+      const match = /^refused after (\d+) 11$/m.exec(logs); // 11 = EAGAIN
+      expect(match).not.toBeNull();
+      const started = Number(match?.[1]);
+      // 512 pids for the whole pod: the pause process, python and its children
+      expect(started).toBeGreaterThan(400);
+      expect(started).toBeLessThan(512);
+      await core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 });
+    },
+    TEST_TIMEOUT,
+  );
+
+  test(
+    'evicts a pod that writes past its emptyDir sizeLimit (ephemeral-storage enforcement)',
+    async () => {
+      const name = 'disk';
+      const script = [
+        "with open('/scratch/fill', 'wb') as f:",
+        '    for _ in range(60):',
+        "        f.write(b'x' * (1024 * 1024))",
+        "print('wrote 60 MiB', flush=True)",
+        'import time; time.sleep(120)',
+      ].join('\n');
+      await core.createNamespacedPod({
+        namespace: NS,
+        body: { metadata: { name }, spec: runnerPodSpec(['python3', '-c', script], '128Mi', { sizeLimit: '20Mi' }) },
+      });
+      const pod = await poll<k8s.V1Pod>(`pod ${name} to be evicted`, 85_000, async () => {
+        const p = await core.readNamespacedPod({ name, namespace: NS });
+        return p.status?.phase === 'Failed' ? { done: p } : { state: describePod(p) };
+      }, 500);
+      expect(pod.status?.reason).toBe('Evicted');
+      expect(pod.status?.message ?? '').toMatch(/EmptyDir volume "scratch" exceeds the limit/);
     },
     TEST_TIMEOUT,
   );
