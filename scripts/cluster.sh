@@ -10,6 +10,8 @@
 #
 # Kubeconfig: $DATA/cluster/admin.kubeconfig (server https://127.0.0.1:6443). Logs: $DATA/cluster/logs/.
 # Containerd socket: /run/code-runner/containerd/containerd.sock. Layout: see scripts/cluster/common.sh.
+# Environment: CLUSTER_IMAGES (subset for scripts/images.sh import, default all), KWOK_NODES,
+# NODE_IFACE / NODE_IP / NODE_NAME (default: eth0, its IPv4, the hostname), KUBELET_MAX_PODS (110).
 source "$(dirname "$0")/lib.sh"
 for f in common pki components cleanup; do
   # shellcheck source=/dev/null
@@ -22,7 +24,7 @@ LOCK_FILE="${CR_RUN%/*}/code-runner-cluster.lock"
 set -E
 trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || printf "ERROR: scripts/cluster.sh %s failed (exit %s) at %s:%s running: %s\n" "${CLUSTER_CMD:-}" "$rc" "${BASH_SOURCE[0]#"$ROOT"/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 require_root() { [ "$(id -u)" = 0 ] || die "scripts/cluster.sh must run as root (it starts containerd, kubelet and changes iptables)"; }
 
@@ -201,8 +203,9 @@ start_images() {
   local script="$ROOT/scripts/images.sh" logf="$CL_LOGS/images.log"
   export CONTAINERD_ADDRESS="$CONTAINERD_SOCK"
   if [ -f "$script" ]; then
-    log "importing images: scripts/images.sh import (log: $logf)"
-    ( CONTAINERD_ADDRESS="$CONTAINERD_SOCK" bash "$script" import >"$logf" 2>&1 9>&- ) &
+    log "importing images: scripts/images.sh import ${CLUSTER_IMAGES:-} (log: $logf)"
+    # shellcheck disable=SC2086 # CLUSTER_IMAGES: optional space-separated subset, e.g. "pause python"
+    ( CONTAINERD_ADDRESS="$CONTAINERD_SOCK" bash "$script" import ${CLUSTER_IMAGES:-} >"$logf" 2>&1 9>&- ) &
     IMAGES_PID=$!
   else
     log "warning: scripts/images.sh not found; relying on images already in containerd"

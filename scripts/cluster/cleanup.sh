@@ -32,7 +32,7 @@ remove_pod_cgroups() {
   local d
   for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
     [ -d "$d" ] || continue
-    find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+    find "$d" -depth -type d -delete 2>/dev/null || true # -delete = rmdir(2) on directories
   done
 }
 
@@ -120,16 +120,16 @@ remove_interfaces() {
 }
 
 # purge_iptables: drop every KUBE-* and CNI-* chain and every rule jumping to one, in all tables,
-# for IPv4 and IPv6. kube-proxy --cleanup does its own part first when the binary is there.
+# for IPv4 and IPv6 (what `kube-proxy --cleanup` does for iptables mode, plus the CNI plugins' rules).
 purge_iptables() {
   local all=""
   command -v iptables-save >/dev/null && all+=$(iptables-save 2>/dev/null || true)
   command -v ip6tables-save >/dev/null && all+=$(ip6tables-save 2>/dev/null || true)
   command -v nft >/dev/null && all+=$(nft list tables 2>/dev/null || true)
   [[ $all == *KUBE-* || $all == *CNI-* || $all == *kube-proxy* ]] || return 0
-  if [ -x "$K8S_BIN/kube-proxy" ]; then
-    "$K8S_BIN/kube-proxy" --cleanup >"${CL_LOGS:-/tmp}/kube-proxy-cleanup.log" 2>&1 || true
-  fi
+  # kube-proxy's nftables mode (not used here) would leave tables named kube-proxy
+  if [[ $all == *"table ip kube-proxy"* ]]; then nft delete table ip kube-proxy 2>/dev/null || true; fi
+  if [[ $all == *"table ip6 kube-proxy"* ]]; then nft delete table ip6 kube-proxy 2>/dev/null || true; fi
   local save restore t rules line chains script n=0
   for save in iptables-save ip6tables-save; do
     command -v "$save" >/dev/null || continue
@@ -226,8 +226,10 @@ node_cleanup() {
 full_teardown() {
   stop_component kwok 5
   node_cleanup
-  local c
-  for c in kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_component "$c" 15; done
+  # the API server's clients first, all at once, then the API server, then etcd
+  stop_components 15 kube-scheduler kube-controller-manager
+  stop_component kube-apiserver 15
+  stop_component etcd 15
   local rest
   rest=$(marked_pids | tr '\n' ' ')
   if [ -n "${rest// /}" ]; then

@@ -160,6 +160,18 @@ stop_component() {
   rm -f "$CR_RECORD/pids/$name"
 }
 
+# stop_components TIMEOUT NAME...: stop several components in parallel.
+stop_components() {
+  local timeout="$1" name p pids=()
+  shift
+  for name in "$@"; do
+    if p=$(comp_pid "$name"); then log "stopping $name (pid $p)"; pids+=("$p"); fi
+    for p in $(marked_pids "$name"); do [[ " ${pids[*]} " == *" $p "* ]] || pids+=("$p"); done
+  done
+  [ ${#pids[@]} -eq 0 ] || kill_pids "$timeout" "${pids[@]}"
+  for name in "$@"; do rm -f "$CR_RECORD/pids/$name"; done
+}
+
 # last_log_line FILE: the most telling line of a log (last error-looking line, else the last line).
 last_log_line() {
   local f="$1" line
