@@ -8,6 +8,7 @@ import {
   launch,
   screenshots,
   serveUi,
+  terminateLeftovers,
   SCREENSHOTS,
   contains,
   tabTo,
@@ -41,6 +42,7 @@ import {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (stack) await terminateLeftovers(stack);
     await stack?.close();
   });
 
@@ -129,7 +131,7 @@ import {
     await editor.waitFor();
     const tooBig = `# ${'x'.repeat(stack.cfg.limits.maxCodeBytes)}\nprint(1)\n`;
     await editor.fill(tooBig);
-    await waitText(page.locator('.size'), /of 64 KiB/);
+    await waitText(page.locator('.size'), /over the 64 KiB limit/);
     await page.getByRole('button', { name: /^Run/ }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'too large' });
     await waitText(alert, contains('The submission exceeds a size limit.'));

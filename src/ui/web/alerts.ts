@@ -55,3 +55,9 @@ export function announce(text: string): void {
   window.clearTimeout(statusTimer);
   statusTimer = window.setTimeout(() => statusEl?.classList.remove('visible'), 2500);
 }
+
+/** Hides the status line at once (a page change makes an old confirmation meaningless). */
+export function clearAnnouncement(): void {
+  window.clearTimeout(statusTimer);
+  statusEl?.classList.remove('visible');
+}

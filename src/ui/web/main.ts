@@ -1,3 +1,4 @@
+import { clearAnnouncement } from './alerts.js';
 import { h, replace } from './dom.js';
 import { match, type Route } from './router.js';
 import { monitorView } from './views/monitor.js';
@@ -25,6 +26,7 @@ let first = true;
 function render(): void {
   cleanup?.();
   cleanup = undefined;
+  clearAnnouncement();
   const m = match(routes, location.hash);
   for (const a of document.querySelectorAll<HTMLAnchorElement>('.nav a')) {
     if (m && a.getAttribute('href') === m.route.nav) a.setAttribute('aria-current', 'page');

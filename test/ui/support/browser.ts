@@ -64,6 +64,11 @@ export function watch(page: Page, origin: string): { errors: string[]; external:
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
+  // A passing confirmation ("Copied", "Run submitted") would sit in the middle of a full-page picture.
+  await page
+    .locator('.toast.visible')
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
   for (const [label, size] of [
     ['desktop', DESKTOP],
     ['phone', PHONE],
@@ -144,3 +149,14 @@ export async function waitText(
 }
 
 export const contains = (s: string) => (t: string) => t.includes(s);
+
+/** Terminates the runs a failed test left running on the stack's own task queue (nothing else). */
+export async function terminateLeftovers(stack: Stack): Promise<void> {
+  const query = `TaskQueue = '${stack.cfg.temporal.taskQueue}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of stack.client.workflow.list({ query })) {
+    await stack.client.workflow
+      .getHandle(wf.workflowId)
+      .terminate('left over by a UI test')
+      .catch(() => undefined);
+  }
+}

@@ -102,7 +102,9 @@ export function runPanel(
     content.hidden = false;
     const final = isFinal(r.status);
     replace(badgeSlot, statusBadge(r.status));
-    const explanation = final || r.reason ? explainReason(r) : STATUS_INFO[r.status].meaning;
+    // While Running, the last reason is stale (e.g. ContainerCreating): only a final or Pending run's reason says something.
+    const reasonCurrent = final || r.status === 'Pending';
+    const explanation = reasonCurrent && r.reason ? explainReason(r) : STATUS_INFO[r.status].meaning;
     meaning.textContent = r.cancel_requested && !final ? 'Cancelling: the sandbox is being removed…' : explanation;
     replace(timelineSlot, timelineList(r));
     cancelBtn.hidden = final;
@@ -110,11 +112,14 @@ export function runPanel(
     cancelBtn.textContent = r.cancel_requested ? 'Cancelling…' : 'Cancel run';
     temporalLink.href = r.temporal_ui_url;
     const now = new Date().toISOString();
-    const duration = r.started_at ? durationBetween(r.started_at, r.finished_at ?? (final ? null : now)) : '—';
+    const end = r.finished_at ?? (final ? null : now);
+    // Kubernetes reports container times in whole seconds: below one second is all that can be said.
+    const ms = r.started_at && end ? Date.parse(end) - Date.parse(r.started_at) : NaN;
+    const duration = Number.isNaN(ms) ? '—' : ms < 1000 ? 'under 1 s' : durationBetween(r.started_at, end);
     replace(
       facts,
       fact('Exit code', r.exit_code === null ? '—' : String(r.exit_code)),
-      fact('Reason', r.reason ? h('code', {}, r.reason) : '—'),
+      fact('Reason', r.reason && reasonCurrent ? h('code', {}, r.reason) : '—'),
       fact('Language', r.language ?? '—'),
       opts.full ? fact('Timeout', r.timeout_seconds === null ? '—' : `${r.timeout_seconds} s`) : [],
       fact('Ran for', duration),
@@ -163,7 +168,7 @@ export function runPanel(
       el.dataset.status = run.status;
     } catch (err) {
       if (stopped) return;
-      showError(alerts, err, 'Could not refresh the run');
+      showError(alerts, err, run ? 'Could not refresh the run' : 'Could not load the run');
       if (err instanceof ApiError && err.status === 404) {
         if (!run)
           content.replaceChildren(

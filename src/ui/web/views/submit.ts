@@ -100,7 +100,10 @@ export const submitView: View = (root) => {
     });
     const updateSize = (code: string) => {
       const bytes = new TextEncoder().encode(code).length;
-      size.textContent = `${formatBytes(bytes)} of ${formatBytes(limits.max_code_bytes)}`;
+      size.textContent =
+        bytes > limits.max_code_bytes
+          ? `${bytes.toLocaleString()} bytes: over the ${formatBytes(limits.max_code_bytes)} limit`
+          : `${formatBytes(bytes)} of ${formatBytes(limits.max_code_bytes)}`;
       size.classList.toggle('over', bytes > limits.max_code_bytes);
     };
     updateSize(ed.getCode());
@@ -223,6 +226,9 @@ export const submitView: View = (root) => {
           });
           replace(result, panel.el);
           announce('Run submitted');
+          // On small screens the result lands below the fold: bring its top into view.
+          if (result.getBoundingClientRect().top > window.innerHeight - 120)
+            result.scrollIntoView({ block: 'start', behavior: 'smooth' });
         })
         .catch((err: unknown) => {
           showError(alerts, err, 'The run was not accepted');
