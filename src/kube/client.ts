@@ -58,7 +58,12 @@ export function kubeMessage(err: unknown): string {
     const msg = typeof body === 'string' ? safeJsonMessage(body) : body?.message;
     return `Kubernetes API ${err.code}: ${msg ?? err.message.split('\n')[0]}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) {
+    // undici says only "fetch failed"; the cause names the real problem (ECONNREFUSED, a TLS error...).
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return cause ? `${err.message}: ${cause.code ?? ''} ${cause.message ?? ''}`.trim() : err.message;
+  }
+  return String(err);
 }
 
 function safeJsonMessage(s: string): string | undefined {
