@@ -162,10 +162,11 @@ leftovers_exist() {
 # ensure_started NAME: start NAME unless it already runs with the same config and is healthy.
 # Appends NAME to STARTED when it was (re)started.
 ensure_started() {
-  local name="$1" pid hash i
+  local name="$1" pid hash i was_running=0
   component_cmd "$name"
   hash=$(config_hash "${CMD[@]}")
   if pid=$(comp_pid "$name"); then
+    was_running=1
     if [ "$(comp_hash "$name")" = "$hash" ]; then
       for ((i = 0; i < 50; i++)); do
         "health_$name" >/dev/null 2>&1 && return 0
@@ -178,7 +179,9 @@ ensure_started() {
   fi
   stop_component "$name" 15
   if [ "$name" = containerd ]; then
-    node_cleanup # containerd was not running: whatever the node left behind is stale
+    # containerd was not running: whatever the node left behind (pods, shims, mounts, cni0, rules) is
+    # stale. A running containerd restarted for a new config keeps its shims and pods.
+    [ $was_running = 1 ] || node_cleanup
     rm -f "$CTRD_ROOT/.purged"
     mkdir -p "$CTRD_ROOT" "$CTRD_STATE"
     [ -S "$CONTAINERD_SOCK" ] && rm -f "$CONTAINERD_SOCK" "$CONTAINERD_SOCK.ttrpc"
