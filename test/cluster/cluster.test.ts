@@ -237,18 +237,23 @@ describe('the local cluster', () => {
       });
       // Evidence that it finished before it went: a success condition or a succeeded pod count.
       const seen: string[] = [];
-      await poll(`job ${name} to be deleted by the TTL controller`, 80_000, async () => {
-        try {
-          const j = await batch.readNamespacedJob({ name, namespace: NS });
-          const conds = (j.status?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type);
-          const state = `succeeded=${j.status?.succeeded ?? 0} conditions=[${conds.join(',')}]`;
-          if (seen[seen.length - 1] !== state) seen.push(state);
-          return { state };
-        } catch (err) {
-          if (isApiError(err, 404)) return { done: true };
-          throw err;
-        }
-      }, 100);
+      await poll(
+        `job ${name} to be deleted by the TTL controller`,
+        80_000,
+        async () => {
+          try {
+            const j = await batch.readNamespacedJob({ name, namespace: NS });
+            const conds = (j.status?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type);
+            const state = `succeeded=${j.status?.succeeded ?? 0} conditions=[${conds.join(',')}]`;
+            if (seen[seen.length - 1] !== state) seen.push(state);
+            return { state };
+          } catch (err) {
+            if (isApiError(err, 404)) return { done: true };
+            throw err;
+          }
+        },
+        100,
+      );
       // The TTL clock starts at completion, so the Job is seen finished before it is deleted.
       expect(seen.some((s) => s.startsWith('succeeded=1') || s.includes('Complete'))).toBe(true);
       // and its pod goes with it (background propagation)
@@ -349,10 +354,15 @@ describe('the local cluster', () => {
         namespace: NS,
         body: { metadata: { name }, spec: runnerPodSpec(['python3', '-c', script], '128Mi', { sizeLimit: '20Mi' }) },
       });
-      const pod = await poll<k8s.V1Pod>(`pod ${name} to be evicted`, 85_000, async () => {
-        const p = await core.readNamespacedPod({ name, namespace: NS });
-        return p.status?.phase === 'Failed' ? { done: p } : { state: describePod(p) };
-      }, 500);
+      const pod = await poll<k8s.V1Pod>(
+        `pod ${name} to be evicted`,
+        85_000,
+        async () => {
+          const p = await core.readNamespacedPod({ name, namespace: NS });
+          return p.status?.phase === 'Failed' ? { done: p } : { state: describePod(p) };
+        },
+        500,
+      );
       expect(pod.status?.reason).toBe('Evicted');
       expect(pod.status?.message ?? '').toMatch(/EmptyDir volume "scratch" exceeds the limit/);
     },
