@@ -19,6 +19,7 @@ for f in common pki components cleanup; do
 done
 
 LOCK_FILE="${CR_RUN%/*}/code-runner-cluster.lock"
+PATH="$PATH:/usr/sbin:/sbin" # iptables, ip, conntrack, runc live there; CI shells may lack them
 
 # Any unexpected failure still ends with one line saying where (die() covers the expected ones).
 set -E
