@@ -31,6 +31,9 @@ const options = {
   entryPoints: { app: join(src, 'main.ts'), styles: join(src, 'styles.css') },
   outdir: out,
   bundle: true,
+  // CodeMirror (submit page) and uPlot (monitor) load as chunks with the pages that need them.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   format: 'esm',
   platform: 'browser',
   target: ['es2022', 'chrome110', 'firefox115', 'safari16'],

@@ -1,19 +1,5 @@
 import uPlot from 'uplot';
-
-/** One sample of /system/status for the timeline chart. */
-export interface Sample {
-  /** Unix seconds. */
-  t: number;
-  queueDepth: number;
-  running: number;
-  replicas: number | null;
-}
-
-export const SERIES = [
-  { key: 'queueDepth', label: 'Queue depth', stroke: '#d97706', fill: 'rgba(217,119,6,0.12)' },
-  { key: 'running', label: 'Running runs', stroke: '#2563eb', fill: 'rgba(37,99,235,0.08)' },
-  { key: 'replicas', label: 'Worker replicas', stroke: '#059669', fill: undefined },
-] as const;
+import { SERIES, type Sample } from './chart-series.js';
 
 export interface TimelineChart {
   update(samples: readonly Sample[]): void;

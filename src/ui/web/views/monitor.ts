@@ -3,7 +3,8 @@ import { shortId } from '../../shared/format.js';
 import type { LanguagesResponse, SystemStatus, WorkerPod } from '../../shared/types.js';
 import { api, languages } from '../api.js';
 import { alertRegion, announce, clearError, showError } from '../alerts.js';
-import { SERIES, timelineChart, type Sample, type TimelineChart } from '../chart.js';
+import type { TimelineChart } from '../chart.js';
+import { SERIES, type Sample } from '../chart-series.js';
 import { h, replace, uid } from '../dom.js';
 import type { View } from '../router.js';
 
@@ -85,12 +86,14 @@ export const monitorView: View = (root) => {
   );
 
   let chart: TimelineChart | null = null;
-  // uPlot measures its box: create it once the page is in the document.
-  requestAnimationFrame(() => {
-    if (stopped) return;
-    chart = timelineChart(chartBox);
-    chart.update(samples);
-  });
+  // uPlot is only needed here: its chunk loads with the page; the numbers above do not wait for it.
+  import('../chart.js')
+    .then(({ timelineChart }) => {
+      if (stopped) return;
+      chart = timelineChart(chartBox);
+      chart.update(samples);
+    })
+    .catch(() => (chartSummary.textContent = 'The chart could not be loaded; reload the page to try again.'));
 
   let stopped = false;
   let paused = false;

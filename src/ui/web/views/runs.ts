@@ -139,7 +139,7 @@ export const runsView: View = (root, _params, query) => {
           h(
             'tr',
             {},
-            ['Run', 'Status', 'Language', 'Node', 'Submitted', 'Took'].map((c) => h('th', { scope: 'col' }, c)),
+            ['Run', 'Status', 'Language', 'Node', 'Submitted', 'Total time'].map((c) => h('th', { scope: 'col' }, c)),
           ),
         ),
         h(
@@ -170,7 +170,11 @@ export const runsView: View = (root, _params, query) => {
                   timeAgo(r.created_at, now),
                 ),
               ),
-              h('td', { 'data-label': 'Took' }, r.finished_at ? durationBetween(r.created_at, r.finished_at) : '—'),
+              h(
+                'td',
+                { 'data-label': 'Total time', title: 'From submission to the end, time in the queue included' },
+                r.finished_at ? durationBetween(r.created_at, r.finished_at) : '—',
+              ),
             ),
           ),
         ),

@@ -6,7 +6,7 @@ import { ApiError, api, languages } from '../api.js';
 import { alertRegion, announce, clearError, showError } from '../alerts.js';
 import { copyButton } from '../clipboard.js';
 import { h, replace, uid } from '../dom.js';
-import { createEditor, type CodeEditor } from '../editor.js';
+import type { CodeEditor, createEditor as CreateEditor } from '../editor.js';
 import { loadDraft, remember, saveDraft } from '../submissions.js';
 import { runPanel, type RunPanel } from './run-panel.js';
 import type { View } from '../router.js';
@@ -35,18 +35,28 @@ export const submitView: View = (root) => {
   );
   let editor: CodeEditor | null = null;
   let panel: RunPanel | null = null;
+  let left = false;
+  // CodeMirror is only needed here: its chunk loads with the page, alongside the language list.
+  const editorModule = import('../editor.js');
   languages()
-    .then((info) => {
-      const built = build(info);
+    .then(async (info) => {
+      let createEditor: typeof CreateEditor;
+      try {
+        ({ createEditor } = await editorModule);
+      } catch {
+        throw new Error('The code editor could not be loaded. Reload the page to try again.');
+      }
+      if (left) return;
+      const built = build(info, createEditor);
       editor = built.editor;
       body.replaceWith(built.form, built.result);
     })
     .catch((err: unknown) => {
       body.textContent = '';
-      showError(alerts, err, 'Could not load the language list');
+      showError(alerts, err, 'Could not load the page');
     });
 
-  function build(info: LanguagesResponse) {
+  function build(info: LanguagesResponse, createEditor: typeof CreateEditor) {
     const { limits } = info;
     const langSelect = h(
       'select',
@@ -249,6 +259,7 @@ export const submitView: View = (root) => {
   }
 
   return () => {
+    left = true;
     panel?.stop();
     editor?.view.destroy();
   };
