@@ -29,6 +29,7 @@ import {
   let context: BrowserContext;
   let page: Page;
   let seen: { errors: string[]; external: string[] };
+  let cancelledRunId = '';
 
   beforeAll(async () => {
     stack = await createStack();
@@ -90,6 +91,7 @@ import {
     await page.getByRole('link', { name: 'Open run page' }).click();
     await page.waitForURL(/#\/runs\/[0-9a-f-]+$/);
     const runId = decodeURIComponent(page.url().split('#/runs/')[1] ?? '');
+    cancelledRunId = runId;
     await waitStatus('Running');
     await waitText(page.locator('.run-panel pre.output'), /going to sleep/, 30000);
     await waitText(page.locator('.output-state'), 'live');
@@ -157,7 +159,7 @@ import {
   });
 
   it('every control is labelled, the keyboard reaches everything, phones need no sideways scrolling', async () => {
-    for (const hash of ['#/', '#/runs', '#/monitor']) {
+    for (const hash of ['#/', '#/runs', '#/monitor', `#/runs/${cancelledRunId}`]) {
       await page.goto(`${server.url}/${hash}`);
       await page.locator('h1').waitFor();
       await page.waitForTimeout(800);

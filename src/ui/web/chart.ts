@@ -50,7 +50,11 @@ export function timelineChart(parent: HTMLElement): TimelineChart {
   const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(parent.clientWidth, 280), height: height() }));
   ro.observe(parent);
   return {
-    update: (samples) => plot.setData(data(samples)),
+    update: (samples) => {
+      plot.setData(data(samples));
+      // Unless someone points at the chart, the legend shows the latest values.
+      if ((plot.cursor.left ?? -1) < 0 && samples.length > 0) plot.setLegend({ idx: samples.length - 1 });
+    },
     destroy: () => {
       ro.disconnect();
       plot.destroy();
