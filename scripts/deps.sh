@@ -9,5 +9,8 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -x node_modules/.bin/node ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then exit 0; fi
 log "npm: installing dependencies (log: $DATA/npm-install.log)"
 mkdir -p "$DATA"
-run_logged "npm ci" "$DATA/npm-install.log" npm ci --no-audit --no-fund
+# Not `npm ci`: the registry here serves no packages for other platforms, so the lockfile lacks the
+# optional per-platform entries (e.g. @swc/core-darwin-*) that `npm ci` insists on. `npm install` with the
+# committed lockfile installs the same pinned versions and, with --no-save, leaves the lockfile alone.
+run_logged "npm install" "$DATA/npm-install.log" npm install --no-save --no-audit --no-fund
 echo "$want" >"$stamp"
