@@ -5,7 +5,7 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { enums, type temporal } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../domain/errors.js';
 import type { LanguageSpec, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
@@ -319,7 +319,15 @@ export class RunsService {
         const state = await this.client
           .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(stateQuery))
           .catch(() => null);
-        return state ? { ...base, ...fromState(state) } : base;
+        if (!state) return base;
+        // The worker answers from its own state, which can be a moment ahead of the server: a final
+        // status there means the result is about to be recorded, so return the result itself.
+        if (isTerminal(state.status)) {
+          const r = await bounded(this.client, () => handle.result()).catch(() => null);
+          if (r) return { ...base, ...fromResult(r) };
+          return { ...base, ...fromState(state), status: state.history.at(-2)?.status ?? 'Running' };
+        }
+        return { ...base, ...fromState(state) };
       }
       case 'COMPLETED': {
         const r = await handle.result().catch((err: unknown) => translateTemporalError(err, runId));
@@ -359,7 +367,7 @@ export class RunsService {
       .getHandle(runId)
       .fetchHistory()
       .catch((err: unknown) => translateTemporalError(err, runId));
-    const E = temporal.api.enums.v1.EventType;
+    const E = enums.EventType;
     const scheduled = new Set<string>();
     for (const ev of history.events ?? []) {
       if (

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { enums, type temporal } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
 import { kubeMessage } from '../kube/client.js';
@@ -8,7 +8,7 @@ import { RUN_WORKFLOW_TYPE } from '../workflows/definitions.js';
 import { translateTemporalError } from './errors.js';
 import { bounded } from '../temporal/deadline.js';
 
-const TQ = temporal.api.enums.v1;
+const TQ = enums;
 
 export interface QueueStats {
   backlog: number;

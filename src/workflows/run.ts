@@ -73,29 +73,30 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   });
 
   const now = () => new Date(Date.now()).toISOString();
-  const setStatus = (status: RunStatus, o?: Observation) => {
-    if (o) {
-      state.podName = o.podName ?? state.podName;
-      state.nodeName = o.nodeName ?? state.nodeName;
-      state.startedAt = o.startedAt ?? state.startedAt;
-      state.finishedAt = o.finishedAt ?? state.finishedAt;
-      if (o.exitCode !== undefined) state.exitCode = o.exitCode;
-      if (o.reason) state.reason = o.reason;
-    }
+  /** Records what Kubernetes reported about the pod; the status itself moves only through setStatus. */
+  const observe = (o: Observation) => {
+    state.podName = o.podName ?? state.podName;
+    state.nodeName = o.nodeName ?? state.nodeName;
+    state.startedAt = o.startedAt ?? state.startedAt;
+    state.finishedAt = o.finishedAt ?? state.finishedAt;
+    if (o.exitCode !== undefined) state.exitCode = o.exitCode;
+    if (o.reason) state.reason = o.reason;
+  };
+  const setStatus = (status: RunStatus) => {
     if (status === state.status) return;
     state.status = status;
     state.history.push({ status, at: now() });
-    const pairs = [{ key: SA_STATUS, value: status }];
     upsertSearchAttributes([
-      ...pairs,
+      { key: SA_STATUS, value: status },
       ...(state.podName ? [{ key: SA_POD, value: state.podName }] : []),
       ...(state.nodeName ? [{ key: SA_NODE, value: state.nodeName }] : []),
     ]);
   };
+  // The verdict becomes the visible status only after the output is collected and the sandbox deleted,
+  // so a client that sees a final status can always read the final output.
+  let verdict: { status: RunStatus; reason: string } = { status: 'Failed', reason: 'no verdict' };
   const finish = (status: RunStatus, reason: string) => {
-    state.reason = reason;
-    state.finishedAt = state.finishedAt ?? now();
-    setStatus(status);
+    verdict = { status, reason };
   };
 
   let created = false;
@@ -124,6 +125,9 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     outputBytes = out.bytes;
     outputTruncated = out.truncated;
   });
+  state.reason = verdict.reason;
+  state.finishedAt = state.finishedAt ?? now();
+  setStatus(verdict.status);
 
   return {
     runId: input.runId,
@@ -150,9 +154,10 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       if (await condition(() => state.cancelRequested, interval)) return finish('Cancelled', cancelReason);
       interval = Math.min(Math.round(interval * policy.pollFactor), policy.pollMaxMs);
       const o = await observeRun({ runId: input.runId, timeoutSeconds: input.timeoutSeconds });
+      observe(o);
       if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
       if (o.status === 'Pending' || o.status === 'Running') {
-        setStatus(o.status, o);
+        setStatus(o.status);
         const elapsed = Date.now() - watchStart;
         if (o.status === 'Pending' && elapsed > policy.startTimeoutSeconds * 1000)
           return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
@@ -160,8 +165,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
           return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
         continue;
       }
-      setStatus(o.status, o);
-      return;
+      return finish(o.status, o.reason ?? o.status);
     }
   }
 }
