@@ -7,6 +7,13 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 bash scripts/deps.sh
+# Browser tests drive Debian's chromium through playwright-core (no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  log "apt: installing chromium for the browser tests (log: $DATA/apt-chromium.log)"
+  mkdir -p "$DATA"
+  run_logged "apt-get install chromium" "$DATA/apt-chromium.log" \
+    bash -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium'
+fi
 npm run --silent build
 
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
