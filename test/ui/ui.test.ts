@@ -48,8 +48,25 @@ import {
   });
 
   const panel = () => page.locator('.run-panel');
-  const waitStatus = (status: string, timeout = 90000) =>
-    page.locator(`.run-panel[data-status="${status}"]`).waitFor({ timeout });
+  /** Waits for the run panel to show `status`; on timeout says what it showed instead (and keeps a picture). */
+  const waitStatus = async (status: string, timeout = 90000) => {
+    try {
+      await page.locator(`.run-panel[data-status="${status}"]`).waitFor({ timeout });
+    } catch (err) {
+      const shown = await page
+        .locator('.run-panel')
+        .first()
+        .evaluate(
+          (el) =>
+            `${(el as HTMLElement).dataset.status ?? '?'}: ${el.querySelector('.run-meaning')?.textContent ?? ''}`,
+        )
+        .catch(() => 'no run panel');
+      await page
+        .screenshot({ path: `${SCREENSHOTS}/failed-waiting-for-${status}.png`, fullPage: true })
+        .catch(() => undefined);
+      throw new Error(`the run never showed ${status} within ${timeout} ms; it showed ${shown}`, { cause: err });
+    }
+  };
   const fact = (label: string) => page.locator('.run-panel .fact', { has: page.locator(`dt:text-is("${label}")`) });
 
   it('submit python: languages come from the API, Ctrl+Enter runs, the output appears in place', async () => {
@@ -61,14 +78,16 @@ import {
     await language.selectOption('python');
     await page.getByLabel('Timeout (seconds)').fill('20');
     const editor = page.getByRole('textbox', { name: 'Code' });
-    await editor.fill('import sys\nprint("hello from the browser")\nprint(6 * 7, file=sys.stderr)\n');
+    await editor.fill(
+      'import platform\nprint("hello from the browser")\nprint(6 * 7, platform.python_version_tuple()[0])\n',
+    );
     // Highlighting: CodeMirror's Python grammar marks keywords and strings.
     expect(await page.locator('.cm-content span').count()).toBeGreaterThan(2);
     await editor.press('Control+Enter');
 
     await panel().waitFor();
     await waitStatus('Succeeded');
-    await waitText(page.locator('.run-panel pre.output'), 'hello from the browser\n42\n');
+    await waitText(page.locator('.run-panel pre.output'), 'hello from the browser\n42 3\n');
     expect(await fact('Exit code').locator('dd').textContent()).toBe('0');
     expect(await page.locator('.run-panel .run-meaning').textContent()).toMatch(/finished normally/);
     const steps = await page
