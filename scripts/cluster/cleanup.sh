@@ -218,7 +218,8 @@ node_cleanup() {
   rm -rf "$CTRD_STATE" "$KUBELET_ROOT" "$POD_LOGS_DIR" "$CR_VAR/cni" "$CR_VAR/kubelet-plugins"
   remove_container_log_links
   remove_interfaces
-  purge_iptables
+  purge_iptables # includes CNI-CR-NETPOL, the chain of our NetworkPolicy plugin
+  rm -f "$CNI_BIN_DIR/$NETPOL_PLUGIN"
   remove_pod_cgroups
 }
 

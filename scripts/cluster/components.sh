@@ -54,6 +54,10 @@ EOF
   sed -e 's/^disabled_plugins = \[/disabled_plugins = ["io.containerd.grpc.v1.cri", /' \
     "$CL_DIR/containerd.toml" | write_if_changed "$CL_DIR/containerd-maint.toml"
 
+  # NetworkPolicy isolation (the bridge enforces none): our chained plugin, see scripts/cluster/netpol-cni.sh.
+  # Installed next to the system plugins (containerd 1.6 takes one bin_dir); removed by `down`.
+  cmp -s "$ROOT/scripts/cluster/netpol-cni.sh" "$CNI_BIN_DIR/$NETPOL_PLUGIN" ||
+    install -m 0755 "$ROOT/scripts/cluster/netpol-cni.sh" "$CNI_BIN_DIR/$NETPOL_PLUGIN"
   # CNI: one bridge network, host-local IPAM kept under /var/lib/code-runner so cleanup finds it.
   # containerd's CRI sets up the pods' loopback itself (go-cni WithLoNetwork, using $CNI_BIN_DIR/loopback).
   write_if_changed "$CL_DIR/cni/10-code-runner.conflist" <<EOF
@@ -76,7 +80,15 @@ EOF
       }
     },
     { "type": "portmap", "capabilities": { "portMappings": true } },
-    { "type": "firewall", "backend": "iptables" }
+    { "type": "firewall", "backend": "iptables" },
+    {
+      "type": "$NETPOL_PLUGIN",
+      "apiServer": "https://127.0.0.1:6443",
+      "caFile": "$CL_PKI/ca.crt",
+      "certFile": "$CL_PKI/admin.crt",
+      "keyFile": "$CL_PKI/admin.key",
+      "logFile": "$CL_LOGS/netpol.log"
+    }
   ]
 }
 EOF
