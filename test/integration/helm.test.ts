@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadAllYaml } from '@kubernetes/client-node';
+import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { REPO_ROOT } from '../support/paths.js';
+
+/** The Helm chart, rendered by the real helm (scripts/build-go-tools.sh helm) and checked object by object. */
+const CHART = join(REPO_ROOT, 'infra/helm/code-runner');
+const HELM =
+  process.env.HELM ??
+  join(process.env.CODE_RUNNER_CACHE ?? join(homedir(), '.cache/code-runner'), 'helm-v3.19.0/bin/helm');
+
+interface Obj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [k: string]: unknown;
+}
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+function helm(args: string[]): string {
+  return execFileSync(HELM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+function render(set: string[] = []): Obj[] {
+  const out = helm(['template', 'cr', CHART, '--namespace', 'code-runner', ...set.flatMap((s) => ['--set', s])]);
+  const docs = loadAllYaml(out) as (Obj | null)[];
+  return docs.filter((d): d is Obj => d !== null);
+}
+const find = (objs: Obj[], kind: string, name: string) => {
+  const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o)
+    throw new Error(`${kind} ${name} not rendered; have ${objs.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
+  return o;
+};
+/** "group/resource:verb" for every (resource, verb) pair of a Role, sorted. */
+const grants = (role: Obj) =>
+  (role.rules as Rule[])
+    .flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0] || 'core'}/${res}:${v}`)))
+    .sort();
+
+describe('Helm chart infra/helm/code-runner', () => {
+  beforeAll(() => {
+    if (!existsSync(HELM)) throw new Error(`helm not found at ${HELM}; run: bash scripts/build-go-tools.sh helm`);
+  });
+
+  it('passes helm lint --strict', () => {
+    expect(helm(['lint', CHART, '--strict'])).toContain('0 chart(s) failed');
+  });
+
+  it('renders well-formed objects with the defaults', () => {
+    const objs = render();
+    for (const o of objs) {
+      expect(o.apiVersion).toBeTruthy();
+      expect(o.kind).toBeTruthy();
+      expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    }
+    expect(objs.map((o) => o.kind).sort()).toEqual(
+      [
+        'Deployment',
+        'Deployment',
+        'LimitRange',
+        'Namespace',
+        'NetworkPolicy',
+        'ResourceQuota',
+        'Role',
+        'Role',
+        'Role',
+        'RoleBinding',
+        'RoleBinding',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+        'ServiceAccount',
+      ].sort(),
+    );
+    const ns = find(objs, 'Namespace', 'code-runner-runs');
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'latest',
+    });
+    const np = find(objs, 'NetworkPolicy', 'code-runner-runner-deny-all');
+    expect(np.metadata.namespace).toBe('code-runner-runs');
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'runner' } },
+      policyTypes: ['Ingress', 'Egress'],
+    });
+  });
+
+  it('grants exactly the listed verbs, in the runner namespace only (plus get on the worker Deployment)', () => {
+    const objs = render();
+    const worker = find(objs, 'Role', 'cr-code-runner-worker');
+    expect(worker.metadata.namespace).toBe('code-runner-runs');
+    expect(grants(worker)).toEqual(
+      [
+        'core/configmaps:create',
+        'core/configmaps:get',
+        'core/configmaps:patch',
+        'core/configmaps:delete',
+        'batch/jobs:create',
+        'batch/jobs:get',
+        'batch/jobs:list',
+        'batch/jobs:delete',
+        'core/pods:get',
+        'core/pods:list',
+        'core/pods:delete',
+        'core/pods:deletecollection',
+        'core/pods/log:get',
+      ].sort(),
+    );
+    const api = find(objs, 'Role', 'cr-code-runner-api');
+    expect(api.metadata.namespace).toBe('code-runner-runs');
+    expect(grants(api)).toEqual(
+      ['batch/jobs:list', 'batch/jobs:get', 'core/pods:list', 'core/pods:get', 'core/pods/log:get'].sort(),
+    );
+    const status = find(objs, 'Role', 'cr-code-runner-api-status');
+    expect(status.metadata.namespace).toBe('code-runner'); // the release namespace
+    expect(status.rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['cr-code-runner-worker'], verbs: ['get'] },
+    ]);
+    expect(objs.some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toBe(false);
+    const rb = find(objs, 'RoleBinding', 'cr-code-runner-worker');
+    expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cr-code-runner-worker', namespace: 'code-runner' }]);
+  });
+
+  it('renders a valid KEDA ScaledObject (temporal trigger, at least one replica) and TriggerAuthentication', () => {
+    const objs = render([
+      'keda.enabled=true',
+      'keda.minReplicaCount=0',
+      'temporal.address=temporal.example:7233',
+      'temporal.apiKeySecret.name=temporal-api-key',
+    ]);
+    const so = find(objs, 'ScaledObject', 'cr-code-runner-worker');
+    new ScaledObject(so as never).validate();
+    const spec = so.spec as {
+      minReplicaCount: number;
+      scaleTargetRef: { name: string };
+      triggers: { type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }[];
+    };
+    expect(spec.minReplicaCount).toBe(1); // clamped: runs wait on timers
+    expect(spec.scaleTargetRef.name).toBe('cr-code-runner-worker');
+    expect(spec.triggers).toEqual([
+      {
+        type: 'temporal',
+        metadata: {
+          endpoint: 'temporal.example:7233',
+          namespace: 'default',
+          taskQueue: 'code-runner',
+          targetQueueSize: '5',
+          activationTargetQueueSize: '0',
+          queueTypes: 'workflow,activity',
+        },
+        authenticationRef: { name: 'cr-code-runner-worker' },
+      },
+    ]);
+    const ta = find(objs, 'TriggerAuthentication', 'cr-code-runner-worker');
+    new TriggerAuthentication(ta as never).validate();
+    expect(ta.spec).toEqual({
+      secretTargetRef: [{ parameter: 'apiKey', name: 'temporal-api-key', key: 'api-key' }],
+    });
+    const worker = find(objs, 'Deployment', 'cr-code-runner-worker') as { spec: { replicas?: number } } & Obj;
+    expect(worker.spec.replicas).toBeUndefined(); // KEDA owns the replica count
+    // no TriggerAuthentication without credentials
+    expect(render(['keda.enabled=true']).some((o) => o.kind === 'TriggerAuthentication')).toBe(false);
+  });
+
+  it('wires languages, mTLS, the node selector and the Ingress into the pods', () => {
+    const objs = render([
+      'languages[0].id=python',
+      'languages[0].image=python:3.13-slim',
+      'temporal.tlsSecret=temporal-mtls',
+      'runnerNodeSelector.pool=sandbox',
+      'api.ingress.enabled=true',
+    ]);
+    const cm = find(objs, 'ConfigMap', 'cr-code-runner-languages');
+    expect(JSON.parse((cm.data as Record<string, string>)['languages.json'] ?? '')).toEqual([
+      { id: 'python', image: 'python:3.13-slim' },
+    ]);
+    for (const name of ['cr-code-runner-api', 'cr-code-runner-worker']) {
+      const d = find(objs, 'Deployment', name) as unknown as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+      };
+      const env = Object.fromEntries((d.spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+      expect(env).toMatchObject({
+        LANGUAGES_FILE: '/etc/code-runner/languages.json',
+        TEMPORAL_TLS_CERT_PATH: '/etc/temporal-tls/tls.crt',
+        RUNNER_NODE_SELECTOR: 'pool=sandbox',
+        RUNNER_NAMESPACE: 'code-runner-runs',
+        WORKER_DEPLOYMENT: 'cr-code-runner-worker',
+      });
+    }
+    const ing = find(objs, 'Ingress', 'cr-code-runner-api') as Obj & {
+      metadata: { annotations: Record<string, string> };
+      spec: { ingressClassName: string; tls: unknown[] };
+    };
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBeTruthy();
+    expect(ing.spec.tls).toHaveLength(1);
+  });
+
+  it('the standalone KEDA manifests in infra/keda validate too', () => {
+    const docs = ['scaledobject.yaml', 'triggerauthentication.yaml'].flatMap(
+      (f) => loadAllYaml(readFileSync(join(REPO_ROOT, 'infra/keda', f), 'utf8')) as Obj[],
+    );
+    const so = docs.find((d) => d.kind === 'ScaledObject');
+    const ta = docs.find((d) => d.kind === 'TriggerAuthentication');
+    expect(so && ta).toBeTruthy();
+    new ScaledObject(so as never).validate();
+    new TriggerAuthentication(ta as never).validate();
+    expect((so?.spec as { minReplicaCount: number }).minReplicaCount).toBeGreaterThanOrEqual(1);
+  });
+});
