@@ -48,6 +48,8 @@ function settings(stack: Stack): SandboxSettings {
   };
 }
 
+const productRunIds: string[] = [];
+
 async function product(stack: Stack): Promise<number> {
   const t0 = performance.now();
   const res = await request(stack.app)
@@ -57,6 +59,7 @@ async function product(stack: Stack): Promise<number> {
   const ms = performance.now() - t0;
   if (res.body.status !== 'Succeeded' || res.body.logs !== 'hello\n')
     throw new Error(`product run failed: ${JSON.stringify(res.body)}`);
+  productRunIds.push(res.body.run_id as string);
   return ms;
 }
 
@@ -141,6 +144,10 @@ async function main(): Promise<void> {
     console.log(
       `overhead benchmark: ${N} sequential hello-world runs per case (python, same sandbox spec), poll ${stack.cfg.poll.initialMs}ms→${stack.cfg.poll.maxMs}ms x${stack.cfg.poll.factor}`,
     );
+    const events = await Promise.all(
+      productRunIds.map(async (id) => (await stack.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0),
+    );
+    console.log(`history events per successful run: min ${Math.min(...events)}, max ${Math.max(...events)}`);
     printTable(
       Object.entries(results).map(([k, v]) => summary(k, v)),
       'raw Job (baseline)',
