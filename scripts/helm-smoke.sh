@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs the Helm chart into the local cluster with the locally built app image, runs code through the
+# in-cluster API, and checks the worker's RBAC with `kubectl auth can-i`. Prints one line per check and
+# ends "N passed, N failed" (exit 1 on any failure). Uninstalls afterwards unless KEEP=1.
+#
+#   bash scripts/helm-smoke.sh
+#
+# Needs: the local cluster up (scripts/cluster.sh up), Temporal up (scripts/temporal.sh up), npm run build.
+# Temporal must be reachable from pods at the node IP: if it listens on 127.0.0.1 only, a socat
+# forwarder NODE_IP:7233 -> 127.0.0.1:7233 runs for the duration of the script.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PATH="$PATH:/usr/sbin:/sbin"
+export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
+KUBECTL="$K8S_BIN/kubectl"
+HELM="$HELM_BIN/helm"
+RELEASE=smoke
+NS=code-runner-smoke
+RUNS_NS=code-runner-smoke-runs
+SA="system:serviceaccount:$NS:$RELEASE-code-runner-worker"
+API_SA="system:serviceaccount:$NS:$RELEASE-code-runner-api"
+k() { "$KUBECTL" "$@"; }
+
+pass=0 fail=0
+check() { # NAME CMD...: pass when CMD succeeds
+  local name="$1"; shift
+  if "$@" >/dev/null; then echo "PASS $name"; pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
+}
+
+[ -x "$HELM" ] || bash "$ROOT/scripts/build-go-tools.sh" helm
+NODE_IP=$(k get nodes -l '!type' -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
+[ -n "$NODE_IP" ] || die "no node IP (is the cluster up?)"
+
+# the app image in the cluster's containerd
+version=$(jq -r .version "$ROOT/package.json")
+if ! ctr --address /run/code-runner/containerd/containerd.sock -n k8s.io images ls -q | grep -qxF "localhost/code-runner/app:$version"; then
+  bash "$ROOT/scripts/app-image.sh" >/dev/null
+fi
+
+# Temporal at the node IP
+SOCAT_PID=""
+cleanup() {
+  [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null
+  if [ "${KEEP:-0}" != 1 ]; then
+    "$HELM" uninstall "$RELEASE" -n "$NS" --wait --timeout 120s >/dev/null 2>&1 || true
+    k delete namespace "$NS" "$RUNS_NS" --wait=false >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+if ! (exec 3<>"/dev/tcp/$NODE_IP/7233") 2>/dev/null; then
+  (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null || die "Temporal does not answer on 127.0.0.1:7233 (bash scripts/temporal.sh up)"
+  socat "TCP-LISTEN:7233,bind=$NODE_IP,fork,reuseaddr" TCP:127.0.0.1:7233 &
+  SOCAT_PID=$!
+  sleep 0.5
+  log "helm-smoke: forwarding $NODE_IP:7233 -> 127.0.0.1:7233 (socat pid $SOCAT_PID)"
+fi
+
+# a previous run's namespaces may still be terminating
+k wait --for=delete "namespace/$NS" "namespace/$RUNS_NS" --timeout=120s >/dev/null 2>&1 || true
+log "helm-smoke: helm install $RELEASE into $NS (runs in $RUNS_NS)"
+t0=$SECONDS
+if ! "$HELM" upgrade --install "$RELEASE" "$ROOT/infra/helm/code-runner" -n "$NS" --create-namespace \
+  --set image.pullPolicy=Never --set "temporal.address=$NODE_IP:7233" --set temporal.taskQueue=code-runner-smoke \
+  --set "runnerNamespace.name=$RUNS_NS" --set api.replicas=1 \
+  --set api.resources.requests.cpu=50m --set worker.resources.requests.cpu=50m \
+  --wait --timeout 240s; then
+  k -n "$NS" get pods -o wide
+  k -n "$NS" logs deploy/$RELEASE-code-runner-worker --tail=20 || true
+  die "helm install failed"
+fi
+echo "installed in $((SECONDS - t0))s"
+k -n "$NS" get deploy,svc,pods -o wide
+k -n "$RUNS_NS" get networkpolicy,resourcequota,limitrange
+
+# a run through the in-cluster API (its ClusterIP, routed by kube-proxy from the host)
+ip=$(k -n "$NS" get svc "$RELEASE-code-runner-api" -o jsonpath='{.spec.clusterIP}')
+out=$(curl -sS --max-time 90 "http://$ip/runs/sync" -H 'content-type: application/json' \
+  -d '{"language":"python","code":"import os\nprint(6*7, os.getuid())","timeout_seconds":20}')
+echo "POST http://$ip/runs/sync -> $out"
+check "run through the in-cluster API succeeded with the program's output" \
+  jq -e '.status == "Succeeded" and .logs == "42 65534\n"' <<<"$out"
+check "the run's pod ran in the runner namespace's Job pod run-<id>" \
+  jq -e '(.pod_name | startswith("run-")) and (.node_name | length > 0)' <<<"$out"
+net=$(curl -sS --max-time 90 "http://$ip/runs/sync" -H 'content-type: application/json' -d '{"language":"python","code":"import socket\ns = socket.socket(); s.settimeout(2)\ntry:\n    s.connect((\"10.96.0.1\", 443)); print(\"connected\")\nexcept socket.timeout:\n    print(\"timeout\")","timeout_seconds":20}')
+echo "POST /runs/sync (connect to the API server) -> logs $(jq -c .logs <<<"$net")"
+check "a run cannot reach the API server (NetworkPolicy from the chart enforced)" \
+  jq -e '.status == "Succeeded" and .logs == "timeout\n"' <<<"$net"
+status=$(curl -sS --max-time 10 "http://$ip/system/status")
+check "/system/status sees the worker Deployment (API reads it with its Role)" \
+  jq -e '.worker_replicas >= 1' <<<"$status"
+
+# RBAC
+can() { [ "$(k auth can-i "$@" 2>/dev/null)" = yes ]; }
+cannot() { ! can "$@"; }
+check "worker can create jobs in $RUNS_NS" can create jobs.batch -n "$RUNS_NS" --as "$SA"
+check "worker can create configmaps in $RUNS_NS" can create configmaps -n "$RUNS_NS" --as "$SA"
+check "worker can get pods/log in $RUNS_NS" can get pods --subresource=log -n "$RUNS_NS" --as "$SA"
+check "worker can deletecollection pods in $RUNS_NS" can deletecollection pods -n "$RUNS_NS" --as "$SA"
+check "worker cannot get secrets in $RUNS_NS" cannot get secrets -n "$RUNS_NS" --as "$SA"
+check "worker cannot get secrets in $NS" cannot get secrets -n "$NS" --as "$SA"
+check "worker cannot create jobs in default" cannot create jobs.batch -n default --as "$SA"
+check "worker cannot create jobs in $NS" cannot create jobs.batch -n "$NS" --as "$SA"
+check "worker cannot create pods in $RUNS_NS" cannot create pods -n "$RUNS_NS" --as "$SA"
+check "worker cannot delete networkpolicies in $RUNS_NS" cannot delete networkpolicies.networking.k8s.io -n "$RUNS_NS" --as "$SA"
+check "API can list jobs in $RUNS_NS" can list jobs.batch -n "$RUNS_NS" --as "$API_SA"
+check "API can get the worker Deployment" can get deployments.apps/$RELEASE-code-runner-worker -n "$NS" --as "$API_SA"
+check "API cannot create jobs in $RUNS_NS" cannot create jobs.batch -n "$RUNS_NS" --as "$API_SA"
+check "API cannot get secrets in $NS" cannot get secrets -n "$NS" --as "$API_SA"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
