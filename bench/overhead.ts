@@ -7,6 +7,8 @@ import { objectName, runSelector } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
 import { isTerminal } from '../src/domain/run.js';
 import { loadConfig } from '../src/config/config.js';
+import { sandboxSettings } from '../src/activities/index.js';
+import { runInput } from '../src/api/languages.js';
 import { createStack, sleep, type Stack } from '../test/support/stack.js';
 import { printTable, summary } from './stats.js';
 
@@ -22,30 +24,11 @@ const CODE = 'print("hello")';
 
 function inputFor(stack: Stack): RunInput {
   const lang = stack.cfg.languages.find((l) => l.id === 'python')!;
-  return {
-    runId: randomUUID(),
-    language: 'python',
-    code: CODE,
-    stdin: '',
-    timeoutSeconds: 10,
-    sandbox: {
-      image: lang.image,
-      fileName: lang.fileName,
-      command: lang.command,
-      ...(lang.env ? { env: lang.env } : {}),
-    },
-    createdAt: new Date().toISOString(),
-  };
+  return runInput(lang, { runId: randomUUID(), code: CODE, stdin: '', timeoutSeconds: 10 });
 }
 
 function settings(stack: Stack): SandboxSettings {
-  return {
-    namespace: stack.cfg.runner.namespace,
-    nodeSelector: stack.cfg.runner.nodeSelector,
-    resources: stack.cfg.runner.resources,
-    jobTtlSeconds: stack.cfg.runner.jobTtlSeconds,
-    startTimeoutSeconds: stack.cfg.runner.startTimeoutSeconds,
-  };
+  return sandboxSettings(stack.cfg);
 }
 
 const productRunIds: string[] = [];

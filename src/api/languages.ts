@@ -1,6 +1,6 @@
 import { LANGUAGE_ALIASES } from '../config/languages.js';
 import { HttpError } from '../domain/errors.js';
-import type { LanguageSpec } from '../domain/run.js';
+import type { LanguageSpec, RunInput } from '../domain/run.js';
 
 export function resolveLanguage(languages: LanguageSpec[], requested: string): LanguageSpec {
   const id = LANGUAGE_ALIASES[requested] ?? requested;
@@ -15,4 +15,26 @@ export function resolveLanguage(languages: LanguageSpec[], requested: string): L
     );
   }
   return lang;
+}
+
+/** The workflow input of one submission: the language's sandbox spec is recorded with the run. */
+export function runInput(
+  lang: LanguageSpec,
+  req: { runId: string; code: string; stdin: string; timeoutSeconds: number },
+  createdAt = new Date().toISOString(),
+): RunInput {
+  return {
+    runId: req.runId,
+    language: lang.id,
+    code: req.code,
+    stdin: req.stdin,
+    timeoutSeconds: req.timeoutSeconds,
+    sandbox: {
+      image: lang.image,
+      fileName: lang.fileName,
+      command: lang.command,
+      ...(lang.env ? { env: lang.env } : {}),
+    },
+    createdAt,
+  };
 }

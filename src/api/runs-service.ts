@@ -24,7 +24,7 @@ import type { RunWorkflowArgs } from '../workflows/run.js';
 import { translateTemporalError } from './errors.js';
 import { bounded } from '../temporal/deadline.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
-import { resolveLanguage } from './languages.js';
+import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
 
 /** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
@@ -74,20 +74,7 @@ export class RunsService {
       const existing = await this.describeOrNull(runId);
       if (existing) return { view: await this.sameRequestOrConflict(existing, runId, requestHash), created: false };
     }
-    const input: RunInput = {
-      runId,
-      language: lang.id,
-      code: body.code,
-      stdin: body.stdin,
-      timeoutSeconds: body.timeout_seconds,
-      sandbox: {
-        image: lang.image,
-        fileName: lang.fileName,
-        command: lang.command,
-        ...(lang.env ? { env: lang.env } : {}),
-      },
-      createdAt: new Date().toISOString(),
-    };
+    const input = runInput(lang, { runId, code: body.code, stdin: body.stdin, timeoutSeconds: body.timeout_seconds });
     const args: RunWorkflowArgs = {
       input,
       policy: {

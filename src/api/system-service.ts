@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { enums, type temporal } from '../temporal/proto.js';
+import { enums } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
 import { kubeMessage } from '../kube/client.js';

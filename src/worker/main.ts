@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { loadConfig } from '../config/config.js';
+import { activityDeps } from '../activities/index.js';
 import { createKubeClients } from '../kube/client.js';
 import { ensureRunnerNamespace } from '../kube/namespace.js';
 import { connectWorkerConnection } from '../temporal/connection.js';
@@ -19,17 +20,7 @@ async function main(): Promise<void> {
       concurrency: cfg.worker.concurrency,
       ...(cfg.worker.bundlePath ? { workflowBundle: { codePath: cfg.worker.bundlePath } } : {}),
       identity: `worker@${hostname()}:${process.pid}`,
-      deps: {
-        kube,
-        logLimitBytes: cfg.runner.logLimitBytes,
-        sandbox: {
-          namespace: cfg.runner.namespace,
-          nodeSelector: cfg.runner.nodeSelector,
-          resources: cfg.runner.resources,
-          jobTtlSeconds: cfg.runner.jobTtlSeconds,
-          startTimeoutSeconds: cfg.runner.startTimeoutSeconds,
-        },
-      },
+      deps: activityDeps(cfg, kube),
     });
     console.log(
       `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`,

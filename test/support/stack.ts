@@ -7,6 +7,7 @@ import { createKubeClients, type KubeClients } from '../../src/kube/client.js';
 import { ensureRunnerNamespace } from '../../src/kube/namespace.js';
 import { connectClient, connectWorkerConnection } from '../../src/temporal/connection.js';
 import { createRunWorker } from '../../src/worker/worker.js';
+import { activityDeps } from '../../src/activities/index.js';
 import { createApp } from '../../src/api/app.js';
 import { RunsService } from '../../src/api/runs-service.js';
 import { SystemService } from '../../src/api/system-service.js';
@@ -70,17 +71,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       taskQueue: cfg.temporal.taskQueue,
       concurrency: 50,
       workflowBundle: { codePath: BUNDLE_PATH },
-      deps: {
-        kube,
-        logLimitBytes: cfg.runner.logLimitBytes,
-        sandbox: {
-          namespace: cfg.runner.namespace,
-          nodeSelector: cfg.runner.nodeSelector,
-          resources: cfg.runner.resources,
-          jobTtlSeconds: cfg.runner.jobTtlSeconds,
-          startTimeoutSeconds: cfg.runner.startTimeoutSeconds,
-        },
-      },
+      deps: activityDeps(cfg, kube),
     });
     const running = worker.run();
     const w: RunningWorker = {
