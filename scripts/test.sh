@@ -15,6 +15,8 @@ if [ ! -x /usr/bin/chromium ]; then
     bash -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium'
 fi
 npm run --silent build
+# test/integration/helm.test.ts renders the chart with the pinned helm (built once, cached)
+[ -x "$HELM_BIN/helm" ] || bash scripts/build-go-tools.sh helm
 
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
   bash scripts/cluster.sh up
