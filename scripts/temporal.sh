@@ -5,21 +5,31 @@
 source "$(dirname "$0")/lib.sh"
 
 TDIR="$DATA/temporal"
-PIDFILE="$TDIR/temporal.pid"
 LOGFILE="$TDIR/temporal.log"
+# Machine-wide, like the cluster: one dev server per machine, owned by the clone that last ran `up`.
+# The pid file lives outside the clone so a fresh clone (CI) can stop a server another clone left running.
+RUNDIR="${CODE_RUNNER_RUN:-/run/code-runner}/temporal"
+PIDFILE="$RUNDIR/temporal.pid"
+OWNERFILE="$RUNDIR/owner"
 PORT="${TEMPORAL_PORT:-7233}"
 UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 IP="${TEMPORAL_IP:-127.0.0.1}"
 # Keep in step with SEARCH_ATTRIBUTES in src/workflows/definitions.ts.
 SEARCH_ATTRS=(RunStatus=Keyword RunLanguage=Keyword RunNode=Keyword RunPod=Keyword)
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+running() {
+  [ -f "$PIDFILE" ] || return 1
+  local pid; pid="$(cat "$PIDFILE")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "server start-dev"
+}
+ours() { running && [ "$(cat "$OWNERFILE" 2>/dev/null)" = "$TDIR" ]; }
 answering() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
 up() {
-  if running && answering; then log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"; return; fi
+  if ours && answering; then log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"; return; fi
+  if running; then log "temporal: taking over from $(cat "$OWNERFILE" 2>/dev/null || echo 'another clone')"; down; fi
   bash "$ROOT/scripts/build-go-tools.sh" temporal
-  mkdir -p "$TDIR"
+  mkdir -p "$TDIR" "$RUNDIR"
   if answering; then
     die "temporal: port $PORT is taken by another process ($(ss -ltnp "sport = :$PORT" 2>/dev/null | tail -n +2 | awk '{print $NF}' | head -1)); stop it or set TEMPORAL_PORT"
   fi
@@ -29,6 +39,7 @@ up() {
   log "temporal: starting dev server on $IP:$PORT (log: $LOGFILE)"
   setsid "$TEMPORAL_BIN/temporal" "${args[@]}" >>"$LOGFILE" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
+  echo "$TDIR" >"$OWNERFILE"
   for _ in $(seq 1 120); do
     if answering && "$TEMPORAL_BIN/temporal" operator namespace describe --address "127.0.0.1:$PORT" -n default >/dev/null 2>&1; then
       log "temporal: up in ${SECONDS}s: grpc 127.0.0.1:$PORT, Web UI http://localhost:$UI_PORT"
@@ -48,13 +59,13 @@ down() {
     kill -9 "$pid" 2>/dev/null || true
     log "temporal: stopped"
   fi
-  rm -f "$PIDFILE"
+  rm -f "$PIDFILE" "$OWNERFILE"
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
   restart) down; up ;;
-  status) if running && answering; then echo "temporal: up (pid $(cat "$PIDFILE")) grpc 127.0.0.1:$PORT ui http://localhost:$UI_PORT"; else echo "temporal: down"; exit 1; fi ;;
+  status) if ours && answering; then echo "temporal: up (pid $(cat "$PIDFILE")) grpc 127.0.0.1:$PORT ui http://localhost:$UI_PORT"; else echo "temporal: down"; exit 1; fi ;;
   *) die "usage: $0 up|down|status|restart" ;;
 esac
