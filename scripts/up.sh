@@ -25,6 +25,9 @@ else
 fi
 
 mkdir -p "$DATA/logs"
+"$ROOT/node_modules/.bin/node" dist/src/worker/bundle.js dist/workflow-bundle.js
+export WORKFLOW_BUNDLE_PATH="$ROOT/dist/workflow-bundle.js"
+ui_url="${TEMPORAL_UI_URL:-your Temporal Web UI}"
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
@@ -44,7 +47,7 @@ cat <<MSG
 
   Code Runner is up.
     API + UI          http://localhost:$port        (try: curl -s localhost:$port/runs -H 'content-type: application/json' -d '{"language":"python","code":"print(42)"}')
-    Temporal Web UI   ${TEMPORAL_UI_URL:-(your Temporal's UI)}
+    Temporal Web UI   $ui_url
     kubeconfig        $KUBECONFIG
     logs              $DATA/logs/
   Ctrl-C stops the API and the worker; 'make down' stops the cluster and Temporal.
