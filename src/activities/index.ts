@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
 import type { SandboxSettings } from './manifests.js';
+import { createSweeperActivities } from './sweeper.js';
 
 export type ActivityDeps = KubernetesDeps;
 
@@ -23,7 +24,10 @@ export function activityDeps(cfg: Config, kube: KubeClients): ActivityDeps {
 
 /** All activities, built from injected clients so tests can pass other real ones. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createKubernetesActivities(deps) };
+  return {
+    ...createKubernetesActivities(deps),
+    ...createSweeperActivities({ kube: deps.kube, namespace: deps.sandbox.namespace }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -3,7 +3,8 @@ import { loadConfig } from '../config/config.js';
 import { activityDeps } from '../activities/index.js';
 import { createKubeClients } from '../kube/client.js';
 import { ensureRunnerNamespace } from '../kube/namespace.js';
-import { connectWorkerConnection } from '../temporal/connection.js';
+import { connectClient, connectWorkerConnection } from '../temporal/connection.js';
+import { ensureSweepSchedule } from '../temporal/sweep-schedule.js';
 import { createRunWorker } from './worker.js';
 
 /** Worker entry point: load config, connect once, wire, run until SIGINT/SIGTERM. */
@@ -25,9 +26,27 @@ async function main(): Promise<void> {
     console.log(
       `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`,
     );
+    await ensureSweeper(cfg);
     await worker.run();
   } finally {
     await connection.close();
+  }
+}
+
+/** The durable leak sweeper (a Temporal Schedule); a failure here is logged, never fatal. */
+async function ensureSweeper(cfg: ReturnType<typeof loadConfig>): Promise<void> {
+  try {
+    const client = await connectClient(cfg.temporal);
+    try {
+      const id = await ensureSweepSchedule(client, cfg.temporal.taskQueue);
+      console.log(`worker: leak sweeper schedule ${id} in place`);
+    } finally {
+      await client.connection.close();
+    }
+  } catch (err) {
+    console.error(
+      `worker: could not ensure the leak sweeper schedule: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

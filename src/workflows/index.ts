@@ -1,1 +1,2 @@
 export { runWorkflow } from './run.js';
+export { sweepLeaksWorkflow } from './sweep.js';

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { buildConfigMap, buildJob, type SandboxSettings } from '../../src/activities/manifests.js';
+import type { SweepInput, SweepResult } from '../../src/activities/sweeper.js';
+import { objectName } from '../../src/domain/names.js';
+import type { RunInput } from '../../src/domain/run.js';
+import { ensureSweepSchedule, sweepScheduleId } from '../../src/temporal/sweep-schedule.js';
+import { SWEEP_WORKFLOW_TYPE } from '../../src/workflows/sweep.js';
+import { ApiClient } from '../support/api.js';
+import { createStack, type Stack } from '../support/stack.js';
+
+/** The durable leak sweeper: a real sweep workflow on the real worker against the real cluster. */
+describe('leak sweeper', () => {
+  let stack: Stack;
+  let api: ApiClient;
+  beforeAll(async () => {
+    stack = await createStack();
+    await stack.startWorker();
+    api = new ApiClient(stack.app);
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const settings = (): SandboxSettings => ({
+    namespace: stack.cfg.runner.namespace,
+    nodeSelector: {},
+    resources: stack.cfg.runner.resources,
+    jobTtlSeconds: 600,
+    startTimeoutSeconds: 60,
+  });
+  /** Leaked objects for runId, as the worker would have made them (the Job suspended: no pod). */
+  async function plantLeak(runId: string): Promise<void> {
+    const input: RunInput = {
+      runId,
+      language: 'python',
+      code: 'print(1)',
+      stdin: '',
+      timeoutSeconds: 5,
+      sandbox: { image: 'localhost/code-runner/python:3.11', fileName: 'main.py', command: ['python3', 'main.py'] },
+      createdAt: new Date().toISOString(),
+    };
+    const namespace = stack.cfg.runner.namespace;
+    await stack.kube.core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, settings()) });
+    const job = buildJob(input, settings());
+    if (job.spec) job.spec.suspend = true;
+    await stack.kube.batch.createNamespacedJob({ namespace, body: job });
+  }
+  const exists = async (runId: string) => {
+    const namespace = stack.cfg.runner.namespace;
+    const name = objectName(runId);
+    const job = await stack.kube.batch.readNamespacedJob({ name, namespace }).then(
+      () => true,
+      () => false,
+    );
+    const cm = await stack.kube.core.readNamespacedConfigMap({ name, namespace }).then(
+      () => true,
+      () => false,
+    );
+    return { job, cm };
+  };
+
+  it('deletes the objects of finished and unknown runs and keeps those of running runs', async () => {
+    const unknown = randomUUID();
+    const finished = await api.start({ language: 'python', code: 'print(1)' });
+    expect(await api.waitDone(finished)).toMatchObject({ status: 'Succeeded' });
+    const running = await api.start({ language: 'python', code: 'import time\ntime.sleep(40)', timeout_seconds: 60 });
+    await api.waitFor(running, (v) => v.status === 'Running', 60_000, 'Running');
+    await plantLeak(unknown);
+    await plantLeak(finished);
+    expect(await exists(unknown)).toEqual({ job: true, cm: true });
+    expect(await exists(running)).toEqual({ job: true, cm: true });
+
+    const result = await stack.client.workflow.execute<(i: SweepInput) => Promise<SweepResult>>(SWEEP_WORKFLOW_TYPE, {
+      taskQueue: stack.cfg.temporal.taskQueue,
+      workflowId: `sweep-test-${randomUUID()}`,
+      // only this test's runs: the namespace is shared with other suites
+      args: [{ minAgeSeconds: 0, onlyRunIds: [unknown, finished, running] }],
+      workflowExecutionTimeout: '2m',
+    });
+    expect(result.deleted).toEqual(
+      expect.arrayContaining([
+        { runId: unknown, why: 'run unknown to Temporal', jobs: 1, configMaps: 1 },
+        { runId: finished, why: 'run completed', jobs: 1, configMaps: 1 },
+      ]),
+    );
+    expect(result.kept).toEqual([running]);
+    expect(result.examinedRuns).toBe(3);
+    expect(await exists(unknown)).toEqual({ job: false, cm: false });
+    expect(await exists(finished)).toEqual({ job: false, cm: false });
+    expect(await exists(running)).toEqual({ job: true, cm: true });
+
+    expect((await api.cancel(running)).status).toBe(202);
+    expect(await api.waitDone(running)).toMatchObject({ status: 'Cancelled' });
+  }, 150_000);
+
+  it('is started by an idempotent Temporal Schedule', async () => {
+    const taskQueue = stack.cfg.temporal.taskQueue;
+    const id = await ensureSweepSchedule(stack.client, taskQueue, { every: '1h' });
+    try {
+      expect(id).toBe(sweepScheduleId(taskQueue));
+      expect(await ensureSweepSchedule(stack.client, taskQueue, { every: '1h' })).toBe(id); // again: no error
+      const d = await stack.client.schedule.getHandle(id).describe();
+      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: SWEEP_WORKFLOW_TYPE, taskQueue });
+      expect(d.spec.intervals?.[0]?.every).toBe(3_600_000);
+    } finally {
+      await stack.client.schedule.getHandle(id).delete();
+    }
+  });
+});
