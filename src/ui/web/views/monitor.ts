@@ -177,6 +177,7 @@ export const monitorView: View = (root) => {
             x.replicas === null ? '—' : String(x.replicas),
           ]),
         'Latest samples',
+        true,
       ),
     );
 
@@ -411,13 +412,13 @@ function empty(text: string): HTMLParagraphElement {
   return h('p', { class: 'empty' }, text);
 }
 
-function table(head: string[], rows: (string | HTMLElement)[][], caption: string): HTMLDivElement {
+function table(head: string[], rows: (string | HTMLElement)[][], caption: string, compact = false): HTMLDivElement {
   return h(
     'div',
     { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
-      { class: 'data-table' },
+      { class: compact ? 'data-table compact' : 'data-table' },
       h('caption', { class: 'visually-hidden' }, caption),
       h(
         'thead',
