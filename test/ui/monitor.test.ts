@@ -53,7 +53,12 @@ const SLEEP_SECONDS = 2;
     await page.getByLabel('Sleep (seconds)').fill(String(SLEEP_SECONDS));
     await page.getByLabel('Language').selectOption('python');
     await page.getByRole('button', { name: 'Start batch' }).click();
-    await waitText(page.locator('.batch-status'), contains(`${BATCH} of ${BATCH} runs submitted`), 60000);
+    await waitText(page.locator('.batch-status'), contains(`${BATCH} of ${BATCH} runs submitted`), 60000).catch(
+      async (err: unknown) => {
+        const alert = await page.getByRole('alert').allTextContents();
+        throw new Error(`${String(err)}; the page said: ${alert.join(' ')}`);
+      },
+    );
 
     // No worker yet: every run waits, and the queue depth (what KEDA scales on) shows it.
     const peak = await eventually(

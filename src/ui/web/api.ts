@@ -16,15 +16,22 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers:
-        body === undefined
-          ? { Accept: 'application/json' }
-          : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...extraHeaders,
+      },
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
     });
@@ -53,7 +60,9 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
 
 export const api = {
   languages: (): Promise<LanguagesResponse> => call('GET', '/languages'),
-  submit: (body: SubmitBody): Promise<Run> => call('POST', '/runs', body),
+  /** With an idempotency key, sending the same submission again names the same run, never a second one. */
+  submit: (body: SubmitBody, idempotencyKey?: string): Promise<Run> =>
+    call('POST', '/runs', body, undefined, idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
   run: (id: string, signal?: AbortSignal): Promise<Run> =>
     call('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
   logs: (id: string, signal?: AbortSignal): Promise<RunLogs> =>
@@ -82,4 +91,23 @@ export function languages(): Promise<LanguagesResponse> {
     throw err;
   });
   return languagesOnce;
+}
+
+/** Failures worth another try: nothing reached the API, or the API could not reach Temporal. */
+export const isTransient = (err: unknown): boolean =>
+  err instanceof ApiError && (err.status === 0 || err.status === 503 || err.status === 502 || err.status === 504);
+
+/**
+ * Submits with an idempotency key and retries transient failures (a busy Temporal, a dropped connection):
+ * the key makes a retry of a submission that did get through return that same run.
+ */
+export async function submitWithRetry(body: SubmitBody, idempotencyKey: string, tries = 4): Promise<Run> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.submit(body, idempotencyKey);
+    } catch (err) {
+      if (attempt >= tries || !isTransient(err)) throw err;
+      await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
+    }
+  }
 }

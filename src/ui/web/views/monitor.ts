@@ -1,7 +1,7 @@
 import { batchTimeout, canGenerateLoad, runLimited, sleepProgram } from '../../shared/load.js';
 import { shortId } from '../../shared/format.js';
 import type { LanguagesResponse, SystemStatus, WorkerPod } from '../../shared/types.js';
-import { api, languages } from '../api.js';
+import { api, languages, submitWithRetry } from '../api.js';
 import { alertRegion, announce, clearError, showError } from '../alerts.js';
 import type { TimelineChart } from '../chart.js';
 import { SERIES, type Sample } from '../chart-series.js';
@@ -375,11 +375,13 @@ function batchForm(info: LanguagesResponse, alerts: HTMLElement): HTMLFormElemen
     let failed = 0;
     let firstError: unknown = null;
     const code = sleepProgram(lang.value, secs);
+    // One key per run of this batch: a retried submission never becomes a second run.
+    const batchId = `batch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const timeout = batchTimeout(secs, info.limits.max_timeout_seconds);
     void runLimited(
       n,
       8,
-      () => api.submit({ language: lang.value, code, timeout_seconds: timeout }),
+      (i) => submitWithRetry({ language: lang.value, code, timeout_seconds: timeout }, `${batchId}-${i}`),
       (done, r) => {
         if (r.status === 'rejected') {
           failed++;
