@@ -1,6 +1,9 @@
 import uPlot from 'uplot';
 import { SERIES, type Sample } from './chart-series.js';
 
+const clock = (unixSeconds: number): string =>
+  new Date(unixSeconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 export interface TimelineChart {
   update(samples: readonly Sample[]): void;
   destroy(): void;
@@ -23,7 +26,15 @@ export function timelineChart(parent: HTMLElement): TimelineChart {
       legend: { live: true },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
       axes: [
-        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d1d5db' } },
+        {
+          stroke: '#4b5563',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#d1d5db' },
+          // Whole seconds and minutes only, written as clock times.
+          space: 70,
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+          values: (_u, splits) => splits.map((t) => clock(t)),
+        },
         {
           stroke: '#4b5563',
           grid: { stroke: '#eef0f3' },
@@ -33,7 +44,7 @@ export function timelineChart(parent: HTMLElement): TimelineChart {
         },
       ],
       series: [
-        { label: 'Time' },
+        { label: 'Time', value: (_u: uPlot, v: number | null) => (v === null ? '—' : clock(v)) },
         ...SERIES.map((s) => ({
           label: s.label,
           stroke: s.stroke,
