@@ -43,6 +43,8 @@ cleanup() {
   if [ "${KEEP:-0}" != 1 ]; then
     "$HELM" uninstall "$RELEASE" -n "$NS" --wait --timeout 120s >/dev/null 2>&1 || true
     k delete namespace "$NS" "$RUNS_NS" --wait=false >/dev/null 2>&1 || true
+    # the worker's leak-sweeper schedule for this task queue would outlive it
+    "$TEMPORAL_BIN/temporal" schedule delete --address 127.0.0.1:7233 -s code-runner-sweeper-code-runner-smoke >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
