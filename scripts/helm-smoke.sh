@@ -57,7 +57,11 @@ if ! (exec 3<>"/dev/tcp/$NODE_IP/7233") 2>/dev/null; then
 fi
 
 # a previous run's namespaces may still be terminating
-k wait --for=delete "namespace/$NS" "namespace/$RUNS_NS" --timeout=120s >/dev/null 2>&1 || true
+for n in "$NS" "$RUNS_NS"; do
+  if [ "$(k get namespace "$n" -o jsonpath='{.status.phase}' 2>/dev/null)" = Terminating ]; then
+    k wait --for=delete "namespace/$n" --timeout=120s >/dev/null 2>&1 || true
+  fi
+done
 log "helm-smoke: helm install $RELEASE into $NS (runs in $RUNS_NS)"
 t0=$SECONDS
 if ! "$HELM" upgrade --install "$RELEASE" "$ROOT/infra/helm/code-runner" -n "$NS" --create-namespace \
