@@ -61,7 +61,8 @@ ensure_packages() {
     [containerd]=containerd [ctr]=containerd [containerd-shim-runc-v2]=containerd [runc]=runc
     [iptables]=iptables [ip6tables]=iptables [iptables-save]=iptables [conntrack]=conntrack [socat]=socat
     [ip]=iproute2 [ss]=iproute2 [openssl]=openssl [curl]=curl [findmnt]=util-linux [mountpoint]=util-linux
-    [setsid]=util-linux [flock]=util-linux [debootstrap]=debootstrap
+    [setsid]=util-linux [flock]=util-linux [nsenter]=util-linux [debootstrap]=debootstrap
+    [jq]=jq # jq, curl, nsenter, flock: the NetworkPolicy CNI plugin (scripts/cluster/netpol-cni.sh)
   )
   local missing=() c p
   for c in "${!want[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${want[$c]}"); done

@@ -167,6 +167,10 @@ describe('the sandbox contains hostile code', () => {
       '    except OSError as e:',
       '        print(p, "errno", e.errno)',
       'print("root", [l.split()[3].split(",")[0] for l in open("/proc/mounts") if l.split()[1] == "/"])',
+      'try:',
+      '    print("ipv6 off", open("/proc/sys/net/ipv6/conf/all/disable_ipv6").read().strip())',
+      'except OSError:',
+      '    print("ipv6 off 1")  # no IPv6 in this kernel',
     ].join('\n');
     const { done, logs } = await run(code);
     expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0 });
@@ -178,6 +182,8 @@ describe('the sandbox contains hostile code', () => {
     expect(logs).toContain('/workspace/pwned errno 30\n');
     expect(logs).toContain('/pwned errno 30\n');
     expect(logs).toContain("root ['ro']\n");
+    // no IPv6 link-local path to the node (the NetworkPolicy plugin switches IPv6 off in the pod)
+    expect(logs).toContain('ipv6 off 1\n');
   }, 100_000);
 
   it('a fork bomb is contained by the pids limit: the run ends at its time limit and the node stays usable', async () => {
