@@ -43,6 +43,8 @@ export interface RunView {
   timeout_seconds: number | null;
   logs_truncated: boolean | null;
   cancel_requested: boolean;
+  /** When each status was reached (empty when only the search attributes are known). */
+  status_history: { status: RunStatus; at: string }[];
   temporal_ui_url: string;
 }
 
@@ -260,6 +262,7 @@ export class RunsService {
       timeout_seconds: input.timeoutSeconds,
       logs_truncated: null,
       cancel_requested: false,
+      status_history: [{ status: 'Queued', at: input.createdAt }],
       temporal_ui_url: this.temporalUiUrl(input.runId),
     };
   }
@@ -286,6 +289,7 @@ export class RunsService {
       timeout_seconds: memo.timeout_seconds ?? null,
       logs_truncated: null,
       cancel_requested: false,
+      status_history: [],
       temporal_ui_url: this.temporalUiUrl(runId),
     };
   }
@@ -312,7 +316,12 @@ export class RunsService {
         if (isTerminal(state.status)) {
           const r = await bounded(this.client, () => handle.result()).catch(() => null);
           if (r) return { ...base, ...fromResult(r) };
-          return { ...base, ...fromState(state), status: state.history.at(-2)?.status ?? 'Running' };
+          return {
+            ...base,
+            ...fromState(state),
+            status: state.history.at(-2)?.status ?? 'Running',
+            status_history: state.history.slice(0, -1),
+          };
         }
         return { ...base, ...fromState(state) };
       }
@@ -391,6 +400,7 @@ function fromState(s: RunState): Partial<RunView> {
     started_at: s.startedAt,
     finished_at: s.finishedAt,
     cancel_requested: s.cancelRequested,
+    status_history: s.history,
   };
 }
 
@@ -406,6 +416,7 @@ function fromResult(r: RunResult): Partial<RunView> {
     started_at: r.startedAt,
     finished_at: r.finishedAt,
     logs_truncated: r.outputTruncated,
+    status_history: r.history ?? [],
   };
 }
 

@@ -37,12 +37,17 @@ export class SystemService {
     return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
   }
 
+  /** Running runs of this service's task queue (other queues in the namespace are other deployments). */
+  private runsQuery(extra: string): string {
+    return `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND TaskQueue = '${this.cfg.temporal.taskQueue}' AND ExecutionStatus = 'Running' AND ${extra}`;
+  }
+
   private async runIds(status: string, limit: number): Promise<string[]> {
     const res = await bounded(this.client, () =>
       this.client.workflowService.listWorkflowExecutions({
         namespace: this.cfg.temporal.namespace,
         pageSize: limit,
-        query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${status}`,
+        query: this.runsQuery(status),
       }),
     );
     return (res.executions ?? []).map((e) => e.execution?.workflowId ?? '').filter(Boolean);
@@ -52,7 +57,7 @@ export class SystemService {
     const res = await bounded(this.client, () =>
       this.client.workflowService.countWorkflowExecutions({
         namespace: this.cfg.temporal.namespace,
-        query: `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${query}`,
+        query: this.runsQuery(query),
       }),
     );
     return Number(res.count ?? 0);

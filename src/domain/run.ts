@@ -86,6 +86,8 @@ export interface RunResult {
   finishedAt: string | null;
   outputBytes: number;
   outputTruncated: boolean;
+  /** When each status was reached. */
+  history: { status: RunStatus; at: string }[];
 }
 
 /** Live state exposed by the workflow's query. */

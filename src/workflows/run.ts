@@ -143,6 +143,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     finishedAt: state.finishedAt,
     outputBytes,
     outputTruncated,
+    history: state.history,
   };
 
   async function watch(): Promise<void> {

@@ -39,6 +39,11 @@ describe('runs through the whole stack', () => {
     expect(done.node_name).toBeTruthy();
     expect(done.started_at && done.finished_at && done.created_at).toBeTruthy();
     expect(done.temporal_ui_url).toContain(`/workflows/${runId}`);
+    const steps = done.status_history.map((h) => h.status);
+    expect(steps[0]).toBe('Queued');
+    expect(steps.at(-1)).toBe('Succeeded');
+    expect(steps).toContain('Pending');
+    expect(done.status_history.every((h) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
     const logs = await api.logs(runId);
     expect(logs.logs).toBe('hello from python 3\n');
     await expectCleanedUp(runId);
