@@ -324,6 +324,8 @@ cmd_down() {
   mkdir -p "$CL_LOGS"
   [ -f "$CL_DIR/containerd-maint.toml" ] || write_configs
   full_teardown
+  # Only an explicit down removes our CNI plugin: cleanups inside `up` run after write_configs installed it.
+  rm -f "$CNI_BIN_DIR/$NETPOL_PLUGIN"
   echo "cluster down in $(elapsed "$t0")s"
 }
 

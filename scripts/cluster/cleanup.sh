@@ -219,7 +219,6 @@ node_cleanup() {
   remove_container_log_links
   remove_interfaces
   purge_iptables # includes CNI-CR-NETPOL, the chain of our NetworkPolicy plugin
-  rm -f "$CNI_BIN_DIR/$NETPOL_PLUGIN"
   remove_pod_cgroups
 }
 
