@@ -1,16 +1,8 @@
 /** The API's JSON shapes as the browser sees them (test/ui checks they match the server's types). */
 
-export const RUN_STATUSES = [
-  'Queued',
-  'Pending',
-  'Running',
-  'Succeeded',
-  'Failed',
-  'Timeout',
-  'OOMKilled',
-  'Cancelled',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+// The statuses are the server's own list (src/domain/run.ts is pure data, safe to bundle).
+export { RUN_STATUSES, type RunStatus } from '../../domain/run.js';
+import type { RunStatus } from '../../domain/run.js';
 
 export interface Run {
   run_id: string;
