@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
-import { buildConfigMap, buildJob, RUN_CONTAINER, type SandboxSettings } from '../src/activities/manifests.js';
+import { buildConfigMap, buildJob, RUN_CONTAINER } from '../src/activities/manifests.js';
 import { interpret } from '../src/activities/interpret.js';
 import { objectName, runSelector } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
@@ -27,10 +27,6 @@ function inputFor(stack: Stack): RunInput {
   return runInput(lang, { runId: randomUUID(), code: CODE, stdin: '', timeoutSeconds: 10 });
 }
 
-function settings(stack: Stack): SandboxSettings {
-  return sandboxSettings(stack.cfg);
-}
-
 const productRunIds: string[] = [];
 
 async function product(stack: Stack): Promise<number> {
@@ -48,7 +44,7 @@ async function product(stack: Stack): Promise<number> {
 
 async function rawJob(stack: Stack): Promise<number> {
   const input = inputFor(stack);
-  const s = settings(stack);
+  const s = sandboxSettings(stack.cfg);
   const { core, batch } = stack.kube;
   const namespace = s.namespace;
   const name = objectName(input.runId);
@@ -76,7 +72,7 @@ async function rawJob(stack: Stack): Promise<number> {
 
 async function barePod(stack: Stack): Promise<number> {
   const input = inputFor(stack);
-  const s = settings(stack);
+  const s = sandboxSettings(stack.cfg);
   const { core } = stack.kube;
   const namespace = s.namespace;
   const name = objectName(input.runId);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { buildConfigMap, buildJob, type SandboxSettings } from '../../src/activities/manifests.js';
+import { sandboxSettings } from '../../src/activities/index.js';
+import { buildConfigMap, buildJob } from '../../src/activities/manifests.js';
+import { runInput } from '../../src/api/languages.js';
 import type { SweepInput, SweepResult } from '../../src/activities/sweeper.js';
 import { objectName } from '../../src/domain/names.js';
-import type { RunInput } from '../../src/domain/run.js';
 import { ensureSweepSchedule, sweepScheduleId } from '../../src/temporal/sweep-schedule.js';
 import { SWEEP_WORKFLOW_TYPE } from '../../src/workflows/sweep.js';
 import { ApiClient } from '../support/api.js';
@@ -21,27 +22,14 @@ describe('leak sweeper', () => {
     await stack.close();
   });
 
-  const settings = (): SandboxSettings => ({
-    namespace: stack.cfg.runner.namespace,
-    nodeSelector: {},
-    resources: stack.cfg.runner.resources,
-    jobTtlSeconds: 600,
-    startTimeoutSeconds: 60,
-  });
   /** Leaked objects for runId, as the worker would have made them (the Job suspended: no pod). */
   async function plantLeak(runId: string): Promise<void> {
-    const input: RunInput = {
-      runId,
-      language: 'python',
-      code: 'print(1)',
-      stdin: '',
-      timeoutSeconds: 5,
-      sandbox: { image: 'localhost/code-runner/python:3.11', fileName: 'main.py', command: ['python3', 'main.py'] },
-      createdAt: new Date().toISOString(),
-    };
+    const python = stack.cfg.languages.find((l) => l.id === 'python')!;
+    const input = runInput(python, { runId, code: 'print(1)', stdin: '', timeoutSeconds: 5 });
+    const settings = sandboxSettings(stack.cfg);
     const namespace = stack.cfg.runner.namespace;
-    await stack.kube.core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, settings()) });
-    const job = buildJob(input, settings());
+    await stack.kube.core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, settings) });
+    const job = buildJob(input, settings);
     if (job.spec) job.spec.suspend = true;
     await stack.kube.batch.createNamespacedJob({ namespace, body: job });
   }
