@@ -1,10 +1,11 @@
 import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
+import { createAdmissionActivities, type AdmissionDeps } from './admission.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
 import type { SandboxSettings } from './manifests.js';
 import { createSweeperActivities } from './sweeper.js';
 
-export type ActivityDeps = KubernetesDeps;
+export type ActivityDeps = KubernetesDeps & { admission: AdmissionDeps };
 
 /** The sandbox settings the worker applies to every run, from the one parsed configuration. */
 export function sandboxSettings(cfg: Config): SandboxSettings {
@@ -15,17 +16,24 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
     resources: r.resources,
     jobTtlSeconds: r.jobTtlSeconds,
     startTimeoutSeconds: r.startTimeoutSeconds,
+    ...(r.kueueQueue ? { kueueQueue: r.kueueQueue } : {}),
   };
 }
 
 export function activityDeps(cfg: Config, kube: KubeClients): ActivityDeps {
-  return { kube, logLimitBytes: cfg.runner.logLimitBytes, sandbox: sandboxSettings(cfg) };
+  return {
+    kube,
+    logLimitBytes: cfg.runner.logLimitBytes,
+    sandbox: sandboxSettings(cfg),
+    admission: { taskQueue: cfg.temporal.taskQueue, ...cfg.admission },
+  };
 }
 
 /** All activities, built from injected clients so tests can pass other real ones. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKubernetesActivities(deps),
+    ...createAdmissionActivities(deps.admission),
     ...createSweeperActivities({ kube: deps.kube, namespace: deps.sandbox.namespace }),
   };
 }

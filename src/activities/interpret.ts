@@ -75,6 +75,7 @@ export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: numb
       reason: `Job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim(),
     };
   }
+  if (job.spec?.suspend && !pod) return { ...base, reason: 'the Job is suspended, waiting for admission by Kueue' };
   const waiting = cs?.state?.waiting;
   if (waiting?.reason && IMAGE_ERRORS.has(waiting.reason))
     return {

@@ -19,7 +19,11 @@ export interface SandboxSettings {
   resources: SandboxResources;
   jobTtlSeconds: number;
   startTimeoutSeconds: number;
+  /** Kueue LocalQueue: Kueue admits (unsuspends) the Job after our own admission let it be created. */
+  kueueQueue?: string;
 }
+
+export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
 
 export const RUN_CONTAINER = 'run';
 export const WORKSPACE = '/workspace';
@@ -98,7 +102,11 @@ export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name, namespace: s.namespace, labels },
+    metadata: {
+      name,
+      namespace: s.namespace,
+      labels: s.kueueQueue ? { ...labels, [LABEL_KUEUE_QUEUE]: s.kueueQueue } : labels,
+    },
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: jobDeadlineSeconds(input, s),

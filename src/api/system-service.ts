@@ -4,7 +4,8 @@ import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
 import { kubeMessage } from '../kube/client.js';
 import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
-import { RUN_WORKFLOW_TYPE } from '../workflows/definitions.js';
+import { RUN_WORKFLOW_TYPE, admissionQuery, admissionWorkflowId } from '../workflows/definitions.js';
+import { activeCount, type AdmissionState } from '../domain/admission.js';
 import { translateTemporalError } from './errors.js';
 import { bounded } from '../temporal/deadline.js';
 
@@ -63,28 +64,60 @@ export class SystemService {
     return Number(res.count ?? 0);
   }
 
+  /** The admission workflow's own view (queue in order); null when it is not running or no worker answers. */
+  private async admission(): Promise<AdmissionState | null> {
+    if (this.cfg.admission.maxActiveRuns <= 0) return null;
+    try {
+      const handle = this.client.workflow.getHandle(admissionWorkflowId(this.cfg.temporal.taskQueue));
+      return await bounded(this.client, () => handle.query(admissionQuery), 2000);
+    } catch {
+      return null;
+    }
+  }
+
+  /** GET /system/queue: the queue alone, cheap enough for KEDA's metrics-api trigger to poll. */
+  async queueSummary() {
+    try {
+      return await this.queue();
+    } catch (err) {
+      return translateTemporalError(err);
+    }
+  }
+
+  /** The true queue: runs accepted and waiting for a slot (status Queued), oldest first. */
+  private async queue() {
+    const [queued, active, newestQueued, adm] = await Promise.all([
+      this.count(`RunStatus = 'Queued'`),
+      this.count(`RunStatus IN ('Pending', 'Running')`),
+      this.runIds(`RunStatus = 'Queued'`, 100),
+      this.admission(),
+    ]);
+    const cap = this.cfg.admission.maxActiveRuns;
+    return {
+      queue_depth: queued,
+      queued_run_ids: adm ? adm.queue.slice(0, 100).map((t) => t.runId) : newestQueued.reverse(),
+      active_runs: active,
+      max_active_runs: cap > 0 ? cap : null,
+      admitted_runs: adm ? activeCount(adm) : null,
+      /** What KEDA's metrics-api trigger reads: every run that is not finished. */
+      open_runs: queued + active,
+    };
+  }
+
   async status() {
     let temporalPart;
     try {
-      const [wf, act, queuedIds, queued, active] = await Promise.all([
-        this.queueStats('workflow'),
-        this.queueStats('activity'),
-        this.runIds(`RunStatus = 'Queued'`, 100),
-        this.count(`RunStatus = 'Queued'`),
-        this.count(`RunStatus IN ('Pending', 'Running')`),
-      ]);
+      const [wf, act, q] = await Promise.all([this.queueStats('workflow'), this.queueStats('activity'), this.queue()]);
       temporalPart = {
         queue_name: this.cfg.temporal.taskQueue,
-        queue_depth: wf.backlog + act.backlog,
+        ...q,
         queue: {
           workflow_backlog: wf.backlog,
           activity_backlog: act.backlog,
           workflow_pollers: wf.pollers,
           activity_pollers: act.pollers,
         },
-        queued_runs: queued,
-        queued_run_ids: queuedIds,
-        active_runs: active,
+        queued_runs: q.queue_depth,
       };
     } catch (err) {
       translateTemporalError(err);

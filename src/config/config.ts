@@ -55,6 +55,10 @@ const envSchema = z.object({
   POLL_MAX_MS: int(5000, 10, 300000),
   POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
   SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
+  MAX_ACTIVE_RUNS: int(10, 0, 100000),
+  ADMISSION_AUDIT_SECONDS: int(60, 1, 3600),
+  ADMISSION_IDLE_SECONDS: int(300, 1, 86400),
+  KUEUE_QUEUE_NAME: dns.optional(),
   LANGUAGES_FILE: z.string().optional(),
   WORKER_DEPLOYMENT: z.string().optional(),
   WORKER_NAMESPACE: dns.optional(),
@@ -80,6 +84,13 @@ export interface Config {
     jobTtlSeconds: number;
     startTimeoutSeconds: number;
     logLimitBytes: number;
+    /** Label Jobs for Kueue's LocalQueue of this name (clusters that run Kueue). */
+    kueueQueue?: string;
+  };
+  /** The true queue: at most maxActiveRuns runner Jobs at once (0 = no cap). */
+  admission: {
+    maxActiveRuns: number;
+    policy: { auditSeconds: number; idleSeconds: number; maxHistoryEvents: number };
   };
   limits: {
     defaultTimeoutSeconds: number;
@@ -181,6 +192,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jobTtlSeconds: e.JOB_TTL_SECONDS,
       startTimeoutSeconds: e.START_TIMEOUT_SECONDS,
       logLimitBytes: e.LOG_LIMIT_BYTES,
+      ...(e.KUEUE_QUEUE_NAME ? { kueueQueue: e.KUEUE_QUEUE_NAME } : {}),
+    },
+    admission: {
+      maxActiveRuns: e.MAX_ACTIVE_RUNS,
+      policy: {
+        auditSeconds: e.ADMISSION_AUDIT_SECONDS,
+        idleSeconds: e.ADMISSION_IDLE_SECONDS,
+        maxHistoryEvents: 2000,
+      },
     },
     limits: {
       defaultTimeoutSeconds: e.DEFAULT_TIMEOUT_SECONDS,

@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AdmissionState, Ticket } from '../domain/admission.js';
 import type { RunState } from '../domain/run.js';
 
 /** Shared between workflow, worker and client: names here are part of the product's contract. */
@@ -28,4 +29,21 @@ export interface RunPolicy {
   pollFactor: number;
   /** A pod that has not started running after this long fails the run. */
   startTimeoutSeconds: number;
+}
+
+/** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */
+export const ADMISSION_WORKFLOW_TYPE = 'admissionWorkflow';
+export const admissionWorkflowId = (taskQueue: string): string => `code-runner-admission:${taskQueue}`;
+export const acquireSignal = defineSignal<[{ ticket: Ticket; limit: number }]>('acquire');
+export const releaseSignal = defineSignal<[{ runId: string }]>('release');
+export const admitSignal = defineSignal('admit');
+export const admissionQuery = defineQuery<AdmissionState>('admission');
+
+export interface AdmissionPolicy {
+  /** How often the holders are checked for runs that ended without releasing (terminated by hand). */
+  auditSeconds: number;
+  /** An empty admission workflow completes after this long; the next request starts it again. */
+  idleSeconds: number;
+  /** Continue-as-new after this many history events, to keep replays short. */
+  maxHistoryEvents: number;
 }

@@ -1,2 +1,3 @@
 export { runWorkflow } from './run.js';
 export { sweepLeaksWorkflow } from './sweep.js';
+export { admissionWorkflow } from './admission.js';

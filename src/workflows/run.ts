@@ -13,7 +13,7 @@ import type * as activities from '../activities/index.js';
 import { objectName } from '../domain/names.js';
 import type { Observation, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
-import { SA_NODE, SA_POD, SA_STATUS, cancelSignal, stateQuery, type RunPolicy } from './definitions.js';
+import { SA_NODE, SA_POD, SA_STATUS, admitSignal, cancelSignal, stateQuery, type RunPolicy } from './definitions.js';
 
 type Acts = activities.Activities;
 
@@ -41,6 +41,15 @@ const { observeRun } = proxyLocalActivities<Acts>({
   scheduleToCloseTimeout: '2m',
   retry: { ...retry, maximumInterval: '10s' },
 });
+
+// Admission requests are local activities too (one marker event); the queue itself is a workflow.
+const { requestAdmission, releaseAdmission } = proxyLocalActivities<Acts>({
+  startToCloseTimeout: '10s',
+  scheduleToCloseTimeout: '10m',
+  retry: { ...retry, maximumInterval: '10s' },
+});
+/** A queued run repeats its (idempotent) request this often, in case the admission workflow lost it. */
+const REQUEST_AGAIN_MS = 60_000;
 
 export interface RunWorkflowArgs {
   input: RunInput;
@@ -71,6 +80,10 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     state.cancelRequested = true;
     if (arg?.reason) cancelReason = arg.reason;
   });
+  let admitted = false;
+  setHandler(admitSignal, () => {
+    admitted = true;
+  });
 
   const now = () => new Date(Date.now()).toISOString();
   /** Records what Kubernetes reported about the pod; the status itself moves only through setStatus. */
@@ -99,10 +112,15 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     verdict = { status, reason };
   };
 
+  let queued = false;
+  let attempted = false;
   let created = false;
   try {
     await CancellationScope.cancellable(async () => {
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
+      queued = true;
+      if (!(await waitForAdmission())) return finish('Cancelled', `${cancelReason} (while queued)`);
+      attempted = true;
       await createRunObjects(input);
       created = true;
       setStatus('Pending');
@@ -115,15 +133,19 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   let outputBytes = 0;
   let outputTruncated = false;
-  // Clean-up runs in every outcome, even when the workflow itself was cancelled.
+  // Clean-up runs in every outcome, even when the workflow itself was cancelled. The slot is given back
+  // only once the Job is deleted, so the cap counts every Job that exists.
   await CancellationScope.nonCancellable(async () => {
-    const out = await finalizeRun({
-      runId: input.runId,
-      podName: state.podName ?? undefined,
-      readLogs: created && state.podName !== null,
-    });
-    outputBytes = out.bytes;
-    outputTruncated = out.truncated;
+    if (attempted) {
+      const out = await finalizeRun({
+        runId: input.runId,
+        podName: state.podName ?? undefined,
+        readLogs: created && state.podName !== null,
+      });
+      outputBytes = out.bytes;
+      outputTruncated = out.truncated;
+    }
+    if (queued) await releaseAdmission({ runId: input.runId });
   });
   state.reason = verdict.reason;
   state.finishedAt = state.finishedAt ?? now();
@@ -145,6 +167,15 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     outputTruncated,
     history: state.history,
   };
+
+  /** Waits (status Queued) until the admission workflow gives this run a slot; false if cancelled first. */
+  async function waitForAdmission(): Promise<boolean> {
+    const { immediate } = await requestAdmission({ runId: input.runId, queuedAt: input.createdAt });
+    if (immediate) return !state.cancelRequested;
+    while (!(await condition(() => admitted || state.cancelRequested, REQUEST_AGAIN_MS)))
+      await requestAdmission({ runId: input.runId, queuedAt: input.createdAt });
+    return !state.cancelRequested;
+  }
 
   async function watch(): Promise<void> {
     const watchStart = Date.now();

@@ -13,6 +13,7 @@ import { RunsService } from '../../src/api/runs-service.js';
 import { SystemService } from '../../src/api/system-service.js';
 import { LiveLogs } from '../../src/api/live-logs.js';
 import { RUNNER_SELECTOR } from '../../src/domain/names.js';
+import { admissionWorkflowId } from '../../src/workflows/definitions.js';
 import { BUNDLE_PATH } from './paths.js';
 
 /** Namespace every integration test's runs land in (Pod Security restricted, enforced). */
@@ -94,6 +95,11 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
     runs,
     startWorker,
     async close() {
+      // The admission workflow outlives its runs by design; a test's task queue has no worker after this.
+      await client.workflow
+        .getHandle(admissionWorkflowId(cfg.temporal.taskQueue))
+        .terminate('test stack closed')
+        .catch(() => undefined);
       for (const w of workers) await w.stop().catch(() => undefined);
       for (const c of connections) await c.close().catch(() => undefined);
       await client.connection.close();

@@ -213,8 +213,10 @@ import {
     await page.getByRole('link', { name: 'Runs', exact: true }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/runs$/);
-    expect(await page.getByRole('link', { name: 'Runs', exact: true }).getAttribute('aria-current')).toBe('page');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // The URL changes before the hashchange handler re-renders: wait for the render, not the URL.
+    await page.locator('.nav a[href="#/runs"][aria-current="page"]').waitFor({ timeout: 5000 });
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 5000 });
+    expect(await page.locator('.nav a[aria-current="page"]').allTextContents()).toEqual(['Runs']);
   });
 
   it('loaded nothing from outside the API and raised no script errors', () => {

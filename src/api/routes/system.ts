@@ -19,6 +19,9 @@ export function systemRouter(system: SystemService, cfg: Config): Router {
   r.get('/system/status', async (_req, res) => {
     res.json(await system.status());
   });
+  r.get('/system/queue', async (_req, res) => {
+    res.json(await system.queueSummary());
+  });
   r.get('/languages', (_req, res) => {
     res.json({
       languages: cfg.languages.map((l) => ({

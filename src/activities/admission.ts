@@ -1,0 +1,66 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { CLUSTER_POOL } from '../domain/admission.js';
+import {
+  ADMISSION_WORKFLOW_TYPE,
+  acquireSignal,
+  admissionWorkflowId,
+  releaseSignal,
+  type AdmissionPolicy,
+} from '../workflows/definitions.js';
+
+/**
+ * Activities that talk to Temporal itself for admission control (one module per external system).
+ * The cap belongs to the worker deployment, which is what creates the Jobs; 0 turns admission off.
+ */
+export interface AdmissionDeps {
+  taskQueue: string;
+  maxActiveRuns: number;
+  policy: AdmissionPolicy;
+}
+
+export function createAdmissionActivities(deps: AdmissionDeps) {
+  const workflowId = admissionWorkflowId(deps.taskQueue);
+  return {
+    /** Joins the queue (starting the admission workflow if needed). `immediate`: no cap, start now. */
+    async requestAdmission(args: { runId: string; queuedAt: string }): Promise<{ immediate: boolean }> {
+      if (deps.maxActiveRuns <= 0) return { immediate: true };
+      await Context.current().client.workflow.signalWithStart(ADMISSION_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ policy: deps.policy }],
+        signal: acquireSignal,
+        signalArgs: [
+          { ticket: { runId: args.runId, pool: CLUSTER_POOL, queuedAt: args.queuedAt }, limit: deps.maxActiveRuns },
+        ],
+      });
+      return { immediate: false };
+    },
+
+    /** Gives the slot back (or leaves the queue). Nothing to do when the admission workflow is gone. */
+    async releaseAdmission(args: { runId: string }): Promise<void> {
+      if (deps.maxActiveRuns <= 0) return;
+      try {
+        await Context.current().client.workflow.getHandle(workflowId).signal(releaseSignal, { runId: args.runId });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+
+    /** Which of these runs have ended (or never existed): their slots are reclaimed. */
+    async closedRuns(args: { runIds: string[] }): Promise<string[]> {
+      const client = Context.current().client;
+      const closed: string[] = [];
+      for (const runId of args.runIds) {
+        try {
+          const d = await client.workflow.getHandle(runId).describe();
+          if (d.status.name !== 'RUNNING') closed.push(runId);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) closed.push(runId);
+          else throw err;
+        }
+      }
+      return closed;
+    },
+  };
+}
