@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { CLUSTER_POOL } from '../domain/admission.js';
 import {
   ADMISSION_WORKFLOW_TYPE,
-  acquireSignal,
+  acquireUpdate,
   admissionWorkflowId,
   releaseSignal,
   type AdmissionPolicy,
@@ -22,19 +22,20 @@ export interface AdmissionDeps {
 export function createAdmissionActivities(deps: AdmissionDeps) {
   const workflowId = admissionWorkflowId(deps.taskQueue);
   return {
-    /** Joins the queue (starting the admission workflow if needed). `immediate`: no cap, start now. */
-    async requestAdmission(args: { runId: string; queuedAt: string }): Promise<{ immediate: boolean }> {
-      if (deps.maxActiveRuns <= 0) return { immediate: true };
-      await Context.current().client.workflow.signalWithStart(ADMISSION_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ policy: deps.policy }],
-        signal: acquireSignal,
-        signalArgs: [
+    /** Joins the queue, starting the admission workflow if needed; `admitted`: the run may start now. */
+    async requestAdmission(args: { runId: string; queuedAt: string }): Promise<{ admitted: boolean }> {
+      if (deps.maxActiveRuns <= 0) return { admitted: true };
+      return Context.current().client.workflow.executeUpdateWithStart(acquireUpdate, {
+        args: [
           { ticket: { runId: args.runId, pool: CLUSTER_POOL, queuedAt: args.queuedAt }, limit: deps.maxActiveRuns },
         ],
+        startWorkflowOperation: new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [{ policy: deps.policy }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
       });
-      return { immediate: false };
     },
 
     /** Gives the slot back (or leaves the queue). Nothing to do when the admission workflow is gone. */

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
+import { RunWatch } from '../kube/run-watch.js';
 import { createAdmissionActivities, type AdmissionDeps } from './admission.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
 import type { SandboxSettings } from './manifests.js';
@@ -23,6 +24,8 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
 export function activityDeps(cfg: Config, kube: KubeClients): ActivityDeps {
   return {
     kube,
+    watch: new RunWatch(kube, cfg.runner.namespace),
+    recheck: { initialMs: cfg.poll.initialMs, maxMs: cfg.poll.maxMs, factor: cfg.poll.factor },
     logLimitBytes: cfg.runner.logLimitBytes,
     sandbox: sandboxSettings(cfg),
     admission: { taskQueue: cfg.temporal.taskQueue, ...cfg.admission },

@@ -4,10 +4,11 @@ import type { KubeClients } from '../kube/client.js';
 import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
-import type { Observation, RunInput, RunLogs } from '../domain/run.js';
+import type { Observation, RunInput, RunLogs, RunStatus } from '../domain/run.js';
 import { buildConfigMap, buildJob, type SandboxSettings } from './manifests.js';
 import { readBoundedPodLog } from '../kube/logs.js';
 import { interpret } from './interpret.js';
+import type { RunWatch } from '../kube/run-watch.js';
 
 /** Activities that talk to Kubernetes. One module per external system; clients are injected. */
 
@@ -15,6 +16,10 @@ export interface KubernetesDeps {
   kube: KubeClients;
   sandbox: SandboxSettings;
   logLimitBytes: number;
+  /** The worker's shared watch on runner objects (started on first use). */
+  watch: RunWatch;
+  /** How often a long poll re-reads while nothing happens: cache if watched, else the API server. */
+  recheck: { initialMs: number; maxMs: number; factor: number };
 }
 
 /** Maps a Kubernetes API error to a typed ApplicationFailure: permanent ones are not retried. */
@@ -93,17 +98,33 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       return { jobName: name };
     },
 
-    /** One poll: the Job and its pod, interpreted into a status and a reason. */
-    async observeRun(args: { runId: string; timeoutSeconds: number }): Promise<Observation> {
-      const name = objectName(args.runId);
-      const job = await readJob(name);
-      if (!job) return interpret(null, [], args.timeoutSeconds);
-      const pods = await core
-        .listNamespacedPod({ namespace, labelSelector: runSelector(args.runId) })
-        .catch((err: unknown) => {
-          throw toFailure(err, `listing pods of ${name}`);
-        });
-      return interpret(job, pods.items, args.timeoutSeconds);
+    /**
+     * A long poll: the run's Job and pod, interpreted, as soon as the status differs from `known` (or the
+     * run vanished), or after `waitMs`. Woken by the worker's watch, so a change is seen within
+     * milliseconds and an unchanged run costs no history events; heartbeats carry cancellation.
+     */
+    async awaitRunChange(args: {
+      runId: string;
+      timeoutSeconds: number;
+      known: RunStatus;
+      waitMs: number;
+    }): Promise<Observation> {
+      const ctx = Context.current();
+      const watched = await deps.watch.start().then(
+        () => true,
+        () => false,
+      );
+      const end = Date.now() + args.waitMs;
+      let recheckMs = deps.recheck.initialMs;
+      for (;;) {
+        const o = await observe(args.runId, args.timeoutSeconds);
+        const left = end - Date.now();
+        if (o.status !== args.known || o.vanished || left <= 0 || ctx.cancellationSignal.aborted) return o;
+        ctx.heartbeat();
+        await deps.watch.changed(args.runId, Math.min(left, recheckMs), ctx.cancellationSignal);
+        recheckMs = Math.min(Math.round(recheckMs * deps.recheck.factor), deps.recheck.maxMs);
+        if (!watched) await deps.watch.start().catch(() => undefined);
+      }
     },
 
     /**
@@ -132,6 +153,21 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       return logs;
     },
   };
+
+  /** From the watch's cache when it has the Job; else (not synced, or a Job newer than the cache) the API. */
+  async function observe(runId: string, timeoutSeconds: number): Promise<Observation> {
+    const name = objectName(runId);
+    const cached = deps.watch.snapshot(runId, name);
+    if (cached?.job) return interpret(cached.job, cached.pods, timeoutSeconds);
+    const job = await readJob(name);
+    if (!job) return interpret(null, [], timeoutSeconds);
+    const pods = await core
+      .listNamespacedPod({ namespace, labelSelector: runSelector(runId) })
+      .catch((err: unknown) => {
+        throw toFailure(err, `listing pods of ${name}`);
+      });
+    return interpret(job, pods.items, timeoutSeconds);
+  }
 
   async function readLogs(podName: string): Promise<RunLogs> {
     try {

@@ -80,9 +80,7 @@ export class RunsService {
     const args: RunWorkflowArgs = {
       input,
       policy: {
-        pollInitialMs: this.cfg.poll.initialMs,
-        pollMaxMs: this.cfg.poll.maxMs,
-        pollFactor: this.cfg.poll.factor,
+        observeWindowMs: this.cfg.poll.observeWindowSeconds * 1000,
         startTimeoutSeconds: this.cfg.runner.startTimeoutSeconds,
       },
     };

@@ -54,6 +54,7 @@ const envSchema = z.object({
   POLL_INITIAL_MS: int(1000, 10, 60000),
   POLL_MAX_MS: int(5000, 10, 300000),
   POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
+  OBSERVE_WINDOW_SECONDS: int(30, 1, 600),
   SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
   MAX_ACTIVE_RUNS: int(10, 0, 100000),
   ADMISSION_AUDIT_SECONDS: int(60, 1, 3600),
@@ -99,7 +100,8 @@ export interface Config {
     maxStdinBytes: number;
     syncWaitMaxSeconds: number;
   };
-  poll: { initialMs: number; maxMs: number; factor: number };
+  /** Long polls of a run's objects: the window, and how often they re-read while nothing happens. */
+  poll: { initialMs: number; maxMs: number; factor: number; observeWindowSeconds: number };
   languages: LanguageSpec[];
   worker: { deployment?: string; namespace: string; concurrency: number; bundlePath?: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -209,7 +211,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxStdinBytes: e.MAX_STDIN_BYTES,
       syncWaitMaxSeconds: e.SYNC_WAIT_MAX_SECONDS,
     },
-    poll: { initialMs: e.POLL_INITIAL_MS, maxMs: e.POLL_MAX_MS, factor: e.POLL_FACTOR },
+    poll: {
+      initialMs: e.POLL_INITIAL_MS,
+      maxMs: e.POLL_MAX_MS,
+      factor: e.POLL_FACTOR,
+      observeWindowSeconds: e.OBSERVE_WINDOW_SECONDS,
+    },
     languages,
     worker: {
       deployment: e.WORKER_DEPLOYMENT,

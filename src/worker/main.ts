@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const kube = createKubeClients();
   await ensureRunnerNamespace(kube, cfg.runner.namespace);
   const connection = await connectWorkerConnection(cfg.temporal);
+  const deps = activityDeps(cfg, kube);
   try {
     const worker = await createRunWorker({
       connection,
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
       concurrency: cfg.worker.concurrency,
       ...(cfg.worker.bundlePath ? { workflowBundle: { codePath: cfg.worker.bundlePath } } : {}),
       identity: `worker@${hostname()}:${process.pid}`,
-      deps: activityDeps(cfg, kube),
+      deps,
     });
     console.log(
       `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`,
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     await ensureSweeper(cfg);
     await worker.run();
   } finally {
+    await deps.watch.stop();
     await connection.close();
   }
 }

@@ -1,4 +1,5 @@
 import {
+  allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -8,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { admit, emptyAdmission, enqueue, holds, knownRuns, release, type AdmissionState } from '../domain/admission.js';
-import { acquireSignal, admissionQuery, admitSignal, releaseSignal, type AdmissionPolicy } from './definitions.js';
+import { acquireUpdate, admissionQuery, admitSignal, releaseSignal, type AdmissionPolicy } from './definitions.js';
 
 const { closedRuns } = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30s',
@@ -21,19 +22,24 @@ export interface AdmissionArgs {
 }
 
 /**
- * The true queue: a counting semaphore over runner Jobs. Runs signal `acquire` and wait (status Queued)
- * for `admit`; they signal `release` once their Job is deleted. Grants are first come, first served.
+ * The true queue: a counting semaphore over runner Jobs. A run asks with the `acquire` update, which
+ * answers at once when a slot is free; otherwise the run waits (status Queued) for the `admit` signal.
+ * It signals `release` once its Job is deleted. Grants are first come, first served.
  * Slots of runs that ended without releasing (terminated by hand) are reclaimed by a periodic audit.
  */
 export async function admissionWorkflow({ policy, state: carried }: AdmissionArgs): Promise<void> {
   const state = carried ?? emptyAdmission();
   let dirty = true;
   setHandler(admissionQuery, () => state);
-  setHandler(acquireSignal, ({ ticket, limit }) => {
-    // A repeated request from a run that holds a slot means it never heard: tell it again.
-    if (holds(state, ticket.runId)) void grant(ticket.runId);
+  setHandler(acquireUpdate, ({ ticket, limit }) => {
     enqueue(state, ticket, limit);
-    dirty = true;
+    let admitted = false;
+    for (const t of admit(state)) {
+      if (t.runId === ticket.runId) admitted = true;
+      else void grant(t.runId);
+    }
+    // A repeated request (the run's periodic retry) from a holder is answered "admitted" again.
+    return { admitted: admitted || holds(state, ticket.runId) };
   });
   setHandler(releaseSignal, ({ runId }) => {
     if (release(state, runId)) dirty = true;
@@ -58,6 +64,7 @@ export async function admissionWorkflow({ policy, state: carried }: AdmissionArg
     if (known.length === 0 && Date.now() - idleSince >= policy.idleSeconds * 1000) return;
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength >= policy.maxHistoryEvents) {
+      await condition(allHandlersFinished);
       await continueAsNew<typeof admissionWorkflow>({ policy, state });
     }
   }

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AdmissionState, Ticket } from '../domain/admission.js';
 import type { RunState } from '../domain/run.js';
 
@@ -22,11 +22,10 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
   RunPod: 'Keyword',
 };
 
-/** Poll schedule and guards: inputs, not constants, so tests and operators tune them. */
+/** Guards and the observation window: inputs, not constants, so tests and operators tune them. */
 export interface RunPolicy {
-  pollInitialMs: number;
-  pollMaxMs: number;
-  pollFactor: number;
+  /** Longest long poll of the run's objects; a poll returns at once when the status changes. */
+  observeWindowMs: number;
   /** A pod that has not started running after this long fails the run. */
   startTimeoutSeconds: number;
 }
@@ -34,7 +33,8 @@ export interface RunPolicy {
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */
 export const ADMISSION_WORKFLOW_TYPE = 'admissionWorkflow';
 export const admissionWorkflowId = (taskQueue: string): string => `code-runner-admission:${taskQueue}`;
-export const acquireSignal = defineSignal<[{ ticket: Ticket; limit: number }]>('acquire');
+/** Joins the queue; answers at once whether the run holds a slot now (else `admit` follows later). */
+export const acquireUpdate = defineUpdate<{ admitted: boolean }, [{ ticket: Ticket; limit: number }]>('acquire');
 export const releaseSignal = defineSignal<[{ runId: string }]>('release');
 export const admitSignal = defineSignal('admit');
 export const admissionQuery = defineQuery<AdmissionState>('admission');

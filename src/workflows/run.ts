@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -35,11 +36,13 @@ const { finalizeRun } = proxyActivities<Acts>({
   heartbeatTimeout: '60s',
   retry: { ...retry, maximumInterval: '60s' },
 });
-// Polls are local activities: one history event each instead of three, same retries.
-const { observeRun } = proxyLocalActivities<Acts>({
-  startToCloseTimeout: '20s',
-  scheduleToCloseTimeout: '2m',
-  retry: { ...retry, maximumInterval: '10s' },
+// Long polls: each returns when the run's status changes (or its window ends), so a plain run costs two
+// of them. The heartbeat timeout notices a lost worker; cancellation reaches the poll through heartbeats.
+const { awaitRunChange } = proxyActivities<Acts>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '30s',
+  cancellationType: ActivityCancellationType.TRY_CANCEL,
+  retry: { ...retry, maximumInterval: '10s', maximumAttempts: 20 },
 });
 
 // Admission requests are local activities too (one marker event); the queue itself is a workflow.
@@ -170,10 +173,12 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   /** Waits (status Queued) until the admission workflow gives this run a slot; false if cancelled first. */
   async function waitForAdmission(): Promise<boolean> {
-    const { immediate } = await requestAdmission({ runId: input.runId, queuedAt: input.createdAt });
-    if (immediate) return !state.cancelRequested;
-    while (!(await condition(() => admitted || state.cancelRequested, REQUEST_AGAIN_MS)))
-      await requestAdmission({ runId: input.runId, queuedAt: input.createdAt });
+    const ask = async () => {
+      if ((await requestAdmission({ runId: input.runId, queuedAt: input.createdAt })).admitted) admitted = true;
+    };
+    await ask();
+    const ready = () => admitted || state.cancelRequested;
+    while (!ready() && !(await condition(ready, REQUEST_AGAIN_MS))) await ask();
     return !state.cancelRequested;
   }
 
@@ -181,24 +186,42 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     const watchStart = Date.now();
     // Last resort if the Job's own deadline is not enforced (node lost, controller down).
     const hardLimitMs = (input.timeoutSeconds + policy.startTimeoutSeconds + 60) * 1000;
-    let interval = policy.pollInitialMs;
     for (;;) {
-      if (await condition(() => state.cancelRequested, interval)) return finish('Cancelled', cancelReason);
-      interval = Math.min(Math.round(interval * policy.pollFactor), policy.pollMaxMs);
-      const o = await observeRun({ runId: input.runId, timeoutSeconds: input.timeoutSeconds });
+      const elapsed = Date.now() - watchStart;
+      // A poll never outlasts the next guard: the start timeout while Pending, the hard limit always.
+      const guardMs = state.status === 'Pending' ? policy.startTimeoutSeconds * 1000 : hardLimitMs;
+      const waitMs = Math.max(0, Math.min(policy.observeWindowMs, guardMs - elapsed));
+      const o = await unlessCancelled(() =>
+        awaitRunChange({ runId: input.runId, timeoutSeconds: input.timeoutSeconds, known: state.status, waitMs }),
+      );
+      if (o === null) return finish('Cancelled', cancelReason);
       observe(o);
       if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
       if (o.status === 'Pending' || o.status === 'Running') {
         setStatus(o.status);
-        const elapsed = Date.now() - watchStart;
-        if (o.status === 'Pending' && elapsed > policy.startTimeoutSeconds * 1000)
+        const now = Date.now() - watchStart;
+        if (o.status === 'Pending' && now >= policy.startTimeoutSeconds * 1000)
           return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
-        if (elapsed > hardLimitMs)
+        if (now >= hardLimitMs)
           return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
         continue;
       }
       return finish(o.status, o.reason ?? o.status);
     }
+  }
+
+  /** Runs `fn` until it settles or the cancel signal arrives (then it is cancelled and null returned). */
+  async function unlessCancelled<T>(fn: () => Promise<T>): Promise<T | null> {
+    if (state.cancelRequested) return null;
+    const scope = new CancellationScope();
+    const work = scope.run(fn);
+    const cancelled = condition(() => state.cancelRequested).then(() => null);
+    const first = await Promise.race([work, cancelled]);
+    if (first === null) {
+      scope.cancel();
+      work.catch(() => undefined);
+    }
+    return first;
   }
 }
 

@@ -66,13 +66,14 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
   async function startWorker(): Promise<RunningWorker> {
     const connection = await connectWorkerConnection(cfg.temporal);
     connections.push(connection);
+    const deps = activityDeps(cfg, kube);
     const worker = await createRunWorker({
       connection,
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       concurrency: 50,
       workflowBundle: { codePath: BUNDLE_PATH },
-      deps: activityDeps(cfg, kube),
+      deps,
     });
     const running = worker.run();
     const w: RunningWorker = {
@@ -80,6 +81,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       async stop() {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
+        await deps.watch.stop();
       },
     };
     workers.push(w);

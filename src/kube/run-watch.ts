@@ -1,0 +1,140 @@
+import { ListWatch, Watch, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import type { KubeClients } from './client.js';
+import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
+
+/**
+ * One list-watch per worker on the runner Jobs and pods of the namespace (not one request per poll per
+ * run): a run's observation is read from this cache, and a waiting poll wakes up on the next event of
+ * its run. Reconnects by itself (client-node's ListWatch); until the first list completes, callers read
+ * the API server directly.
+ */
+export class RunWatch {
+  private jobs?: ListWatch<V1Job>;
+  private pods?: ListWatch<V1Pod>;
+  private readonly podsByRun = new Map<string, Map<string, V1Pod>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private starting?: Promise<void>;
+  private ready = false;
+  private stopped = false;
+
+  constructor(
+    private readonly kube: KubeClients,
+    private readonly namespace: string,
+  ) {}
+
+  /** Starts both watches once; later calls wait for the same start. */
+  start(): Promise<void> {
+    this.starting ??= this.open().catch((err: unknown) => {
+      this.starting = undefined;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
+    const { kc, core, batch } = this.kube;
+    const ns = this.namespace;
+    const watch = new Watch(kc);
+    this.jobs = new ListWatch<V1Job>(
+      `/apis/batch/v1/namespaces/${ns}/jobs`,
+      watch,
+      () => batch.listNamespacedJob({ namespace: ns, labelSelector: RUNNER_SELECTOR }),
+      false,
+      RUNNER_SELECTOR,
+    );
+    this.pods = new ListWatch<V1Pod>(
+      `/api/v1/namespaces/${ns}/pods`,
+      watch,
+      () => core.listNamespacedPod({ namespace: ns, labelSelector: RUNNER_SELECTOR }),
+      false,
+      RUNNER_SELECTOR,
+    );
+    for (const verb of ['add', 'update'] as const) {
+      this.jobs.on(verb, (j) => this.wake(runOf(j)));
+      this.pods.on(verb, (p) => this.putPod(p));
+    }
+    this.jobs.on('delete', (j) => this.wake(runOf(j)));
+    this.pods.on('delete', (p) => this.dropPod(p));
+    // ListWatch retries dropped connections itself but stops on other errors: restart it, and read the
+    // API server directly until it is back.
+    for (const lw of [this.jobs, this.pods] as ListWatch<V1Job | V1Pod>[]) {
+      lw.on('error', () => {
+        this.ready = false;
+        if (this.stopped) return;
+        setTimeout(() => {
+          if (!this.stopped)
+            void lw.start().then(
+              () => this.resync(),
+              () => undefined,
+            );
+        }, RESTART_DELAY_MS).unref();
+      });
+    }
+    await Promise.all([this.jobs.start(), this.pods.start()]);
+    this.resync();
+  }
+
+  private resync(): void {
+    if (!this.jobs || !this.pods) return;
+    for (const p of this.pods.list(this.namespace)) this.putPod(p);
+    this.ready = true;
+  }
+
+  /** The cached Job and pods of a run; undefined while the watch is not synced. */
+  snapshot(runId: string, jobName: string): { job: V1Job | undefined; pods: V1Pod[] } | undefined {
+    if (!this.ready || !this.jobs) return undefined;
+    return {
+      job: this.jobs.get(jobName, this.namespace),
+      pods: [...(this.podsByRun.get(runId)?.values() ?? [])],
+    };
+  }
+
+  /** Resolves on the run's next event, after timeoutMs, or when aborted, whichever comes first. */
+  changed(runId: string, timeoutMs: number, abort?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(runId) ?? new Set();
+      this.waiters.set(runId, set);
+      const done = () => {
+        clearTimeout(timer);
+        abort?.removeEventListener('abort', done);
+        set.delete(done);
+        if (set.size === 0) this.waiters.delete(runId);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      abort?.addEventListener('abort', done);
+      set.add(done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.ready = false;
+    await Promise.all([this.jobs?.stop(), this.pods?.stop()]);
+    this.starting = undefined;
+  }
+
+  private putPod(p: V1Pod): void {
+    const runId = runOf(p);
+    if (!runId) return;
+    const pods = this.podsByRun.get(runId) ?? new Map<string, V1Pod>();
+    pods.set(p.metadata?.name ?? '', p);
+    this.podsByRun.set(runId, pods);
+    this.wake(runId);
+  }
+
+  private dropPod(p: V1Pod): void {
+    const runId = runOf(p);
+    const pods = this.podsByRun.get(runId);
+    pods?.delete(p.metadata?.name ?? '');
+    if (pods?.size === 0) this.podsByRun.delete(runId);
+    this.wake(runId);
+  }
+
+  private wake(runId: string): void {
+    for (const w of [...(this.waiters.get(runId) ?? [])]) w();
+  }
+}
+
+const RESTART_DELAY_MS = 1000;
+const runOf = (o: V1Job | V1Pod): string => o.metadata?.labels?.[LABEL_RUN_ID] ?? '';
