@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: brings up the project's Temporal and cluster (as the tests do) and runs bench/ programs,
-# each printing its own figures. Usage: scripts/bench.sh [overhead] [iterations]
+# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | all]
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/deps.sh
@@ -10,9 +10,23 @@ if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
   bash scripts/temporal.sh up
   export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
 fi
-which="${1:-overhead}"
+NODE="$ROOT/node_modules/.bin/node"
+# The worker processes of the scale benchmark take the pre-built workflow bundle (of this build).
+"$NODE" dist/src/worker/bundle.js dist/.workflow-bundle.js
+which="${1:-all}"
 shift || true
 case "$which" in
-  overhead) exec ./node_modules/.bin/node dist/bench/overhead.js "$@" ;;
-  *) die "unknown benchmark '$which' (overhead)" ;;
+  overhead) exec "$NODE" dist/bench/overhead.js "$@" ;;
+  scale)
+    KWOK_NODES="${KWOK_NODES:-10}" bash scripts/cluster.sh kwok
+    exec "$NODE" dist/bench/scale.js "$@"
+    ;;
+  overload) exec "$NODE" dist/bench/overload.js "$@" ;;
+  all)
+    "$NODE" dist/bench/overhead.js
+    "$NODE" dist/bench/overload.js
+    KWOK_NODES="${KWOK_NODES:-10}" bash scripts/cluster.sh kwok
+    "$NODE" dist/bench/scale.js
+    ;;
+  *) die "unknown benchmark '$which' (overhead | scale | overload | all)" ;;
 esac

@@ -203,12 +203,14 @@ component_cmd() {
       --use-service-account-credentials=true
       --cluster-signing-cert-file="$p/ca.crt" --cluster-signing-key-file="$p/ca.key"
       --service-cluster-ip-range="$SERVICE_CIDR" --allocate-node-cidrs=false
+      --kube-api-qps=200 --kube-api-burst=400 --concurrent-job-syncs=20 --concurrent-gc-syncs=40
       --profiling=false --v=1) ;;
     kube-scheduler) CMD=("$K8S_BIN/kube-scheduler"
       --kubeconfig="$CL_DIR/scheduler.kubeconfig"
       --authentication-kubeconfig="$CL_DIR/scheduler.kubeconfig"
       --authorization-kubeconfig="$CL_DIR/scheduler.kubeconfig"
       --bind-address=127.0.0.1 --secure-port=10259 --leader-elect=false
+      --kube-api-qps=200 --kube-api-burst=400
       --profiling=false --v=1) ;;
     containerd) CMD=(containerd --config="$CL_DIR/containerd.toml") ;;
     kubelet) CMD=("$K8S_BIN/kubelet" --config="$CL_DIR/kubelet.yaml" --kubeconfig="$CL_DIR/kubelet.kubeconfig"

@@ -8,6 +8,7 @@ KWOK_NODES="${KWOK_NODES:-5}"
 KWOK_NODE_CPU="${KWOK_NODE_CPU:-32}"
 KWOK_NODE_MEMORY="${KWOK_NODE_MEMORY:-256Gi}"
 KWOK_NODE_PODS="${KWOK_NODE_PODS:-110}"
+KWOK_NODE_STORAGE="${KWOK_NODE_STORAGE:-1Ti}"
 
 component_cmd_kwok() {
   CMD=("$KWOK_BIN/kwok" --kubeconfig="$ADMIN_KUBECONFIG" --config="$CL_DIR/kwok.yaml"
@@ -44,8 +45,8 @@ kwok_nodes_manifest() {
       value: fake
       effect: NoSchedule
   status:
-    allocatable: { cpu: "$KWOK_NODE_CPU", memory: "$KWOK_NODE_MEMORY", pods: "$KWOK_NODE_PODS" }
-    capacity: { cpu: "$KWOK_NODE_CPU", memory: "$KWOK_NODE_MEMORY", pods: "$KWOK_NODE_PODS" }
+    allocatable: { cpu: "$KWOK_NODE_CPU", memory: "$KWOK_NODE_MEMORY", pods: "$KWOK_NODE_PODS", ephemeral-storage: "$KWOK_NODE_STORAGE" }
+    capacity: { cpu: "$KWOK_NODE_CPU", memory: "$KWOK_NODE_MEMORY", pods: "$KWOK_NODE_PODS", ephemeral-storage: "$KWOK_NODE_STORAGE" }
 EOF
   done
 }
@@ -74,6 +75,14 @@ EOF
 
   kwok_nodes_manifest | kubectl_ apply -f - >"$CL_LOGS/kwok-nodes.log" 2>&1 ||
     die "could not create the kwok nodes; see $CL_LOGS/kwok-nodes.log (last line: $(tail -n 1 "$CL_LOGS/kwok-nodes.log"))"
+  # `apply` ignores the status of nodes that already exist: set their capacity through the subresource
+  local res i
+  res="{\"cpu\":\"$KWOK_NODE_CPU\",\"memory\":\"$KWOK_NODE_MEMORY\",\"pods\":\"$KWOK_NODE_PODS\",\"ephemeral-storage\":\"$KWOK_NODE_STORAGE\"}"
+  for ((i = 0; i < KWOK_NODES; i++)); do
+    kubectl_ patch node "kwok-node-$i" --subresource=status --type=merge \
+      -p "{\"status\":{\"capacity\":$res,\"allocatable\":$res}}" >>"$CL_LOGS/kwok-nodes.log" 2>&1 ||
+      die "could not set the capacity of kwok-node-$i; see $CL_LOGS/kwok-nodes.log"
+  done
   # fewer nodes wanted than exist: delete the extra ones
   local n extra=()
   for n in $(kubectl_ get nodes -l type=kwok -o name); do

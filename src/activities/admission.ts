@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { CLUSTER_POOL } from '../domain/admission.js';
 import {
   ADMISSION_WORKFLOW_TYPE,
-  acquireUpdate,
+  acquireSignal,
+  admitSignal,
   admissionWorkflowId,
   releaseSignal,
   type AdmissionPolicy,
@@ -19,23 +20,24 @@ export interface AdmissionDeps {
   policy: AdmissionPolicy;
 }
 
+const SIGNAL_CONCURRENCY = 16;
+
 export function createAdmissionActivities(deps: AdmissionDeps) {
   const workflowId = admissionWorkflowId(deps.taskQueue);
   return {
-    /** Joins the queue, starting the admission workflow if needed; `admitted`: the run may start now. */
-    async requestAdmission(args: { runId: string; queuedAt: string }): Promise<{ admitted: boolean }> {
-      if (deps.maxActiveRuns <= 0) return { admitted: true };
-      return Context.current().client.workflow.executeUpdateWithStart(acquireUpdate, {
-        args: [
+    /** Joins the queue, starting the admission workflow if needed. `immediate`: no cap, start now. */
+    async requestAdmission(args: { runId: string; queuedAt: string }): Promise<{ immediate: boolean }> {
+      if (deps.maxActiveRuns <= 0) return { immediate: true };
+      await Context.current().client.workflow.signalWithStart(ADMISSION_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ policy: deps.policy }],
+        signal: acquireSignal,
+        signalArgs: [
           { ticket: { runId: args.runId, pool: CLUSTER_POOL, queuedAt: args.queuedAt }, limit: deps.maxActiveRuns },
         ],
-        startWorkflowOperation: new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ policy: deps.policy }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
       });
+      return { immediate: false };
     },
 
     /** Gives the slot back (or leaves the queue). Nothing to do when the admission workflow is gone. */
@@ -46,6 +48,26 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
+    },
+
+    /** Tells admitted runs they may start; returns the ones that are gone (their slots are freed). */
+    async notifyAdmitted(args: { runIds: string[] }): Promise<string[]> {
+      const client = Context.current().client;
+      const gone: string[] = [];
+      let next = 0;
+      const send = async () => {
+        while (next < args.runIds.length) {
+          const runId = args.runIds[next++]!;
+          try {
+            await client.workflow.getHandle(runId).signal(admitSignal);
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) gone.push(runId);
+            else throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(SIGNAL_CONCURRENCY, args.runIds.length) }, send));
+      return gone;
     },
 
     /** Which of these runs have ended (or never existed): their slots are reclaimed. */

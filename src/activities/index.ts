@@ -14,6 +14,7 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
   return {
     namespace: r.namespace,
     nodeSelector: r.nodeSelector,
+    tolerations: r.tolerations,
     resources: r.resources,
     jobTtlSeconds: r.jobTtlSeconds,
     startTimeoutSeconds: r.startTimeoutSeconds,

@@ -176,10 +176,17 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       // A pod that never started has no logs; that is not a failure of the run's clean-up.
       const code = kubeStatus(err);
       if (code === 404 || code === 400) return { logs: '', truncated: false, bytes: 0 };
+      // A node with no kubelet address (gone, or a kwok fake) never will serve them; a node that keeps
+      // failing is given a few tries. Then the clean-up goes on and the run says why output is missing.
+      const message = kubeMessage(err);
+      if (/no preferred addresses/.test(message) || Context.current().info.attempt >= LOG_ATTEMPTS)
+        return { logs: '', truncated: false, bytes: 0, unavailable: `logs of pod ${podName}: ${message}` };
       throw toFailure(err, `reading logs of pod ${podName}`);
     }
   }
 }
+
+const LOG_ATTEMPTS = 4;
 
 function ignoreNotFound(what: string) {
   return (err: unknown): void => {

@@ -1,5 +1,5 @@
 import type { V1ConfigMap, V1Job, V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
-import type { RunInput, SandboxResources } from '../domain/run.js';
+import type { RunInput, SandboxResources, Toleration } from '../domain/run.js';
 import {
   APP_NAME,
   LABEL_APP,
@@ -16,6 +16,7 @@ import {
 export interface SandboxSettings {
   namespace: string;
   nodeSelector: Record<string, string>;
+  tolerations?: Toleration[];
   resources: SandboxResources;
   jobTtlSeconds: number;
   startTimeoutSeconds: number;
@@ -125,6 +126,7 @@ export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
           dnsConfig: { nameservers: ['127.0.0.1'] },
           terminationGracePeriodSeconds: 1,
           ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
+          ...(s.tolerations?.length ? { tolerations: s.tolerations } : {}),
           securityContext: podSecurityContext(),
           containers: [
             {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { LanguageSpec, SandboxResources } from '../domain/run.js';
+import type { LanguageSpec, SandboxResources, Toleration } from '../domain/run.js';
 import { DEFAULT_LANGUAGES } from './languages.js';
 
 const quantity = z
@@ -37,6 +37,13 @@ const envSchema = z.object({
   RUNNER_NODE_SELECTOR: z
     .string()
     .regex(/^([A-Za-z0-9./_-]+=[A-Za-z0-9._-]*)?(,[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*)*$/, 'must be k=v[,k=v...]')
+    .default(''),
+  RUNNER_TOLERATIONS: z
+    .string()
+    .regex(
+      /^([A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute))?(,[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute))*$/,
+      'must be key[=value]:Effect[,...]',
+    )
     .default(''),
   CPU_REQUEST: quantity.default('100m'),
   CPU_LIMIT: quantity.default('500m'),
@@ -81,6 +88,7 @@ export interface Config {
   runner: {
     namespace: string;
     nodeSelector: Record<string, string>;
+    tolerations: Toleration[];
     resources: SandboxResources;
     jobTtlSeconds: number;
     startTimeoutSeconds: number;
@@ -121,6 +129,18 @@ function parseSelector(s: string): Record<string, string> {
     if (k) out[k] = v;
   }
   return out;
+}
+
+/** `key=value:Effect` tolerates exactly that taint; `key:Effect` any value of the key. */
+function parseTolerations(s: string): Toleration[] {
+  return s
+    .split(',')
+    .filter(Boolean)
+    .map((t) => {
+      const [kv = '', effect = ''] = t.split(':');
+      const [key = '', value] = kv.split('=');
+      return value === undefined ? { key, operator: 'Exists', effect } : { key, operator: 'Equal', value, effect };
+    });
 }
 
 function loadLanguages(env: NodeJS.ProcessEnv, file: string | undefined, problems: string[]): LanguageSpec[] {
@@ -183,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runner: {
       namespace: runnerNamespace,
       nodeSelector: parseSelector(e.RUNNER_NODE_SELECTOR),
+      tolerations: parseTolerations(e.RUNNER_TOLERATIONS),
       resources: {
         cpuRequest: e.CPU_REQUEST,
         cpuLimit: e.CPU_LIMIT,

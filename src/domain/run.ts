@@ -29,6 +29,14 @@ export interface LanguageSpec {
   editorMode?: string;
 }
 
+/** A taint the runner pods tolerate (dedicated sandbox nodes). */
+export interface Toleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect: string;
+}
+
 export interface SandboxResources {
   cpuRequest: string;
   cpuLimit: string;
@@ -69,6 +77,8 @@ export interface RunLogs {
   logs: string;
   truncated: boolean;
   bytes: number;
+  /** Why there is no output although the pod ran (its node serves no logs, or stopped answering). */
+  unavailable?: string;
 }
 
 /** The workflow's result. Output itself is kept once in history (the finalize activity's result). */

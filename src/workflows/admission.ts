@@ -2,18 +2,24 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { admit, emptyAdmission, enqueue, holds, knownRuns, release, type AdmissionState } from '../domain/admission.js';
-import { acquireUpdate, admissionQuery, admitSignal, releaseSignal, type AdmissionPolicy } from './definitions.js';
+import { acquireSignal, admissionQuery, releaseSignal, type AdmissionPolicy } from './definitions.js';
 
 const { closedRuns } = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+});
+// Grants go out as client signals from a local activity, in batches: one marker event per batch, and
+// the server's direct signal path instead of one cross-workflow transfer task per run.
+const { notifyAdmitted } = proxyLocalActivities<activities.Activities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '1s', maximumInterval: '10s' },
 });
 
 export interface AdmissionArgs {
@@ -22,24 +28,20 @@ export interface AdmissionArgs {
 }
 
 /**
- * The true queue: a counting semaphore over runner Jobs. A run asks with the `acquire` update, which
- * answers at once when a slot is free; otherwise the run waits (status Queued) for the `admit` signal.
- * It signals `release` once its Job is deleted. Grants are first come, first served.
+ * The true queue: a counting semaphore over runner Jobs. Runs signal `acquire` and wait (status Queued)
+ * for `admit`; they signal `release` once their Job is deleted. Grants are first come, first served.
  * Slots of runs that ended without releasing (terminated by hand) are reclaimed by a periodic audit.
  */
 export async function admissionWorkflow({ policy, state: carried }: AdmissionArgs): Promise<void> {
   const state = carried ?? emptyAdmission();
   let dirty = true;
+  /** Holders that asked again (they never heard): told again with the next batch. */
+  let again: string[] = [];
   setHandler(admissionQuery, () => state);
-  setHandler(acquireUpdate, ({ ticket, limit }) => {
+  setHandler(acquireSignal, ({ ticket, limit }) => {
+    if (holds(state, ticket.runId)) again.push(ticket.runId);
     enqueue(state, ticket, limit);
-    let admitted = false;
-    for (const t of admit(state)) {
-      if (t.runId === ticket.runId) admitted = true;
-      else void grant(t.runId);
-    }
-    // A repeated request (the run's periodic retry) from a holder is answered "admitted" again.
-    return { admitted: admitted || holds(state, ticket.runId) };
+    dirty = true;
   });
   setHandler(releaseSignal, ({ runId }) => {
     if (release(state, runId)) dirty = true;
@@ -50,9 +52,12 @@ export async function admissionWorkflow({ policy, state: carried }: AdmissionArg
   for (;;) {
     const timeoutMs = policy.auditSeconds * 1000;
     await condition(() => dirty, timeoutMs);
-    if (dirty) {
+    while (dirty) {
       dirty = false;
-      for (const t of admit(state)) void grant(t.runId);
+      const runIds = [...again, ...admit(state).map((t) => t.runId)];
+      again = [];
+      // A run that is gone gives its slot back at once (and the loop admits the next one).
+      if (runIds.length > 0) for (const id of await notifyAdmitted({ runIds })) if (release(state, id)) dirty = true;
     }
     const known = knownRuns(state);
     if (known.length > 0) idleSince = Date.now();
@@ -66,15 +71,6 @@ export async function admissionWorkflow({ policy, state: carried }: AdmissionArg
     if (info.continueAsNewSuggested || info.historyLength >= policy.maxHistoryEvents) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof admissionWorkflow>({ policy, state });
-    }
-  }
-
-  /** Tells the run it may start; a run that is gone gives its slot back at once. */
-  async function grant(runId: string): Promise<void> {
-    try {
-      await getExternalWorkflowHandle(runId).signal(admitSignal);
-    } catch {
-      if (release(state, runId)) dirty = true;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AdmissionState, Ticket } from '../domain/admission.js';
 import type { RunState } from '../domain/run.js';
 
@@ -33,8 +33,11 @@ export interface RunPolicy {
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */
 export const ADMISSION_WORKFLOW_TYPE = 'admissionWorkflow';
 export const admissionWorkflowId = (taskQueue: string): string => `code-runner-admission:${taskQueue}`;
-/** Joins the queue; answers at once whether the run holds a slot now (else `admit` follows later). */
-export const acquireUpdate = defineUpdate<{ admitted: boolean }, [{ ticket: Ticket; limit: number }]>('acquire');
+/**
+ * Joins the queue; `admit` follows when the run holds a slot. A signal, not an update: the server caps
+ * in-flight updates per workflow (10 by default), and a burst of runs asking at once must not queue twice.
+ */
+export const acquireSignal = defineSignal<[{ ticket: Ticket; limit: number }]>('acquire');
 export const releaseSignal = defineSignal<[{ runId: string }]>('release');
 export const admitSignal = defineSignal('admit');
 export const admissionQuery = defineQuery<AdmissionState>('admission');

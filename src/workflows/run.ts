@@ -51,8 +51,11 @@ const { requestAdmission, releaseAdmission } = proxyLocalActivities<Acts>({
   scheduleToCloseTimeout: '10m',
   retry: { ...retry, maximumInterval: '10s' },
 });
-/** A queued run repeats its (idempotent) request this often, in case the admission workflow lost it. */
-const REQUEST_AGAIN_MS = 60_000;
+/**
+ * A queued run repeats its (idempotent) request this often, in case the admission workflow lost it
+ * (terminated or reset by hand). Rare on purpose: every repeat costs history events on both sides.
+ */
+const REQUEST_AGAIN_MS = 10 * 60_000;
 
 export interface RunWorkflowArgs {
   input: RunInput;
@@ -174,7 +177,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   /** Waits (status Queued) until the admission workflow gives this run a slot; false if cancelled first. */
   async function waitForAdmission(): Promise<boolean> {
     const ask = async () => {
-      if ((await requestAdmission({ runId: input.runId, queuedAt: input.createdAt })).admitted) admitted = true;
+      if ((await requestAdmission({ runId: input.runId, queuedAt: input.createdAt })).immediate) admitted = true;
     };
     await ask();
     const ready = () => admitted || state.cancelRequested;

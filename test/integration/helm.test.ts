@@ -160,6 +160,17 @@ describe('Helm chart infra/helm/code-runner', () => {
         },
         authenticationRef: { name: 'cr-code-runner-worker' },
       },
+      {
+        // the true queue: open runs from the API, which KEDA's operator reaches through the Service
+        type: 'metrics-api',
+        metadata: {
+          url: 'http://cr-code-runner-api.code-runner.svc:80/system/queue',
+          format: 'json',
+          valueLocation: 'open_runs',
+          targetValue: '100',
+          activationTargetValue: '0',
+        },
+      },
     ]);
     const ta = find(objs, 'TriggerAuthentication', 'cr-code-runner-worker');
     new TriggerAuthentication(ta as never).validate();

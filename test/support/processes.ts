@@ -10,8 +10,8 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startProcess(entry: 'worker' | 'api', env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, [`${REPO_ROOT}dist/src/${entry}/main.js`], {
+export function startProcess(entry: 'worker' | 'api', env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, `${REPO_ROOT}dist/src/${entry}/main.js`], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -23,6 +23,17 @@ describe('loadConfig', () => {
     expect(c.languages.find((l) => l.id === 'python')?.image).toBe('python:3.13-slim');
     expect(loadConfig({ KUBERNETES_NAMESPACE: 'a', RUNNER_NAMESPACE: 'b' }).runner.namespace).toBe('b');
   });
+  it('parses the admission cap and the runner tolerations', () => {
+    const cfg = loadConfig({ MAX_ACTIVE_RUNS: '3', RUNNER_TOLERATIONS: 'sandbox=true:NoSchedule,kwok.x-k8s.io/node:NoExecute' });
+    expect(cfg.admission.maxActiveRuns).toBe(3);
+    expect(cfg.runner.tolerations).toEqual([
+      { key: 'sandbox', operator: 'Equal', value: 'true', effect: 'NoSchedule' },
+      { key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoExecute' },
+    ]);
+    expect(() => loadConfig({ RUNNER_TOLERATIONS: 'sandbox:Sometimes' })).toThrow(/RUNNER_TOLERATIONS/);
+    expect(loadConfig({}).admission.maxActiveRuns).toBe(10);
+  });
+
   it('reports every invalid variable at once', () => {
     let err: unknown;
     try {

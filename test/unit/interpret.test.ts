@@ -97,4 +97,8 @@ describe('interpret', () => {
     expect(o).toMatchObject({ status: 'Failed' });
     expect(o.reason).toContain('Evicted');
   });
+  it('a Job suspended for Kueue is Pending and says so', () => {
+    const suspended: V1Job = { ...job(), spec: { template: {}, suspend: true } };
+    expect(interpret(suspended, [], 5)).toMatchObject({ status: 'Pending', reason: expect.stringContaining('Kueue') });
+  });
 });

@@ -111,4 +111,15 @@ describe('buildJob', () => {
     expect(job.metadata?.labels?.['app.kubernetes.io/component']).toBe('runner');
     expect(buildJob(input, { ...settings, nodeSelector: {} }).spec?.template.spec?.nodeSelector).toBeUndefined();
   });
+
+  it('adds tolerations and the Kueue queue label only when configured', () => {
+    expect(pod.tolerations).toBeUndefined();
+    expect(job.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
+    const tolerations = [{ key: 'sandbox', operator: 'Exists' as const, effect: 'NoSchedule' }];
+    const j = buildJob(input, { ...settings, tolerations, kueueQueue: 'team-a' });
+    expect(j.spec?.template.spec?.tolerations).toEqual(tolerations);
+    expect(j.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('team-a');
+    // Kueue reads the Job's label; the pod template keeps only our own labels.
+    expect(j.spec?.template.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
+  });
 });

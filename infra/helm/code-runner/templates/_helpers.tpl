@@ -29,6 +29,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/* Environment shared by the API and the worker (README "Configuration"). */}}
+{{- define "code-runner.tolerationsEnv" -}}
+{{- $out := list -}}
+{{- range .Values.runnerTolerations -}}
+{{- $out = append $out (printf "%s%s:%s" .key (ternary (printf "=%s" (toString .value)) "" (hasKey . "value")) .effect) -}}
+{{- end -}}
+{{- join "," $out -}}
+{{- end -}}
+
 {{- define "code-runner.env" -}}
 - { name: TEMPORAL_ADDRESS, value: {{ .Values.temporal.address | quote }} }
 - { name: TEMPORAL_NAMESPACE, value: {{ .Values.temporal.namespace | quote }} }
@@ -62,6 +70,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: START_TIMEOUT_SECONDS, value: {{ .Values.limits.startTimeoutSeconds | quote }} }
 - { name: JOB_TTL_SECONDS, value: {{ .Values.limits.jobTtlSeconds | quote }} }
 - { name: SYNC_WAIT_MAX_SECONDS, value: {{ .Values.limits.syncWaitMaxSeconds | quote }} }
+- { name: MAX_ACTIVE_RUNS, value: {{ .Values.admission.maxActiveRuns | quote }} }
+- { name: ADMISSION_AUDIT_SECONDS, value: {{ .Values.admission.auditSeconds | quote }} }
+{{- if .Values.admission.kueueQueueName }}
+- { name: KUEUE_QUEUE_NAME, value: {{ .Values.admission.kueueQueueName | quote }} }
+{{- end }}
+{{- if .Values.runnerTolerations }}
+- { name: RUNNER_TOLERATIONS, value: {{ include "code-runner.tolerationsEnv" . | quote }} }
+{{- end }}
 - { name: WORKER_DEPLOYMENT, value: {{ include "code-runner.workerName" . | quote }} }
 - { name: WORKER_NAMESPACE, value: {{ .Release.Namespace | quote }} }
 {{- if .Values.languages }}

@@ -1,0 +1,72 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Process CPU and memory from /proc (Linux), and a CPU-profile summary: the benchmarks' profiler. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Peak resident set (VmHWM) and current RSS, in MiB. */
+export function memoryMiB(pid: number): { peak: number; rss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+
+/** The machine's processes whose command line matches each pattern (first match wins). */
+export function findProcesses(patterns: Record<string, RegExp>): Record<string, number> {
+  const found: Record<string, number> = {};
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    for (const [name, re] of Object.entries(patterns)) if (!found[name] && re.test(cmd)) found[name] = Number(d);
+  }
+  return found;
+}
+
+/** CPU seconds per process over an interval: call once before, once after. */
+export function cpuSnapshot(pids: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    try {
+      out[name] = cpuSeconds(pid);
+    } catch {
+      out[name] = NaN;
+    }
+  }
+  return out;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Top functions by self time in a V8 .cpuprofile (node --cpu-prof), as shares of all samples. */
+export function topFunctions(profilePath: string, n = 10): { fn: string; share: number }[] {
+  const prof = JSON.parse(readFileSync(profilePath, 'utf8')) as { nodes: ProfileNode[] };
+  const byFn = new Map<string, number>();
+  let total = 0;
+  for (const node of prof.nodes) {
+    const hits = node.hitCount ?? 0;
+    total += hits;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, '')}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    byFn.set(key, (byFn.get(key) ?? 0) + hits);
+  }
+  return [...byFn.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, hits]) => ({ fn, share: total ? hits / total : 0 }));
+}

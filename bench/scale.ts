@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { V1Job } from '@kubernetes/client-node';
+import { loadConfig } from '../src/config/config.js';
+import { connectClient } from '../src/temporal/connection.js';
+import { createKubeClients } from '../src/kube/client.js';
+import { ensureRunnerNamespace } from '../src/kube/namespace.js';
+import { buildConfigMap, buildJob } from '../src/activities/manifests.js';
+import { sandboxSettings } from '../src/activities/index.js';
+import { runInput } from '../src/api/languages.js';
+import { admissionWorkflowId } from '../src/workflows/definitions.js';
+import { REPO_ROOT } from '../test/support/paths.js';
+import { freePort, startProcess, waitForOutput, type Proc } from '../test/support/processes.js';
+import { sleep } from '../test/support/stack.js';
+import { cpuSeconds, cpuSnapshot, findProcesses, memoryMiB, topFunctions } from './procstat.js';
+import { percentile } from './stats.js';
+
+/**
+ * Scale: N runs through the real API and worker processes onto kwok's fake nodes (the control plane,
+ * Temporal and the product are real; no containers run). Baseline in the same run: the same N Jobs
+ * created straight against the API server (ConfigMap + Job, wait for completion, delete), as fast as
+ * the cluster takes them. Prints throughput, submit-to-result latency, history events per run, the
+ * worker's CPU and peak RSS, CPU per process, and the worker's hottest functions (node --cpu-prof).
+ * Usage: node dist/bench/scale.js [runs]   (kwok nodes up: scripts/bench.sh scale does it)
+ */
+const N = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_SUBMITTERS ?? 16);
+const NAMESPACE = 'code-runner-bench';
+const CODE = 'print("hello")';
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+  TEMPORAL_TASK_QUEUE: `bench-${randomUUID().slice(0, 8)}`,
+  RUNNER_NAMESPACE: NAMESPACE,
+  RUNNER_NODE_SELECTOR: 'type=kwok',
+  RUNNER_TOLERATIONS: 'kwok.x-k8s.io/node:NoSchedule',
+  MAX_ACTIVE_RUNS: process.env.MAX_ACTIVE_RUNS ?? '200',
+  JOB_TTL_SECONDS: '300',
+  LOG_LEVEL: 'warn',
+};
+const cfg = loadConfig(env);
+const kube = createKubeClients(env);
+
+/** Runs `task(i)` for i < n with at most `width` in flight. */
+async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, n) }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
+}
+
+/** Baseline: what the cluster itself sustains for the same objects, without Temporal or the product. */
+async function rawJobs(): Promise<{ seconds: number; latencies: number[] }> {
+  const lang = cfg.languages.find((l) => l.id === 'python')!;
+  const settings = sandboxSettings(cfg);
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  // As many in flight as the product may have active (its cap): the cluster's throughput, not a client's.
+  await pool(N, Math.max(CONCURRENCY, cfg.admission.maxActiveRuns), async () => {
+    const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
+    const start = performance.now();
+    const cm = buildConfigMap(input, settings);
+    const job = buildJob(input, settings);
+    const name = job.metadata!.name!;
+    await kube.core.createNamespacedConfigMap({ namespace: NAMESPACE, body: cm });
+    await kube.batch.createNamespacedJob({ namespace: NAMESPACE, body: job });
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      await sleep(delay);
+      const j: V1Job = await kube.batch.readNamespacedJob({ name, namespace: NAMESPACE });
+      if ((j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0) break;
+    }
+    latencies.push(performance.now() - start);
+    await kube.batch.deleteNamespacedJob({ name, namespace: NAMESPACE, propagationPolicy: 'Background' });
+    await kube.core.deleteNamespacedConfigMap({ name, namespace: NAMESPACE });
+  });
+  return { seconds: (performance.now() - t0) / 1000, latencies };
+}
+
+interface Closed {
+  id: string;
+  status: string;
+  start: number;
+  close: number;
+  events: number;
+}
+
+async function product(port: number, worker: Proc) {
+  const client = await connectClient(cfg.temporal);
+  const base = `http://127.0.0.1:${port}`;
+  const others = findProcesses({
+    temporal: /temporal server start-dev/,
+    'kube-apiserver': /kube-apiserver /,
+    etcd: /\/etcd /,
+    'kube-controller-manager': /kube-controller-manager /,
+    'kube-scheduler': /kube-scheduler /,
+    kwok: /\/kwok /,
+  });
+  const pids = { worker: worker.child.pid!, ...others };
+  const cpu0 = cpuSnapshot(pids);
+  const t0 = Date.now();
+  let rejected = 0;
+  await pool(N, CONCURRENCY, async () => {
+    const res = await fetch(`${base}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ language: 'python', code: CODE, timeout_seconds: 10 }),
+    });
+    if (res.status !== 201) rejected++;
+  });
+  const submitSeconds = (Date.now() - t0) / 1000;
+  let peakOpen = 0;
+  const query = `TaskQueue = '${cfg.temporal.taskQueue}' AND WorkflowType = 'runWorkflow'`;
+  for (;;) {
+    const open = await client.workflowService.countWorkflowExecutions({
+      namespace: cfg.temporal.namespace,
+      query: `${query} AND ExecutionStatus = 'Running'`,
+    });
+    peakOpen = Math.max(peakOpen, Number(open.count));
+    if (Number(open.count) === 0 && Date.now() - t0 > 2000) break;
+    await sleep(1000);
+  }
+  const wallSeconds = (Date.now() - t0) / 1000;
+  const cpu1 = cpuSnapshot(pids);
+  const closed: Closed[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.listWorkflowExecutions({
+      namespace: cfg.temporal.namespace,
+      query,
+      pageSize: 1000,
+      ...(nextPageToken ? { nextPageToken } : {}),
+    });
+    for (const e of page.executions ?? []) {
+      const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
+        Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+      closed.push({
+        id: e.execution?.workflowId ?? '',
+        status: String(e.status),
+        start: ms(e.startTime),
+        close: ms(e.closeTime),
+        events: Number(e.historyLength ?? 0),
+      });
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  // A sample of results: every run must have succeeded (kwok completes Job pods with exit code 0).
+  const sample = closed.slice(0, 20);
+  const views = await Promise.all(sample.map(async (c) => (await fetch(`${base}/runs/${c.id}`)).json()));
+  await client.workflow
+    .getHandle(admissionWorkflowId(cfg.temporal.taskQueue))
+    .terminate('benchmark over')
+    .catch(() => undefined);
+  await client.connection.close();
+  return { closed, submitSeconds, wallSeconds, peakOpen, rejected, cpu0, cpu1, views };
+}
+
+async function main(): Promise<void> {
+  await ensureRunnerNamespace(kube, NAMESPACE);
+  const nodes = await kube.core.listNode({ labelSelector: 'type=kwok' });
+  if (nodes.items.length === 0) throw new Error('no kwok nodes: run `bash scripts/cluster.sh kwok` first');
+
+  console.error(`baseline: ${N} raw Jobs on ${nodes.items.length} kwok nodes...`);
+  const raw = await rawJobs();
+
+  const port = await freePort();
+  const profDir = join(REPO_ROOT, 'artifacts', 'bench', 'profile');
+  rmSync(profDir, { recursive: true, force: true });
+  mkdirSync(profDir, { recursive: true });
+  const bundle = join(REPO_ROOT, 'dist', '.workflow-bundle.js');
+  const worker = startProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundle }, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profDir}`,
+  ]);
+  const api = startProcess('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  let result;
+  try {
+    await waitForOutput(worker, /worker: polling/, 60000);
+    await waitForOutput(api, /listening/, 30000);
+    console.error(`product: ${N} runs through the API (${CONCURRENCY} submitters)...`);
+    result = await product(port, worker);
+  } finally {
+    const mem = worker.child.pid ? memoryMiB(worker.child.pid) : { peak: NaN, rss: NaN };
+    const workerCpu = worker.child.pid ? cpuSeconds(worker.child.pid) : NaN;
+    await worker.kill('SIGINT');
+    await api.kill();
+    if (result) report(raw, result, mem, workerCpu, profDir);
+  }
+}
+
+function report(
+  raw: Awaited<ReturnType<typeof rawJobs>>,
+  r: Awaited<ReturnType<typeof product>>,
+  mem: { peak: number; rss: number },
+  workerCpuTotal: number,
+  profDir: string,
+): void {
+  const ok = r.closed.filter((c) => c.status === '2'); // WORKFLOW_EXECUTION_STATUS_COMPLETED
+  const lat = r.closed.map((c) => c.close - c.start);
+  const first = Math.min(...r.closed.map((c) => c.start));
+  const last = Math.max(...r.closed.map((c) => c.close));
+  const productRate = r.closed.length / ((last - first) / 1000);
+  const rawRate = N / raw.seconds;
+  const events = r.closed.map((c) => c.events);
+  const succeeded = r.views.filter((v: { status?: string }) => v.status === 'Succeeded').length;
+  const line = (k: string, v: string) => console.log(`${k.padEnd(36)} ${v}`);
+  console.log(`\nscale benchmark: ${N} hello-world runs, kwok nodes, MAX_ACTIVE_RUNS=${cfg.admission.maxActiveRuns}`);
+  line('runs accepted / rejected', `${N - r.rejected} / ${r.rejected}`);
+  line('workflows completed', `${ok.length} of ${r.closed.length}`);
+  line('sampled results Succeeded', `${succeeded} of ${r.views.length}`);
+  line('submission (API 201s)', `${r.submitSeconds.toFixed(1)} s = ${(N / r.submitSeconds).toFixed(1)} runs/s`);
+  line('raw Jobs (baseline) throughput', `${rawRate.toFixed(1)} Jobs/s (${raw.seconds.toFixed(1)} s)`);
+  line('Code Runner throughput', `${productRate.toFixed(1)} runs/s first start→last close (${((last - first) / 1000).toFixed(1)} s)`);
+  line('throughput / baseline', `${(productRate / rawRate).toFixed(2)}x`);
+  line('raw Job latency p50 / p95', `${percentile(raw.latencies, 50).toFixed(0)} / ${percentile(raw.latencies, 95).toFixed(0)} ms`);
+  line('submit→result p50 / p95', `${percentile(lat, 50).toFixed(0)} / ${percentile(lat, 95).toFixed(0)} ms`);
+  line('open runs at peak', String(r.peakOpen));
+  line('history events per run', `min ${Math.min(...events)}, p50 ${percentile(events, 50)}, max ${Math.max(...events)}`);
+  const workerCpu = (r.cpu1.worker ?? 0) - (r.cpu0.worker ?? 0);
+  line('worker CPU during the run', `${workerCpu.toFixed(1)} s = ${((workerCpu / r.wallSeconds) * 100).toFixed(0)}% of one core (${workerCpuTotal.toFixed(1)} s incl. start)`);
+  line('worker memory', `peak RSS ${mem.peak.toFixed(0)} MiB, at end ${mem.rss.toFixed(0)} MiB`);
+  console.log('\nCPU seconds per process during the product run (2 cores):');
+  for (const [name, t1] of Object.entries(r.cpu1).sort((a, b) => b[1] - (r.cpu0[b[0]] ?? 0) - (a[1] - (r.cpu0[a[0]] ?? 0)))) {
+    const d = t1 - (r.cpu0[name] ?? 0);
+    console.log(`  ${name.padEnd(26)} ${d.toFixed(1).padStart(7)} s  ${((d / r.wallSeconds) * 100).toFixed(0).padStart(4)}% of a core`);
+  }
+  const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (prof) {
+    console.log('\nworker hottest functions (self time, node --cpu-prof):');
+    for (const f of topFunctions(join(profDir, prof), 12)) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}`);
+    console.log(`  profile: ${join(profDir, prof)} (open in Chrome DevTools)`);
+  }
+}
+
+await main();
