@@ -55,7 +55,15 @@ async function burst(stack: Stack, n: number) {
     const makespan = (Date.now() - t0) / 1000;
     const counts: Record<string, number> = {};
     for (const s of statuses.values()) counts[s] = (counts[s] ?? 0) + 1;
-    return { makespan, peakLive: peak.peakLive, peakExisting: peak.peakExisting, pods: peak.seen.size, counts, maxQueued, timeline };
+    return {
+      makespan,
+      peakLive: peak.peakLive,
+      peakExisting: peak.peakExisting,
+      pods: peak.seen.size,
+      counts,
+      maxQueued,
+      timeline,
+    };
   } finally {
     clearInterval(tick);
     peak.stop();
@@ -73,7 +81,9 @@ async function main(): Promise<void> {
     const over = await burst(capped, CAP * FACTOR);
     const flood = await burst(open, CAP * FACTOR);
     const ideal = wave.makespan * FACTOR;
-    console.log(`\noverload benchmark: ${CAP * FACTOR} runs (python, sleep ${SLEEP_SECONDS}s) at once on the real node, cap ${CAP}`);
+    console.log(
+      `\noverload benchmark: ${CAP * FACTOR} runs (python, sleep ${SLEEP_SECONDS}s) at once on the real node, cap ${CAP}`,
+    );
     const row = (k: string, r: Awaited<ReturnType<typeof burst>>) =>
       console.log(
         `${k.padEnd(34)} makespan ${r.makespan.toFixed(1).padStart(5)} s   peak pods live ${String(r.peakLive).padStart(3)}, existing ${String(r.peakExisting).padStart(3)}   max queue_depth ${String(r.maxQueued).padStart(3)}   ${JSON.stringify(r.counts)}`,
@@ -81,8 +91,12 @@ async function main(): Promise<void> {
     row(`one wave of ${CAP} (baseline)`, wave);
     row(`${CAP * FACTOR} runs, cap ${CAP}`, over);
     row(`${CAP * FACTOR} runs, no cap (flood)`, flood);
-    console.log(`ideal makespan (${FACTOR} waves x baseline): ${ideal.toFixed(1)} s; capped / ideal = ${(over.makespan / ideal).toFixed(2)}x`);
-    console.log(`cap held: ${over.peakExisting <= CAP ? 'yes' : 'NO'} (peak ${over.peakExisting} runner pods for cap ${CAP}); all completed: ${over.counts.Succeeded === CAP * FACTOR ? 'yes' : 'NO'}`);
+    console.log(
+      `ideal makespan (${FACTOR} waves x baseline): ${ideal.toFixed(1)} s; capped / ideal = ${(over.makespan / ideal).toFixed(2)}x`,
+    );
+    console.log(
+      `cap held: ${over.peakExisting <= CAP ? 'yes' : 'NO'} (peak ${over.peakExisting} runner pods for cap ${CAP}); all completed: ${over.counts.Succeeded === CAP * FACTOR ? 'yes' : 'NO'}`,
+    );
     console.log(`pod timeline with the cap (live / existing, at each change):\n  ${over.timeline.join('\n  ')}`);
   } finally {
     await capped.close();

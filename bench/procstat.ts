@@ -61,7 +61,9 @@ export function topFunctions(profilePath: string, n = 10): { fn: string; share: 
     const hits = node.hitCount ?? 0;
     total += hits;
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, '')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, '')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     byFn.set(key, (byFn.get(key) ?? 0) + hits);
   }

@@ -213,24 +213,41 @@ function report(
   line('sampled results Succeeded', `${succeeded} of ${r.views.length}`);
   line('submission (API 201s)', `${r.submitSeconds.toFixed(1)} s = ${(N / r.submitSeconds).toFixed(1)} runs/s`);
   line('raw Jobs (baseline) throughput', `${rawRate.toFixed(1)} Jobs/s (${raw.seconds.toFixed(1)} s)`);
-  line('Code Runner throughput', `${productRate.toFixed(1)} runs/s first start→last close (${((last - first) / 1000).toFixed(1)} s)`);
+  line(
+    'Code Runner throughput',
+    `${productRate.toFixed(1)} runs/s first start→last close (${((last - first) / 1000).toFixed(1)} s)`,
+  );
   line('throughput / baseline', `${(productRate / rawRate).toFixed(2)}x`);
-  line('raw Job latency p50 / p95', `${percentile(raw.latencies, 50).toFixed(0)} / ${percentile(raw.latencies, 95).toFixed(0)} ms`);
+  line(
+    'raw Job latency p50 / p95',
+    `${percentile(raw.latencies, 50).toFixed(0)} / ${percentile(raw.latencies, 95).toFixed(0)} ms`,
+  );
   line('submit→result p50 / p95', `${percentile(lat, 50).toFixed(0)} / ${percentile(lat, 95).toFixed(0)} ms`);
   line('open runs at peak', String(r.peakOpen));
-  line('history events per run', `min ${Math.min(...events)}, p50 ${percentile(events, 50)}, max ${Math.max(...events)}`);
+  line(
+    'history events per run',
+    `min ${Math.min(...events)}, p50 ${percentile(events, 50)}, max ${Math.max(...events)}`,
+  );
   const workerCpu = (r.cpu1.worker ?? 0) - (r.cpu0.worker ?? 0);
-  line('worker CPU during the run', `${workerCpu.toFixed(1)} s = ${((workerCpu / r.wallSeconds) * 100).toFixed(0)}% of one core (${workerCpuTotal.toFixed(1)} s incl. start)`);
+  line(
+    'worker CPU during the run',
+    `${workerCpu.toFixed(1)} s = ${((workerCpu / r.wallSeconds) * 100).toFixed(0)}% of one core (${workerCpuTotal.toFixed(1)} s incl. start)`,
+  );
   line('worker memory', `peak RSS ${mem.peak.toFixed(0)} MiB, at end ${mem.rss.toFixed(0)} MiB`);
   console.log('\nCPU seconds per process during the product run (2 cores):');
-  for (const [name, t1] of Object.entries(r.cpu1).sort((a, b) => b[1] - (r.cpu0[b[0]] ?? 0) - (a[1] - (r.cpu0[a[0]] ?? 0)))) {
+  for (const [name, t1] of Object.entries(r.cpu1).sort(
+    (a, b) => b[1] - (r.cpu0[b[0]] ?? 0) - (a[1] - (r.cpu0[a[0]] ?? 0)),
+  )) {
     const d = t1 - (r.cpu0[name] ?? 0);
-    console.log(`  ${name.padEnd(26)} ${d.toFixed(1).padStart(7)} s  ${((d / r.wallSeconds) * 100).toFixed(0).padStart(4)}% of a core`);
+    console.log(
+      `  ${name.padEnd(26)} ${d.toFixed(1).padStart(7)} s  ${((d / r.wallSeconds) * 100).toFixed(0).padStart(4)}% of a core`,
+    );
   }
   const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (prof) {
     console.log('\nworker hottest functions (self time, node --cpu-prof):');
-    for (const f of topFunctions(join(profDir, prof), 12)) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}`);
+    for (const f of topFunctions(join(profDir, prof), 12))
+      console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}`);
     console.log(`  profile: ${join(profDir, prof)} (open in Chrome DevTools)`);
   }
 }

@@ -25,20 +25,35 @@ running() {
 ours() { running && [ "$(cat "$OWNERFILE" 2>/dev/null)" = "$TDIR" ]; }
 answering() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
+# The server's command line, minus nothing: a change (new flags in a new commit) restarts a running server.
+server_args() {
+  ARGS=(server start-dev --db-filename "$TDIR/temporal.db" --ip "$IP" --port "$PORT" --ui-port "$UI_PORT"
+    --namespace default --log-level warn --log-format json
+    # WAL with synchronous=NORMAL: commits survive a crash of the server (not a power cut) and cost no
+    # fsync each; the default rollback journal made SQLite's fsyncs the dev server's bottleneck.
+    --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
+    # A worker that schedules an activity gets it back in the same response (no extra poll round trip).
+    --dynamic-config-value system.enableActivityEagerExecution=true)
+  for sa in "${SEARCH_ATTRS[@]}"; do ARGS+=(--search-attribute "$sa"); done
+}
+
 up() {
-  if ours && answering; then log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"; return; fi
+  server_args
+  if ours && answering && [ "$(cat "$RUNDIR/args" 2>/dev/null)" = "${ARGS[*]}" ]; then
+    log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"
+    return
+  fi
+  if ours; then log "temporal: running with other flags: restarting it"; down; fi
   if running; then log "temporal: taking over from $(cat "$OWNERFILE" 2>/dev/null || echo 'another clone')"; down; fi
   bash "$ROOT/scripts/build-go-tools.sh" temporal
   mkdir -p "$TDIR" "$RUNDIR"
   if answering; then
     die "temporal: port $PORT is taken by another process ($(ss -ltnp "sport = :$PORT" 2>/dev/null | tail -n +2 | awk '{print $NF}' | head -1)); stop it or set TEMPORAL_PORT"
   fi
-  local args=(server start-dev --db-filename "$TDIR/temporal.db" --ip "$IP" --port "$PORT" --ui-port "$UI_PORT"
-    --namespace default --log-level warn --log-format json)
-  for sa in "${SEARCH_ATTRS[@]}"; do args+=(--search-attribute "$sa"); done
   log "temporal: starting dev server on $IP:$PORT (log: $LOGFILE)"
-  setsid "$TEMPORAL_BIN/temporal" "${args[@]}" >>"$LOGFILE" 2>&1 </dev/null &
+  setsid "$TEMPORAL_BIN/temporal" "${ARGS[@]}" >>"$LOGFILE" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
+  echo "${ARGS[*]}" >"$RUNDIR/args"
   echo "$TDIR" >"$OWNERFILE"
   for _ in $(seq 1 120); do
     if answering && "$TEMPORAL_BIN/temporal" operator namespace describe --address "127.0.0.1:$PORT" -n default >/dev/null 2>&1; then

@@ -71,6 +71,7 @@ const envSchema = z.object({
   WORKER_DEPLOYMENT: z.string().optional(),
   WORKER_NAMESPACE: dns.optional(),
   WORKER_CONCURRENCY: int(200, 1, 10000),
+  WORKER_MAX_CACHED_WORKFLOWS: int(100, 0, 100000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -111,7 +112,13 @@ export interface Config {
   /** Long polls of a run's objects: the window, and how often they re-read while nothing happens. */
   poll: { initialMs: number; maxMs: number; factor: number; observeWindowSeconds: number };
   languages: LanguageSpec[];
-  worker: { deployment?: string; namespace: string; concurrency: number; bundlePath?: string };
+  worker: {
+    deployment?: string;
+    namespace: string;
+    concurrency: number;
+    maxCachedWorkflows: number;
+    bundlePath?: string;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -243,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deployment: e.WORKER_DEPLOYMENT,
       namespace: e.WORKER_NAMESPACE ?? runnerNamespace,
       concurrency: e.WORKER_CONCURRENCY,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,

@@ -19,7 +19,7 @@ const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
  * then ~/.kube/config. (client-node's loadFromDefault tries the files first.)
  */
 export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): { kc: k8s.KubeConfig; source: string } {
-  const kc = new k8s.KubeConfig();
+  const kc = pooled(new k8s.KubeConfig());
   if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) {
     kc.loadFromCluster();
     return { kc, source: 'in-cluster' };
@@ -34,6 +34,24 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): { kc: k8s.
     return { kc, source: home };
   }
   throw new Error('no Kubernetes configuration: not in a cluster, KUBECONFIG unset and ~/.kube/config missing');
+}
+
+/**
+ * client-node 2.0 builds a new undici Agent, so a new TCP+TLS connection, for every request (its private
+ * createDispatcher); under load the handshakes cost more CPU than the requests, on both ends. One agent
+ * per context keeps connections alive and reused. Credentials stay per request (headers).
+ */
+function pooled(kc: k8s.KubeConfig): k8s.KubeConfig {
+  const target = kc as unknown as { createDispatcher?: (cluster: unknown, opts: unknown) => unknown };
+  const create = target.createDispatcher;
+  if (typeof create !== 'function') return kc;
+  const cache = new Map<string, unknown>();
+  target.createDispatcher = (cluster, opts) => {
+    const key = kc.getCurrentContext();
+    if (!cache.has(key)) cache.set(key, create.call(kc, cluster, opts));
+    return cache.get(key);
+  };
+  return kc;
 }
 
 export function createKubeClients(env: NodeJS.ProcessEnv = process.env): KubeClients {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       concurrency: cfg.worker.concurrency,
+      maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
       ...(cfg.worker.bundlePath ? { workflowBundle: { codePath: cfg.worker.bundlePath } } : {}),
       identity: `worker@${hostname()}:${process.pid}`,
       deps,

@@ -13,6 +13,8 @@ export interface WorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   concurrency: number;
+  /** Workflows kept in memory between tasks (each costs ~1-2 MB); evicted ones are replayed. */
+  maxCachedWorkflows: number;
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
 }
@@ -27,8 +29,9 @@ export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     maxConcurrentActivityTaskExecutions: o.concurrency,
     maxConcurrentLocalActivityExecutions: o.concurrency,
-    maxConcurrentWorkflowTaskExecutions: Math.min(o.concurrency, 100),
-    maxCachedWorkflows: Math.max(o.concurrency * 2, 200),
+    // The SDK wants no more concurrent workflow tasks than cached workflows.
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(o.concurrency, 100, o.maxCachedWorkflows || 100)),
+    maxCachedWorkflows: o.maxCachedWorkflows,
     ...(o.identity ? { identity: o.identity } : {}),
   });
 }

@@ -72,6 +72,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       concurrency: 50,
+      maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
       workflowBundle: { codePath: BUNDLE_PATH },
       deps,
     });

@@ -24,7 +24,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ KUBERNETES_NAMESPACE: 'a', RUNNER_NAMESPACE: 'b' }).runner.namespace).toBe('b');
   });
   it('parses the admission cap and the runner tolerations', () => {
-    const cfg = loadConfig({ MAX_ACTIVE_RUNS: '3', RUNNER_TOLERATIONS: 'sandbox=true:NoSchedule,kwok.x-k8s.io/node:NoExecute' });
+    const cfg = loadConfig({
+      MAX_ACTIVE_RUNS: '3',
+      RUNNER_TOLERATIONS: 'sandbox=true:NoSchedule,kwok.x-k8s.io/node:NoExecute',
+    });
     expect(cfg.admission.maxActiveRuns).toBe(3);
     expect(cfg.runner.tolerations).toEqual([
       { key: 'sandbox', operator: 'Equal', value: 'true', effect: 'NoSchedule' },
