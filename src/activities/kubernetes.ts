@@ -66,38 +66,6 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   }
 
   return {
-    /** Creates the ConfigMap with the code and the Job that runs it. Safe to retry: never a second Job. */
-    async createRunObjects(input: RunInput): Promise<{ jobName: string }> {
-      const name = objectName(input.runId);
-      await createIdempotent(
-        `ConfigMap ${name}`,
-        input.runId,
-        () => core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, deps.sandbox) }),
-        () => core.readNamespacedConfigMap({ name, namespace }),
-      );
-      const job = await createIdempotent(
-        `Job ${name}`,
-        input.runId,
-        () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
-        () => batch.readNamespacedJob({ name, namespace }),
-      );
-      // Let Kubernetes' garbage collector delete the ConfigMap with the Job (TTL safety net).
-      if (job?.uid) {
-        const ownerReferences = [
-          { apiVersion: 'batch/v1', kind: 'Job', name, uid: job.uid, blockOwnerDeletion: false },
-        ];
-        await core
-          .patchNamespacedConfigMap(
-            { name, namespace, body: { metadata: { ownerReferences } } },
-            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-          )
-          .catch((err: unknown) => {
-            throw toFailure(err, `linking ConfigMap ${name} to its Job`);
-          });
-      }
-      return { jobName: name };
-    },
-
     /**
      * A long poll: the run's Job and pod, interpreted, as soon as the status differs from `known` (or the
      * run vanished), or after `waitMs`. Woken by the worker's watch, so a change is seen within
@@ -108,8 +76,11 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       timeoutSeconds: number;
       known: RunStatus;
       waitMs: number;
+      /** The first poll of a run creates its objects (idempotent: retries never make a second Job). */
+      create?: RunInput;
     }): Promise<Observation> {
       const ctx = Context.current();
+      if (args.create) await createRunObjects(args.create);
       const watched = await deps.watch.start().then(
         () => true,
         () => false,
@@ -153,6 +124,35 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       return logs;
     },
   };
+
+  /** Creates the ConfigMap with the code and the Job that runs it. Safe to retry: never a second Job. */
+  async function createRunObjects(input: RunInput): Promise<void> {
+    const name = objectName(input.runId);
+    await createIdempotent(
+      `ConfigMap ${name}`,
+      input.runId,
+      () => core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, deps.sandbox) }),
+      () => core.readNamespacedConfigMap({ name, namespace }),
+    );
+    const job = await createIdempotent(
+      `Job ${name}`,
+      input.runId,
+      () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
+      () => batch.readNamespacedJob({ name, namespace }),
+    );
+    // Let Kubernetes' garbage collector delete the ConfigMap with the Job (TTL safety net).
+    if (job?.uid) {
+      const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: job.uid, blockOwnerDeletion: false }];
+      await core
+        .patchNamespacedConfigMap(
+          { name, namespace, body: { metadata: { ownerReferences } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        )
+        .catch((err: unknown) => {
+          throw toFailure(err, `linking ConfigMap ${name} to its Job`);
+        });
+    }
+  }
 
   /** From the watch's cache when it has the Job; else (not synced, or a Job newer than the cache) the API. */
   async function observe(runId: string, timeoutSeconds: number): Promise<Observation> {

@@ -31,6 +31,7 @@ export interface AdmissionArgs {
  * The true queue: a counting semaphore over runner Jobs. Runs signal `acquire` and wait (status Queued)
  * for `admit`; they signal `release` once their Job is deleted. Grants are first come, first served.
  * Slots of runs that ended without releasing (terminated by hand) are reclaimed by a periodic audit.
+ * Holders are named in state.active, waiting tickets in state.queue (see src/domain/admission.ts).
  */
 export async function admissionWorkflow({ policy, state: carried }: AdmissionArgs): Promise<void> {
   const state = carried ?? emptyAdmission();
@@ -61,9 +62,11 @@ export async function admissionWorkflow({ policy, state: carried }: AdmissionArg
     }
     const known = knownRuns(state);
     if (known.length > 0) idleSince = Date.now();
-    if (Date.now() - lastAudit >= policy.auditSeconds * 1000 && known.length > 0) {
+    // Only holders are audited: a waiting run that is gone is found when its turn comes (notifyAdmitted).
+    const holders = Object.values(state.active).flat();
+    if (Date.now() - lastAudit >= policy.auditSeconds * 1000 && holders.length > 0) {
       lastAudit = Date.now();
-      for (const id of await closedRuns({ runIds: known })) release(state, id);
+      for (const id of await closedRuns({ runIds: holders })) release(state, id);
       dirty = true;
     }
     if (known.length === 0 && Date.now() - idleSince >= policy.idleSeconds * 1000) return;

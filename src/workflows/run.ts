@@ -24,11 +24,6 @@ const retry = {
   maximumInterval: '30s',
   nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
 };
-const { createRunObjects } = proxyActivities<Acts>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '5m',
-  retry: { ...retry, maximumAttempts: 8 },
-});
 // Clean-up must outlive any outage: retried for a day, then the leak sweeper takes over.
 const { finalizeRun } = proxyActivities<Acts>({
   startToCloseTimeout: '60s',
@@ -37,7 +32,8 @@ const { finalizeRun } = proxyActivities<Acts>({
   retry: { ...retry, maximumInterval: '60s' },
 });
 // Long polls: each returns when the run's status changes (or its window ends), so a plain run costs two
-// of them. The heartbeat timeout notices a lost worker; cancellation reaches the poll through heartbeats.
+// of them; the first one also creates the ConfigMap and the Job (idempotently), which saves a round trip.
+// The heartbeat timeout notices a lost worker; cancellation reaches the poll through heartbeats.
 const { awaitRunChange } = proxyActivities<Acts>({
   startToCloseTimeout: '15m',
   heartbeatTimeout: '30s',
@@ -120,15 +116,12 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   let queued = false;
   let attempted = false;
-  let created = false;
   try {
     await CancellationScope.cancellable(async () => {
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
       queued = true;
       if (!(await waitForAdmission())) return finish('Cancelled', `${cancelReason} (while queued)`);
       attempted = true;
-      await createRunObjects(input);
-      created = true;
       setStatus('Pending');
       await watch();
     });
@@ -146,7 +139,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       const out = await finalizeRun({
         runId: input.runId,
         podName: state.podName ?? undefined,
-        readLogs: created && state.podName !== null,
+        readLogs: state.podName !== null,
       });
       outputBytes = out.bytes;
       outputTruncated = out.truncated;
@@ -189,15 +182,16 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     const watchStart = Date.now();
     // Last resort if the Job's own deadline is not enforced (node lost, controller down).
     const hardLimitMs = (input.timeoutSeconds + policy.startTimeoutSeconds + 60) * 1000;
+    let create: RunInput | undefined = input;
     for (;;) {
       const elapsed = Date.now() - watchStart;
       // A poll never outlasts the next guard: the start timeout while Pending, the hard limit always.
       const guardMs = state.status === 'Pending' ? policy.startTimeoutSeconds * 1000 : hardLimitMs;
       const waitMs = Math.max(0, Math.min(policy.observeWindowMs, guardMs - elapsed));
-      const o = await unlessCancelled(() =>
-        awaitRunChange({ runId: input.runId, timeoutSeconds: input.timeoutSeconds, known: state.status, waitMs }),
-      );
+      const args = { runId: input.runId, timeoutSeconds: input.timeoutSeconds, known: state.status, waitMs };
+      const o = await unlessCancelled(() => awaitRunChange(create ? { ...args, create } : args));
       if (o === null) return finish('Cancelled', cancelReason);
+      create = undefined;
       observe(o);
       if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
       if (o.status === 'Pending' || o.status === 'Running') {

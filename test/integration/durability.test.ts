@@ -89,11 +89,13 @@ describe('durability', () => {
     const { logs } = await api.logs(runId);
     expect(logs.match(/run started/g)).toHaveLength(1);
     expect(logs).toContain('run finished');
-    // One Job for the whole run: its uid never changed and the history created it once.
+    // One Job for the whole run: the history asked for its creation once (the first long poll's `create`).
     const history = await stack.client.workflow.getHandle(runId).fetchHistory();
-    const creates = (history.events ?? []).filter(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createRunObjects',
-    );
+    const creates = (history.events ?? []).filter((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      const input = Buffer.from(a?.input?.payloads?.[0]?.data ?? new Uint8Array()).toString('utf8');
+      return a?.activityType?.name === 'awaitRunChange' && input.includes('"create":');
+    });
     expect(creates).toHaveLength(1);
   });
 
