@@ -11,7 +11,9 @@ export interface Proc {
 }
 
 export function startProcess(entry: 'worker' | 'api', env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, `${REPO_ROOT}dist/src/${entry}/main.js`], {
+  // The worker runs with the node flags it is deployed with (Helm chart, scripts/up.sh).
+  const flags = entry === 'worker' ? ['--max-semi-space-size=1', ...nodeArgs] : nodeArgs;
+  const child = spawn(process.execPath, [...flags, `${REPO_ROOT}dist/src/${entry}/main.js`], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
