@@ -161,12 +161,20 @@ leftovers_exist() {
   return 1
 }
 
+# What a component holds open beyond its config files. containerd watches its CNI conf dir with inotify:
+# a clone deleted and cloned again at the same path (what CI does) recreates that dir with the same
+# content, and a containerd left running never sees the new one ("cni plugin not initialized").
+identity_of() {
+  [ "$1" = containerd ] && stat -c 'cni-conf-dir-inode=%i' "$CL_DIR/cni" 2>/dev/null
+  return 0
+}
+
 # ensure_started NAME: start NAME unless it already runs with the same config and is healthy.
 # Appends NAME to STARTED when it was (re)started.
 ensure_started() {
   local name="$1" pid hash i was_running=0
   component_cmd "$name"
-  hash=$(config_hash "${CMD[@]}")
+  hash=$(config_hash "${CMD[@]}" "$(identity_of "$name")")
   if pid=$(comp_pid "$name"); then
     was_running=1
     if [ "$(comp_hash "$name")" = "$hash" ]; then
