@@ -39,11 +39,13 @@ server_args() {
 
 up() {
   server_args
-  if ours && answering && [ "$(cat "$RUNDIR/args" 2>/dev/null)" = "${ARGS[*]}" ]; then
+  # A server whose database file is gone (its clone deleted and cloned again at the same path) would
+  # lose everything at its next restart: restart it now, on a file that exists.
+  if ours && answering && [ "$(cat "$RUNDIR/args" 2>/dev/null)" = "${ARGS[*]}" ] && [ -f "$TDIR/temporal.db" ]; then
     log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"
     return
   fi
-  if ours; then log "temporal: running with other flags: restarting it"; down; fi
+  if ours; then log "temporal: running with other flags or without its database file: restarting it"; down; fi
   if running; then log "temporal: taking over from $(cat "$OWNERFILE" 2>/dev/null || echo 'another clone')"; down; fi
   bash "$ROOT/scripts/build-go-tools.sh" temporal
   mkdir -p "$TDIR" "$RUNDIR"
