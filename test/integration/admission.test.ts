@@ -27,6 +27,13 @@ describe('admission control: the true queue', () => {
     timeout_seconds: 60,
   });
 
+  /** Two long runs take both slots (cap 2) and are Running. */
+  const fillBothSlots = async () => {
+    const holders = [await api.start(sleeper(60, 'a')), await api.start(sleeper(60, 'b'))];
+    await Promise.all(holders.map((id) => api.waitFor(id, (v) => v.status === 'Running', 60000, 'Running')));
+    return holders;
+  };
+
   it('never more than the cap at once; the rest wait Queued, first come first served, and all finish', async () => {
     const ids: string[] = [];
     const peak = new PodPeak(stack.kube, stack.cfg.runner.namespace, (id) => ids.includes(id));
@@ -68,8 +75,7 @@ describe('admission control: the true queue', () => {
   });
 
   it('a queued run can be cancelled: it ends Cancelled without ever creating a Job', async () => {
-    const holders = [await api.start(sleeper(60, 'a')), await api.start(sleeper(60, 'b'))];
-    await Promise.all(holders.map((id) => api.waitFor(id, (v) => v.status === 'Running', 60000, 'Running')));
+    const holders = await fillBothSlots();
     const waiting = await api.start(sleeper(1, 'never'));
     await sleep(1500);
     expect((await api.get(waiting)).status).toBe('Queued');
@@ -87,8 +93,7 @@ describe('admission control: the true queue', () => {
   });
 
   it('a slot held by a run terminated by hand is reclaimed by the audit, and the queue moves on', async () => {
-    const holders = [await api.start(sleeper(60, 'a')), await api.start(sleeper(60, 'b'))];
-    await Promise.all(holders.map((id) => api.waitFor(id, (v) => v.status === 'Running', 60000, 'Running')));
+    const holders = await fillBothSlots();
     const next = await api.start(sleeper(1, 'next'));
     await sleep(1000);
     expect((await api.get(next)).status).toBe('Queued');
