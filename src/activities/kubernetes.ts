@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta } from '@kubernetes/client-node';
+import type { V1Job, V1ObjectMeta } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
-import type { Observation, RunInput, RunLogs, RunStatus } from '../domain/run.js';
+import { isTerminal, type Observation, type RunInput, type RunLogs, type RunStatus } from '../domain/run.js';
 import { buildConfigMap, buildJob, type SandboxSettings } from './manifests.js';
 import { readBoundedPodLog } from '../kube/logs.js';
 import { interpret } from './interpret.js';
@@ -70,6 +70,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
      * A long poll: the run's Job and pod, interpreted, as soon as the status differs from `known` (or the
      * run vanished), or after `waitMs`. Woken by the worker's watch, so a change is seen within
      * milliseconds and an unchanged run costs no history events; heartbeats carry cancellation.
+     * A poll that sees the verdict also collects the output and deletes the sandbox (`output` is set),
+     * so a plain run needs no separate clean-up activity.
      */
     async awaitRunChange(args: {
       runId: string;
@@ -80,6 +82,12 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       create?: RunInput;
     }): Promise<Observation> {
       const ctx = Context.current();
+      // A retry after the verdict was seen (and maybe the Job already deleted) finishes that clean-up.
+      const seen = ctx.info.heartbeatDetails as { verdict?: Observation } | undefined;
+      if (seen?.verdict?.output) {
+        if (seen.verdict.podName) await deletePod(seen.verdict.podName);
+        return { ...seen.verdict, output: await cleanUp(args.runId, seen.verdict.output) };
+      }
       if (args.create) await createRunObjects(args.create);
       const watched = await deps.watch.start().then(
         () => true,
@@ -89,6 +97,12 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       let recheckMs = deps.recheck.initialMs;
       for (;;) {
         const o = await observe(args.runId, args.timeoutSeconds);
+        if (isTerminal(o.status) && !o.vanished) {
+          const logs = o.podName ? await readLogs(o.podName) : EMPTY_LOGS;
+          ctx.heartbeat({ verdict: { ...o, output: logs } });
+          if (o.podName) await deletePod(o.podName);
+          return { ...o, output: await cleanUp(args.runId, logs) };
+        }
         const left = end - Date.now();
         if (o.status !== args.known || o.vanished || left <= 0 || ctx.cancellationSignal.aborted) return o;
         ctx.heartbeat();
@@ -99,59 +113,67 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     },
 
     /**
-     * Reads the output (bounded), then deletes the Job, its pods and the ConfigMap. Logs are read before
-     * anything is deleted; a retry after a partial delete reuses the logs kept in the heartbeat.
+     * Clean-up when no poll saw a verdict (cancelled, start timeout, vanished, failed activity): reads the
+     * output (bounded) if there is a pod, then deletes the pods at once, the Job and the ConfigMap. Logs
+     * are read before anything is deleted; a retry after a partial delete reuses the logs kept in the
+     * heartbeat.
      */
     async finalizeRun(args: { runId: string; podName?: string; readLogs: boolean }): Promise<RunLogs> {
       const ctx = Context.current();
-      const name = objectName(args.runId);
-      let logs: RunLogs = (ctx.info.heartbeatDetails as RunLogs | undefined) ?? {
-        logs: '',
-        truncated: false,
-        bytes: 0,
-      };
+      let logs: RunLogs = (ctx.info.heartbeatDetails as RunLogs | undefined) ?? EMPTY_LOGS;
       if (args.readLogs && args.podName && ctx.info.heartbeatDetails === undefined) {
         logs = await readLogs(args.podName);
         ctx.heartbeat(logs);
       }
-      await batch
-        .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
-        .catch(ignoreNotFound(`deleting Job ${name}`));
+      // A pod still running is killed now (grace 0) rather than by the garbage collector's graceful delete.
       await core
         .deleteCollectionNamespacedPod({ namespace, labelSelector: runSelector(args.runId), gracePeriodSeconds: 0 })
-        .catch(ignoreNotFound(`deleting pods of ${name}`));
-      await core.deleteNamespacedConfigMap({ name, namespace }).catch(ignoreNotFound(`deleting ConfigMap ${name}`));
-      return logs;
+        .catch(ignoreNotFound(`deleting pods of ${objectName(args.runId)}`));
+      return cleanUp(args.runId, logs);
     },
   };
 
-  /** Creates the ConfigMap with the code and the Job that runs it. Safe to retry: never a second Job. */
+  /**
+   * The finished pod goes at once (grace 0), not later with the Job through the garbage collector: the
+   * slot is given back right after this, and the cap counts pods that exist, finished or not.
+   */
+  async function deletePod(podName: string): Promise<void> {
+    await core
+      .deleteNamespacedPod({ name: podName, namespace, gracePeriodSeconds: 0 })
+      .catch(ignoreNotFound(`deleting pod ${podName}`));
+  }
+
+  /**
+   * Deletes the ConfigMap and then the Job (any other pod of it goes with it, in the background). In
+   * this order a failure half-way leaves the Job, so a retry still observes the run. Returns `logs`.
+   */
+  async function cleanUp(runId: string, logs: RunLogs): Promise<RunLogs> {
+    const name = objectName(runId);
+    await core.deleteNamespacedConfigMap({ name, namespace }).catch(ignoreNotFound(`deleting ConfigMap ${name}`));
+    await batch
+      .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
+      .catch(ignoreNotFound(`deleting Job ${name}`));
+    return logs;
+  }
+
+  /**
+   * Creates the Job, then the ConfigMap with the code, owned by the Job (one write each; the pod cannot
+   * start before its ConfigMap exists, the kubelet waits for it). Safe to retry: never a second Job.
+   */
   async function createRunObjects(input: RunInput): Promise<void> {
     const name = objectName(input.runId);
-    await createIdempotent(
-      `ConfigMap ${name}`,
-      input.runId,
-      () => core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, deps.sandbox) }),
-      () => core.readNamespacedConfigMap({ name, namespace }),
-    );
     const job = await createIdempotent(
       `Job ${name}`,
       input.runId,
       () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
       () => batch.readNamespacedJob({ name, namespace }),
     );
-    // Let Kubernetes' garbage collector delete the ConfigMap with the Job (TTL safety net).
-    if (job?.uid) {
-      const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: job.uid, blockOwnerDeletion: false }];
-      await core
-        .patchNamespacedConfigMap(
-          { name, namespace, body: { metadata: { ownerReferences } } },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        )
-        .catch((err: unknown) => {
-          throw toFailure(err, `linking ConfigMap ${name} to its Job`);
-        });
-    }
+    await createIdempotent(
+      `ConfigMap ${name}`,
+      input.runId,
+      () => core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, deps.sandbox, job?.uid) }),
+      () => core.readNamespacedConfigMap({ name, namespace }),
+    );
   }
 
   /** From the watch's cache when it has the Job; else (not synced, or a Job newer than the cache) the API. */
@@ -175,7 +197,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     } catch (err) {
       // A pod that never started has no logs; that is not a failure of the run's clean-up.
       const code = kubeStatus(err);
-      if (code === 404 || code === 400) return { logs: '', truncated: false, bytes: 0 };
+      if (code === 404 || code === 400) return EMPTY_LOGS;
       // A node with no kubelet address (gone, or a kwok fake) never will serve them; a node that keeps
       // failing is given a few tries. Then the clean-up goes on and the run says why output is missing.
       const message = kubeMessage(err);
@@ -187,6 +209,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 }
 
 const LOG_ATTEMPTS = 4;
+const EMPTY_LOGS: RunLogs = { logs: '', truncated: false, bytes: 0 };
 
 function ignoreNotFound(what: string) {
   return (err: unknown): void => {

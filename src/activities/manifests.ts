@@ -45,11 +45,24 @@ export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<s
   };
 }
 
-export function buildConfigMap(input: RunInput, s: Pick<SandboxSettings, 'namespace'>): V1ConfigMap {
+/**
+ * The code and stdin. Given the uid of the run's Job, the ConfigMap is owned by it, so the Job's TTL (and
+ * any deletion of the Job) also removes the ConfigMap through the garbage collector.
+ */
+export function buildConfigMap(input: RunInput, s: Pick<SandboxSettings, 'namespace'>, jobUid?: string): V1ConfigMap {
+  const name = objectName(input.runId);
+  const ownerReferences = jobUid
+    ? [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: jobUid, blockOwnerDeletion: false }]
+    : undefined;
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: objectName(input.runId), namespace: s.namespace, labels: runLabels(input) },
+    metadata: {
+      name,
+      namespace: s.namespace,
+      labels: runLabels(input),
+      ...(ownerReferences ? { ownerReferences } : {}),
+    },
     immutable: true,
     data: { [input.sandbox.fileName]: input.code, [STDIN_KEY]: input.stdin },
   };

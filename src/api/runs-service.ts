@@ -8,7 +8,7 @@ import {
 import { enums, type temporal } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../domain/errors.js';
-import type { LanguageSpec, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
+import type { LanguageSpec, Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { isTerminal } from '../domain/run.js';
 import { objectName } from '../domain/names.js';
 import {
@@ -355,38 +355,36 @@ export class RunsService {
     };
   }
 
-  /** The finalize activity's result is where a finished run's output lives (stored once). */
+  /**
+   * A finished run's output lives once in history: in the result of the poll that saw the verdict
+   * (`output`), or of the clean-up activity when no poll did (cancelled, timed out before start...).
+   */
   private async finalOutput(runId: string): Promise<{ logs: string; truncated: boolean }> {
     const history = await this.client.workflow
       .getHandle(runId)
       .fetchHistory()
       .catch((err: unknown) => translateTemporalError(err, runId));
     const E = enums.EventType;
-    const scheduled = new Set<string>();
+    const collectors = new Map<string, string>();
+    const converter = this.client.options.loadedDataConverter.payloadConverter;
     for (const ev of history.events ?? []) {
-      if (
-        ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
-        ev.activityTaskScheduledEventAttributes?.activityType?.name === 'finalizeRun'
-      )
-        scheduled.add(String(ev.eventId));
+      const name = ev.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && name && OUTPUT_COLLECTORS.has(name))
+        collectors.set(String(ev.eventId), name);
       const done = ev.activityTaskCompletedEventAttributes;
-      if (
-        ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
-        done &&
-        scheduled.has(String(done.scheduledEventId))
-      ) {
-        const payload = done.result?.payloads?.[0];
-        if (!payload) break;
-        const out = this.client.options.loadedDataConverter.payloadConverter.fromPayload<{
-          logs: string;
-          truncated: boolean;
-        }>(payload);
-        return { logs: out.logs, truncated: out.truncated };
-      }
+      const kind = done ? collectors.get(String(done.scheduledEventId)) : undefined;
+      const payload = done?.result?.payloads?.[0];
+      if (ev.eventType !== E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || !kind || !payload) continue;
+      const result = converter.fromPayload<RunLogs & Observation>(payload);
+      const out = kind === 'finalizeRun' ? result : result.output;
+      if (out) return { logs: out.logs, truncated: out.truncated };
     }
     return { logs: '', truncated: false };
   }
 }
+
+/** Activities whose result can carry a run's output. */
+const OUTPUT_COLLECTORS = new Set(['awaitRunChange', 'finalizeRun']);
 
 function fromState(s: RunState): Partial<RunView> {
   return {

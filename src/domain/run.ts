@@ -71,6 +71,8 @@ export interface Observation {
   vanished?: boolean;
   /** A failure that will not recover by waiting (image missing, bad spec). */
   permanent?: boolean;
+  /** Set when the poll saw the verdict: the output it collected before it deleted the sandbox. */
+  output?: RunLogs;
 }
 
 export interface RunLogs {
@@ -81,7 +83,7 @@ export interface RunLogs {
   unavailable?: string;
 }
 
-/** The workflow's result. Output itself is kept once in history (the finalize activity's result). */
+/** The workflow's result. Output itself is kept once in history (in the result of the activity that collected it). */
 export interface RunResult {
   runId: string;
   status: RunStatus;

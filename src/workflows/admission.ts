@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -11,15 +10,19 @@ import type * as activities from '../activities/index.js';
 import { admit, emptyAdmission, enqueue, holds, knownRuns, release, type AdmissionState } from '../domain/admission.js';
 import { acquireSignal, admissionQuery, releaseSignal, type AdmissionPolicy } from './definitions.js';
 
+// Grants go out as client signals from one activity per batch (the server's direct signal path, not one
+// cross-workflow transfer task per run). Not a local activity: a batch can outlast a workflow task under
+// load, and the SDK's workflow-task heartbeats around a long local activity broke replay of this
+// workflow ("Missing associated machine for LocalActivity") at 1,000 queued runs.
+// Retried until they get through: a grant must never be lost, and the queue must not fail with it.
+const { notifyAdmitted } = proxyActivities<activities.Activities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+// The audit is best effort: one that keeps failing is skipped until the next one.
 const { closedRuns } = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
-});
-// Grants go out as client signals from a local activity, in batches: one marker event per batch, and
-// the server's direct signal path instead of one cross-workflow transfer task per run.
-const { notifyAdmitted } = proxyLocalActivities<activities.Activities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '1s', maximumInterval: '10s' },
 });
 
 export interface AdmissionArgs {
@@ -66,7 +69,7 @@ export async function admissionWorkflow({ policy, state: carried }: AdmissionArg
     const holders = Object.values(state.active).flat();
     if (Date.now() - lastAudit >= policy.auditSeconds * 1000 && holders.length > 0) {
       lastAudit = Date.now();
-      for (const id of await closedRuns({ runIds: holders })) release(state, id);
+      for (const id of await closedRuns({ runIds: holders }).catch(() => [])) release(state, id);
       dirty = true;
     }
     if (known.length === 0 && Date.now() - idleSince >= policy.idleSeconds * 1000) return;

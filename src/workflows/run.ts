@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { objectName } from '../domain/names.js';
-import type { Observation, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
+import type { Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
 import { SA_NODE, SA_POD, SA_STATUS, admitSignal, cancelSignal, stateQuery, type RunPolicy } from './definitions.js';
 
@@ -116,6 +116,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   let queued = false;
   let attempted = false;
+  /** The output, once collected; set by the poll that saw the verdict (the sandbox is then gone). */
+  let output: RunLogs | undefined;
   try {
     await CancellationScope.cancellable(async () => {
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
@@ -135,15 +137,14 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   // Clean-up runs in every outcome, even when the workflow itself was cancelled. The slot is given back
   // only once the Job is deleted, so the cap counts every Job that exists.
   await CancellationScope.nonCancellable(async () => {
-    if (attempted) {
-      const out = await finalizeRun({
+    if (attempted && !output)
+      output = await finalizeRun({
         runId: input.runId,
         podName: state.podName ?? undefined,
         readLogs: state.podName !== null,
       });
-      outputBytes = out.bytes;
-      outputTruncated = out.truncated;
-    }
+    outputBytes = output?.bytes ?? 0;
+    outputTruncated = output?.truncated ?? false;
     if (queued) await releaseAdmission({ runId: input.runId });
   });
   state.reason = verdict.reason;
@@ -193,6 +194,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       if (o === null) return finish('Cancelled', cancelReason);
       create = undefined;
       observe(o);
+      output = o.output;
       if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
       if (o.status === 'Pending' || o.status === 'Running') {
         setStatus(o.status);

@@ -53,6 +53,14 @@ describe('buildConfigMap', () => {
     expect(cm.immutable).toBe(true);
     expect(cm.data).toEqual({ 'main.py': 'print("hi")', '.stdin': 'some input' });
     expect(cm.metadata?.labels?.['code-runner.dev/run-id']).toBe(input.runId);
+    expect(cm.metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it('given its Job uid, is owned by that Job, so deleting the Job (or its TTL) removes it', () => {
+    const cm = buildConfigMap(input, settings, 'uid-123');
+    expect(cm.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'batch/v1', kind: 'Job', name: objectName(input.runId), uid: 'uid-123', blockOwnerDeletion: false },
+    ]);
   });
 });
 
