@@ -80,13 +80,14 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       waitMs: number;
       /** The first poll of a run creates its objects (idempotent: retries never make a second Job). */
       create?: RunInput;
+      /** A change to Running is reported only after this long without a verdict (see RunPolicy). */
+      settleMs?: number;
     }): Promise<Observation> {
       const ctx = Context.current();
       // A retry after the verdict was seen (and maybe the Job already deleted) finishes that clean-up.
       const seen = ctx.info.heartbeatDetails as { verdict?: Observation } | undefined;
       if (seen?.verdict?.output) {
-        if (seen.verdict.podName) await deletePod(seen.verdict.podName);
-        return { ...seen.verdict, output: await cleanUp(args.runId, seen.verdict.output) };
+        return { ...seen.verdict, output: await cleanUp(args.runId, seen.verdict.output, seen.verdict.podName) };
       }
       if (args.create) await createRunObjects(args.create);
       const watched = await deps.watch.start().then(
@@ -95,16 +96,20 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       );
       const end = Date.now() + args.waitMs;
       let recheckMs = deps.recheck.initialMs;
+      let settleUntil: number | undefined;
       for (;;) {
         const o = await observe(args.runId, args.timeoutSeconds);
         if (isTerminal(o.status) && !o.vanished) {
           const logs = o.podName ? await readLogs(o.podName) : EMPTY_LOGS;
           ctx.heartbeat({ verdict: { ...o, output: logs } });
-          if (o.podName) await deletePod(o.podName);
-          return { ...o, output: await cleanUp(args.runId, logs) };
+          return { ...o, output: await cleanUp(args.runId, logs, o.podName) };
         }
-        const left = end - Date.now();
-        if (o.status !== args.known || o.vanished || left <= 0 || ctx.cancellationSignal.aborted) return o;
+        const changed = o.status !== args.known || o.vanished === true;
+        // A fresh Running is held back for settleMs, in case the verdict follows at once (short runs).
+        const holding = changed && !o.vanished && o.status === 'Running' && (args.settleMs ?? 0) > 0;
+        if (holding) settleUntil ??= Date.now() + (args.settleMs ?? 0);
+        const left = (holding && settleUntil !== undefined ? Math.min(end, settleUntil) : end) - Date.now();
+        if ((changed && !holding) || left <= 0 || ctx.cancellationSignal.aborted) return o;
         ctx.heartbeat();
         await deps.watch.changed(args.runId, Math.min(left, recheckMs), ctx.cancellationSignal);
         recheckMs = Math.min(Math.round(recheckMs * deps.recheck.factor), deps.recheck.maxMs);
@@ -134,25 +139,21 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   };
 
   /**
-   * The finished pod goes at once (grace 0), not later with the Job through the garbage collector: the
-   * slot is given back right after this, and the cap counts pods that exist, finished or not.
+   * Deletes the ConfigMap, the Job, and then the finished pod at once (grace 0) rather than later through
+   * the garbage collector: the slot is given back right after this, and the cap counts pods that exist,
+   * finished or not. A failure before the Job is gone leaves the run observable for the retry (which
+   * otherwise finds the verdict and output in the heartbeat). Returns `logs`.
    */
-  async function deletePod(podName: string): Promise<void> {
-    await core
-      .deleteNamespacedPod({ name: podName, namespace, gracePeriodSeconds: 0 })
-      .catch(ignoreNotFound(`deleting pod ${podName}`));
-  }
-
-  /**
-   * Deletes the ConfigMap and then the Job (any other pod of it goes with it, in the background). In
-   * this order a failure half-way leaves the Job, so a retry still observes the run. Returns `logs`.
-   */
-  async function cleanUp(runId: string, logs: RunLogs): Promise<RunLogs> {
+  async function cleanUp(runId: string, logs: RunLogs, podName?: string): Promise<RunLogs> {
     const name = objectName(runId);
     await core.deleteNamespacedConfigMap({ name, namespace }).catch(ignoreNotFound(`deleting ConfigMap ${name}`));
     await batch
       .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
       .catch(ignoreNotFound(`deleting Job ${name}`));
+    if (podName)
+      await core
+        .deleteNamespacedPod({ name: podName, namespace, gracePeriodSeconds: 0 })
+        .catch(ignoreNotFound(`deleting pod ${podName}`));
     return logs;
   }
 

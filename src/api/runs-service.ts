@@ -82,6 +82,7 @@ export class RunsService {
       policy: {
         observeWindowMs: this.cfg.poll.observeWindowSeconds * 1000,
         startTimeoutSeconds: this.cfg.runner.startTimeoutSeconds,
+        runningSettleMs: this.cfg.poll.runningSettleMs,
       },
     };
     try {

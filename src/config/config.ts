@@ -62,6 +62,7 @@ const envSchema = z.object({
   POLL_MAX_MS: int(5000, 10, 300000),
   POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
   OBSERVE_WINDOW_SECONDS: int(30, 1, 600),
+  RUNNING_SETTLE_MS: int(1000, 0, 10000),
   SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
   MAX_ACTIVE_RUNS: int(10, 0, 100000),
   ADMISSION_AUDIT_SECONDS: int(60, 1, 3600),
@@ -110,7 +111,7 @@ export interface Config {
     syncWaitMaxSeconds: number;
   };
   /** Long polls of a run's objects: the window, and how often they re-read while nothing happens. */
-  poll: { initialMs: number; maxMs: number; factor: number; observeWindowSeconds: number };
+  poll: { initialMs: number; maxMs: number; factor: number; observeWindowSeconds: number; runningSettleMs: number };
   languages: LanguageSpec[];
   worker: {
     deployment?: string;
@@ -244,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMs: e.POLL_MAX_MS,
       factor: e.POLL_FACTOR,
       observeWindowSeconds: e.OBSERVE_WINDOW_SECONDS,
+      runningSettleMs: e.RUNNING_SETTLE_MS,
     },
     languages,
     worker: {

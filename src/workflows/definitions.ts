@@ -28,6 +28,12 @@ export interface RunPolicy {
   observeWindowMs: number;
   /** A pod that has not started running after this long fails the run. */
   startTimeoutSeconds: number;
+  /**
+   * A pod that has just started is given this long to finish before Running is reported: a short run
+   * then goes from Pending straight to its verdict in one poll (its history still records the start).
+   * Absent in runs started before it existed: 0.
+   */
+  runningSettleMs?: number;
 }
 
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */

@@ -31,8 +31,9 @@ const { finalizeRun } = proxyActivities<Acts>({
   heartbeatTimeout: '60s',
   retry: { ...retry, maximumInterval: '60s' },
 });
-// Long polls: each returns when the run's status changes (or its window ends), so a plain run costs two
-// of them; the first one also creates the ConfigMap and the Job (idempotently), which saves a round trip.
+// Long polls: each returns when the run's status changes (or its window ends). The first one also creates
+// the Job and its ConfigMap (idempotently); the one that sees the verdict also collects the output and
+// deletes the sandbox. A short run (done within the settle time) costs one poll, a longer one two.
 // The heartbeat timeout notices a lost worker; cancellation reaches the poll through heartbeats.
 const { awaitRunChange } = proxyActivities<Acts>({
   startToCloseTimeout: '15m',
@@ -189,7 +190,13 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       // A poll never outlasts the next guard: the start timeout while Pending, the hard limit always.
       const guardMs = state.status === 'Pending' ? policy.startTimeoutSeconds * 1000 : hardLimitMs;
       const waitMs = Math.max(0, Math.min(policy.observeWindowMs, guardMs - elapsed));
-      const args = { runId: input.runId, timeoutSeconds: input.timeoutSeconds, known: state.status, waitMs };
+      const args = {
+        runId: input.runId,
+        timeoutSeconds: input.timeoutSeconds,
+        known: state.status,
+        waitMs,
+        settleMs: policy.runningSettleMs ?? 0,
+      };
       const o = await unlessCancelled(() => awaitRunChange(create ? { ...args, create } : args));
       if (o === null) return finish('Cancelled', cancelReason);
       create = undefined;
@@ -205,6 +212,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
           return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
         continue;
       }
+      // A short run goes from Pending to its verdict in one poll; its history still says when it ran.
+      if (state.status === 'Pending' && state.startedAt) state.history.push({ status: 'Running', at: state.startedAt });
       return finish(o.status, o.reason ?? o.status);
     }
   }
