@@ -171,8 +171,9 @@ async function main(): Promise<void> {
   rmSync(profDir, { recursive: true, force: true });
   mkdirSync(profDir, { recursive: true });
   const bundle = join(REPO_ROOT, 'dist', '.workflow-bundle.js');
-  // The worker's node flags as deployed (Helm, make run); BENCH_WORKER_NODE_FLAGS overrides them to compare.
-  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
+  // The worker starts as deployed (src/worker/runtime.ts); BENCH_WORKER_NODE_FLAGS adds flags after those
+  // (a later flag wins), and MALLOC_ARENA_MAX in the environment overrides the deployed one, to compare.
+  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const worker = startProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundle }, [
     ...flags,
     '--cpu-prof',

@@ -33,9 +33,8 @@ stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/
 trap stop EXIT INT TERM
 
 NODE="$ROOT/node_modules/.bin/node"
-# A 1 MiB young generation: the worker's peak RSS at 1,000 open runs fell from 853 to 605 MiB at the
-# same throughput and CPU (bench/scale.ts); the Helm chart starts the worker the same way.
-"$NODE" --max-semi-space-size=1 dist/src/worker/main.js > >(tee -a "$DATA/logs/worker.log") 2>&1 &
+# The worker's heap limits and malloc arenas as deployed (src/worker/runtime.ts says why; Helm does the same).
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" "$NODE" --max-semi-space-size=1 --max-old-space-size=128 dist/src/worker/main.js > >(tee -a "$DATA/logs/worker.log") 2>&1 &
 pids+=($!)
 "$NODE" dist/src/api/main.js > >(tee -a "$DATA/logs/api.log") 2>&1 &
 pids+=($!)

@@ -72,7 +72,7 @@ const envSchema = z.object({
   WORKER_DEPLOYMENT: z.string().optional(),
   WORKER_NAMESPACE: dns.optional(),
   WORKER_CONCURRENCY: int(200, 1, 10000),
-  WORKER_MAX_CACHED_WORKFLOWS: int(100, 0, 100000),
+  WORKER_MAX_CACHED_WORKFLOWS: int(1000, 0, 100000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
