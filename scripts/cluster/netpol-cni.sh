@@ -89,9 +89,13 @@ decide() { # POD_JSON POLICIES_JSON
         (if any($sel[]; .rules > 0) then 1 else 0 end) ] | map(tostring) | join(" ")'
 }
 
-# one plugin invocation at a time changes the chain
-exec 8>"${TMPDIR:-/tmp}/code-runner-netpol.lock"
-flock -w 30 8 || fail "timed out waiting for the plugin lock"
+# One plugin invocation at a time changes the chain. Only the iptables changes are serialized: the API
+# reads and the policy decision run outside the lock, so a burst of pods (20 at once on 2 cores) does not
+# queue whole invocations behind each other and time out.
+lock() {
+  exec 8>"${TMPDIR:-/tmp}/code-runner-netpol.lock"
+  flock -w 120 8 || fail "timed out waiting for the plugin lock"
+}
 
 case "${CNI_COMMAND:-}" in
   VERSION)
@@ -100,7 +104,7 @@ case "${CNI_COMMAND:-}" in
     ;;
   CHECK | STATUS | GC) exit 0 ;;
   DEL)
-    [ -n "${CNI_CONTAINERID:-}" ] && delete_rules "cr-netpol:${CNI_CONTAINERID:0:16}"
+    [ -n "${CNI_CONTAINERID:-}" ] && lock && delete_rules "cr-netpol:${CNI_CONTAINERID:0:16}"
     exit 0
     ;;
   ADD) ;;
@@ -121,6 +125,12 @@ id="cr-netpol:${CNI_CONTAINERID:0:16}"
 
 pols=$(api_get "/apis/networking.k8s.io/v1/namespaces/$ns/networkpolicies") || fail "cannot list NetworkPolicies of $ns"
 npol=$(jq '.items | length' <<<"$pols")
+ingress=0 egress=0 ignored=0
+if [ "$npol" != 0 ]; then
+  podj=$(api_get "/api/v1/namespaces/$ns/pods/$pod") || fail "cannot read pod $ns/$pod"
+  read -r ingress egress ignored < <(decide "$podj" "$pols") || fail "cannot evaluate the policies of $ns"
+fi
+lock
 ensure_chain || fail "cannot set up the $CHAIN chain"
 # an IP reused after an unclean stop (no DEL) must not keep another pod's rules
 delete_rules " $ip/32 "
@@ -128,8 +138,6 @@ if [ "$npol" = 0 ]; then
   echo "$prev"
   exit 0
 fi
-podj=$(api_get "/api/v1/namespaces/$ns/pods/$pod") || fail "cannot read pod $ns/$pod"
-read -r ingress egress ignored < <(decide "$podj" "$pols") || fail "cannot evaluate the policies of $ns"
 if [ "$ingress" = 1 ] || [ "$egress" = 1 ]; then
   if [ -n "${CNI_NETNS:-}" ]; then
     nsenter --net="$CNI_NETNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
