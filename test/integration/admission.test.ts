@@ -1,5 +1,8 @@
 import request from 'supertest';
+import { Worker } from '@temporalio/worker';
 import { objectName } from '../../src/domain/names.js';
+import { admissionWorkflowId } from '../../src/workflows/definitions.js';
+import { BUNDLE_PATH } from '../support/paths.js';
 import { ApiClient } from '../support/api.js';
 import { PodPeak } from '../support/peak.js';
 import { createStack, eventually, runnerObjects, sleep, type Stack } from '../support/stack.js';
@@ -72,6 +75,21 @@ describe('admission control: the true queue', () => {
     expect(peak.peakExisting).toBeLessThanOrEqual(2);
     expect(peak.peakLive).toBe(2);
     expect((await queue()).queue_depth).toBe(0);
+    // The queue's and the runs' histories replay deterministically with the workflow code (a worker
+    // that lost its cache must reach the same state, or the queue stalls).
+    const queueId = admissionWorkflowId(stack.cfg.temporal.taskQueue);
+    const histories = await Promise.all(
+      [queueId, ...ids].map(async (workflowId) => ({
+        workflowId,
+        history: await stack.client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
+    const replays = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: BUNDLE_PATH } }, histories))
+      replays.push(r);
+    expect(replays.map((r) => [r.workflowId, r.error?.message])).toEqual(
+      histories.map((h) => [h.workflowId, undefined]),
+    );
   });
 
   it('a queued run can be cancelled: it ends Cancelled without ever creating a Job', async () => {
