@@ -13,7 +13,7 @@ export interface WorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   concurrency: number;
-  /** Workflows kept in memory between tasks (~60 KB each, measured); evicted ones are replayed. */
+  /** Workflows kept in memory between tasks (~80 KB each, measured); evicted ones are replayed. */
   maxCachedWorkflows: number;
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
