@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { V1Job } from '@kubernetes/client-node';
 import { loadConfig } from '../src/config/config.js';
@@ -238,15 +239,21 @@ function report(
     `${workerCpu.toFixed(1)} s = ${((workerCpu / r.wallSeconds) * 100).toFixed(0)}% of one core (${workerCpuTotal.toFixed(1)} s incl. start)`,
   );
   line('worker memory', `peak RSS ${mem.peak.toFixed(0)} MiB, at end ${mem.rss.toFixed(0)} MiB`);
-  console.log('\nCPU seconds per process during the product run (2 cores):');
+  console.log('\nCPU seconds per process during the product run (2 cores), and per run:');
+  let perRun = 0;
   for (const [name, t1] of Object.entries(r.cpu1).sort(
     (a, b) => b[1] - (r.cpu0[b[0]] ?? 0) - (a[1] - (r.cpu0[a[0]] ?? 0)),
   )) {
     const d = t1 - (r.cpu0[name] ?? 0);
+    perRun += d / r.closed.length;
     console.log(
-      `  ${name.padEnd(26)} ${d.toFixed(1).padStart(7)} s  ${((d / r.wallSeconds) * 100).toFixed(0).padStart(4)}% of a core`,
+      `  ${name.padEnd(26)} ${d.toFixed(1).padStart(7)} s  ${((d / r.wallSeconds) * 100).toFixed(0).padStart(4)}% of a core  ${(d / r.closed.length).toFixed(3)} s/run`,
     );
   }
+  const cores = availableParallelism();
+  console.log(
+    `  ${'all of the above'.padEnd(26)} ${perRun.toFixed(3)} CPU-s per run: at most ${(cores / perRun).toFixed(1)} runs/s on ${cores} cores`,
+  );
   const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (prof) {
     console.log('\nworker hottest functions (self time, node --cpu-prof):');
