@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   rmSync(profDir, { recursive: true, force: true });
   mkdirSync(profDir, { recursive: true });
   const bundle = join(REPO_ROOT, 'dist', '.workflow-bundle.js');
-  // The worker starts as deployed (src/worker/runtime.ts); BENCH_WORKER_NODE_FLAGS adds flags after those
+  // The worker starts as deployed (scripts/worker.sh); BENCH_WORKER_NODE_FLAGS adds flags after those
   // (a later flag wins), and MALLOC_ARENA_MAX in the environment overrides the deployed one, to compare.
   const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const worker = startProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundle }, [

@@ -33,8 +33,8 @@ stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/
 trap stop EXIT INT TERM
 
 NODE="$ROOT/node_modules/.bin/node"
-# The worker's heap limits and malloc arenas as deployed (src/worker/runtime.ts says why; Helm does the same).
-MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" "$NODE" --max-semi-space-size=1 --max-old-space-size=128 dist/src/worker/main.js > >(tee -a "$DATA/logs/worker.log") 2>&1 &
+# The worker with the heap limits and malloc arenas it is deployed with (scripts/worker.sh says why).
+bash scripts/worker.sh > >(tee -a "$DATA/logs/worker.log") 2>&1 &
 pids+=($!)
 "$NODE" dist/src/api/main.js > >(tee -a "$DATA/logs/api.log") 2>&1 &
 pids+=($!)

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { REPO_ROOT } from './paths.js';
 import { eventually } from './stack.js';
-import { WORKER_ENV, WORKER_NODE_FLAGS } from '../../src/worker/runtime.js';
 
 /** Real entry points as child processes (node dist/src/.../main.js), for crash and restart tests. */
 export interface Proc {
@@ -12,11 +11,13 @@ export interface Proc {
 }
 
 export function startProcess(entry: 'worker' | 'api', env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Proc {
-  // The worker runs with the node flags and malloc setting it is deployed with (Helm chart, scripts/up.sh).
-  const worker = entry === 'worker';
-  const flags = worker ? [...WORKER_NODE_FLAGS, ...nodeArgs] : nodeArgs;
-  const child = spawn(process.execPath, [...flags, `${REPO_ROOT}dist/src/${entry}/main.js`], {
-    env: worker ? { ...WORKER_ENV, ...env } : env,
+  // The worker starts as deployed, through scripts/worker.sh (it execs node: the pid is node's).
+  const [cmd, argv] =
+    entry === 'worker'
+      ? ['bash', [`${REPO_ROOT}scripts/worker.sh`, ...nodeArgs]]
+      : [process.execPath, [...nodeArgs, `${REPO_ROOT}dist/src/${entry}/main.js`]];
+  const child = spawn(cmd, argv, {
+    env: { ...env, NODE: process.execPath },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
