@@ -106,9 +106,10 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         }
         const changed = o.status !== args.known || o.vanished === true;
         // A fresh Running is held back for settleMs, in case the verdict follows at once (short runs).
-        const holding = changed && !o.vanished && o.status === 'Running' && (args.settleMs ?? 0) > 0;
-        if (holding) settleUntil ??= Date.now() + (args.settleMs ?? 0);
-        const left = (holding && settleUntil !== undefined ? Math.min(end, settleUntil) : end) - Date.now();
+        const settleMs = args.settleMs ?? 0;
+        const holding = changed && !o.vanished && o.status === 'Running' && settleMs > 0;
+        const until = holding ? Math.min(end, (settleUntil ??= Date.now() + settleMs)) : end;
+        const left = until - Date.now();
         if ((changed && !holding) || left <= 0 || ctx.cancellationSignal.aborted) return o;
         ctx.heartbeat();
         await deps.watch.changed(args.runId, Math.min(left, recheckMs), ctx.cancellationSignal);
