@@ -69,7 +69,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     /**
      * A long poll: the run's Job and pod, interpreted, as soon as the status differs from `known` (or the
      * run vanished), or after `waitMs`. Woken by the worker's watch, so a change is seen within
-     * milliseconds and an unchanged run costs no history events; heartbeats carry cancellation.
+     * milliseconds and an unchanged run costs no history events; heartbeats (after a quiet start) carry
+     * cancellation.
      * A poll that sees the verdict also collects the output and deletes the sandbox (`output` is set),
      * so a plain run needs no separate clean-up activity.
      */
@@ -94,7 +95,12 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         () => true,
         () => false,
       );
-      const end = Date.now() + args.waitMs;
+      const start = Date.now();
+      const end = start + args.waitMs;
+      // Quiet at first: each heartbeat the server receives is a write to the run's state, and the SDK sends
+      // the first one at once. A poll that ends within a third of its heartbeat timeout sends none except
+      // the verdict's (which keeps the output safe for a retry of the clean-up).
+      const quietUntil = start + (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3;
       let recheckMs = deps.recheck.initialMs;
       let settleUntil: number | undefined;
       for (;;) {
@@ -111,7 +117,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         const until = holding ? Math.min(end, (settleUntil ??= Date.now() + settleMs)) : end;
         const left = until - Date.now();
         if ((changed && !holding) || left <= 0 || ctx.cancellationSignal.aborted) return o;
-        ctx.heartbeat();
+        if (Date.now() >= quietUntil) ctx.heartbeat();
         await deps.watch.changed(args.runId, Math.min(left, recheckMs), ctx.cancellationSignal);
         recheckMs = Math.min(Math.round(recheckMs * deps.recheck.factor), deps.recheck.maxMs);
         if (!watched) await deps.watch.start().catch(() => undefined);
