@@ -72,3 +72,23 @@ export function topFunctions(profilePath: string, n = 10): { fn: string; share: 
     .slice(0, n)
     .map(([fn, hits]) => ({ fn, share: total ? hits / total : 0 }));
 }
+
+/**
+ * Requests the Temporal server's frontend has served, by operation, from its Prometheus endpoint
+ * (`service_requests`, summed over namespaces); null when the endpoint does not answer.
+ */
+export async function temporalRequests(metricsUrl: string): Promise<Record<string, number> | null> {
+  try {
+    const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) })).text();
+    const counts: Record<string, number> = {};
+    for (const m of text.matchAll(/^service_requests\{([^}]*)\} (\S+)$/gm)) {
+      const labels = m[1]!;
+      const op = /operation="([^"]*)"/.exec(labels)?.[1];
+      if (!op || !labels.includes('service_name="frontend"')) continue;
+      counts[op] = (counts[op] ?? 0) + Number(m[2]);
+    }
+    return counts;
+  } catch {
+    return null;
+  }
+}

@@ -14,7 +14,7 @@ import { admissionWorkflowId } from '../src/workflows/definitions.js';
 import { REPO_ROOT } from '../test/support/paths.js';
 import { freePort, startProcess, waitForOutput, type Proc } from '../test/support/processes.js';
 import { sleep } from '../test/support/stack.js';
-import { cpuSeconds, cpuSnapshot, findProcesses, memoryMiB, topFunctions } from './procstat.js';
+import { cpuSeconds, cpuSnapshot, findProcesses, memoryMiB, temporalRequests, topFunctions } from './procstat.js';
 import { percentile } from './stats.js';
 
 /**
@@ -28,6 +28,8 @@ import { percentile } from './stats.js';
 const N = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_SUBMITTERS ?? 16);
 const NAMESPACE = 'code-runner-bench';
+// The dev server's Prometheus endpoint (scripts/temporal.sh fixes its port): requests per run by operation.
+const TEMPORAL_METRICS = process.env.TEMPORAL_METRICS_URL ?? 'http://127.0.0.1:9233/metrics';
 const CODE = 'print("hello")';
 
 const env: NodeJS.ProcessEnv = {
@@ -102,6 +104,7 @@ async function product(port: number, worker: Proc) {
   });
   const pids = { worker: worker.child.pid!, ...others };
   const cpu0 = cpuSnapshot(pids);
+  const requests0 = await temporalRequests(TEMPORAL_METRICS);
   const t0 = Date.now();
   let rejected = 0;
   await pool(N, CONCURRENCY, async () => {
@@ -126,6 +129,7 @@ async function product(port: number, worker: Proc) {
   }
   const wallSeconds = (Date.now() - t0) / 1000;
   const cpu1 = cpuSnapshot(pids);
+  const requests1 = await temporalRequests(TEMPORAL_METRICS);
   const closed: Closed[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
@@ -156,7 +160,11 @@ async function product(port: number, worker: Proc) {
     .terminate('benchmark over')
     .catch(() => undefined);
   await client.connection.close();
-  return { closed, submitSeconds, wallSeconds, peakOpen, rejected, cpu0, cpu1, views };
+  const requests =
+    requests0 && requests1
+      ? Object.fromEntries(Object.entries(requests1).map(([op, n]) => [op, n - (requests0[op] ?? 0)]))
+      : null;
+  return { closed, submitSeconds, wallSeconds, peakOpen, rejected, cpu0, cpu1, views, requests };
 }
 
 async function main(): Promise<void> {
@@ -179,6 +187,9 @@ async function main(): Promise<void> {
     ...flags,
     '--cpu-prof',
     `--cpu-prof-dir=${profDir}`,
+    // 10 ms between samples (node's default is 1 ms): at 1 ms the profiler's own threads took ~10% of
+    // the worker's CPU, which the figures above would count as the worker's.
+    '--cpu-prof-interval=10000',
   ]);
   const api = startProcess('api', { ...env, PORT: String(port), HOST: '127.0.0.1' });
   let result;
@@ -254,9 +265,19 @@ function report(
   console.log(
     `  ${'all of the above'.padEnd(26)} ${perRun.toFixed(3)} CPU-s per run: at most ${(cores / perRun).toFixed(1)} runs/s on ${cores} cores`,
   );
-  const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  if (prof) {
-    console.log('\nworker hottest functions (self time, node --cpu-prof):');
+  if (r.requests) {
+    const ops = Object.entries(r.requests).filter(([, n]) => n > 0);
+    const total = ops.reduce((sum, [, n]) => sum + n, 0);
+    console.log(`\nTemporal frontend requests per run (${(total / r.closed.length).toFixed(1)} in all):`);
+    for (const [op, n] of ops.sort((a, b) => b[1] - a[1]).slice(0, 10))
+      console.log(`  ${op.padEnd(36)} ${(n / r.closed.length).toFixed(2)}`);
+  } else console.log(`\nTemporal frontend requests: ${TEMPORAL_METRICS} did not answer`);
+  // One profile per thread: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one.
+  for (const prof of readdirSync(profDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()) {
+    const thread = prof.split('.')[4] === '0' ? 'main thread' : 'workflow thread';
+    console.log(`\nworker ${thread}: hottest functions (self time, node --cpu-prof):`);
     for (const f of topFunctions(join(profDir, prof), 12))
       console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}`);
     console.log(`  profile: ${join(profDir, prof)} (open in Chrome DevTools)`);

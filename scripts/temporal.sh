@@ -13,6 +13,8 @@ PIDFILE="$RUNDIR/temporal.pid"
 OWNERFILE="$RUNDIR/owner"
 PORT="${TEMPORAL_PORT:-7233}"
 UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+# Prometheus metrics (/metrics); the scale benchmark reads the server's request counts from it.
+METRICS_PORT="${TEMPORAL_METRICS_PORT:-9233}"
 IP="${TEMPORAL_IP:-127.0.0.1}"
 # Keep in step with SEARCH_ATTRIBUTES in src/workflows/definitions.ts.
 SEARCH_ATTRS=(RunStatus=Keyword RunLanguage=Keyword RunNode=Keyword RunPod=Keyword)
@@ -28,7 +30,7 @@ answering() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 # The server's command line, minus nothing: a change (new flags in a new commit) restarts a running server.
 server_args() {
   ARGS=(server start-dev --db-filename "$TDIR/temporal.db" --ip "$IP" --port "$PORT" --ui-port "$UI_PORT"
-    --namespace default --log-level warn --log-format json
+    --metrics-port "$METRICS_PORT" --namespace default --log-level warn --log-format json
     # WAL with synchronous=NORMAL: commits survive a crash of the server (not a power cut) and cost no
     # fsync each; the default rollback journal made SQLite's fsyncs the dev server's bottleneck.
     --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
