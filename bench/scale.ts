@@ -199,8 +199,10 @@ async function main(): Promise<void> {
     console.error(`product: ${N} runs through the API (${CONCURRENCY} submitters)...`);
     result = await product(port, worker);
   } finally {
-    const mem = worker.child.pid ? memoryMiB(worker.child.pid) : { peak: NaN, rss: NaN };
-    const workerCpu = worker.child.pid ? cpuSeconds(worker.child.pid) : NaN;
+    const alive = worker.child.pid !== undefined && worker.child.exitCode === null && !worker.child.signalCode;
+    if (!alive) console.error(`the worker exited early; its last output:\n${worker.output().slice(-2000)}`);
+    const mem = alive ? memoryMiB(worker.child.pid!) : { peak: NaN, rss: NaN };
+    const workerCpu = alive ? cpuSeconds(worker.child.pid!) : NaN;
     await worker.kill('SIGINT');
     await api.kill();
     if (result) report(raw, result, mem, workerCpu, profDir);
