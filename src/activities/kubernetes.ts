@@ -85,6 +85,11 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       settleMs?: number;
     }): Promise<Observation> {
       const ctx = Context.current();
+      // Quiet at first: each heartbeat the server receives is a write to the run's state, and the SDK sends
+      // the first one at once. A poll that ends within a third of its heartbeat timeout (counted from the
+      // attempt's start, creation included) sends none except the verdict's, which keeps the output safe
+      // for a retry of the clean-up.
+      const quietUntil = Date.now() + (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3;
       // A retry after the verdict was seen (and maybe the Job already deleted) finishes that clean-up.
       const seen = ctx.info.heartbeatDetails as { verdict?: Observation } | undefined;
       if (seen?.verdict?.output) {
@@ -95,12 +100,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         () => true,
         () => false,
       );
-      const start = Date.now();
-      const end = start + args.waitMs;
-      // Quiet at first: each heartbeat the server receives is a write to the run's state, and the SDK sends
-      // the first one at once. A poll that ends within a third of its heartbeat timeout sends none except
-      // the verdict's (which keeps the output safe for a retry of the clean-up).
-      const quietUntil = start + (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3;
+      const end = Date.now() + args.waitMs;
       let recheckMs = deps.recheck.initialMs;
       let settleUntil: number | undefined;
       for (;;) {
