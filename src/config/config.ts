@@ -62,7 +62,7 @@ const envSchema = z.object({
   POLL_MAX_MS: int(5000, 10, 300000),
   POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
   OBSERVE_WINDOW_SECONDS: int(30, 1, 600),
-  RUNNING_SETTLE_MS: int(1000, 0, 10000),
+  RUNNING_SETTLE_MS: int(2000, 0, 10000),
   SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
   MAX_ACTIVE_RUNS: int(10, 0, 100000),
   ADMISSION_AUDIT_SECONDS: int(60, 1, 3600),
