@@ -93,7 +93,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       // A retry after the verdict was seen (and maybe the Job already deleted) finishes that clean-up.
       const seen = ctx.info.heartbeatDetails as { verdict?: Observation } | undefined;
       if (seen?.verdict?.output) {
-        return { ...seen.verdict, output: await cleanUp(args.runId, seen.verdict.output, seen.verdict.podName) };
+        await cleanUp(args.runId, seen.verdict.podName);
+        return seen.verdict;
       }
       if (args.create) await createRunObjects(args.create);
       const watched = await deps.watch.start().then(
@@ -102,17 +103,18 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       );
       const end = Date.now() + args.waitMs;
       let recheckMs = deps.recheck.initialMs;
+      const settleMs = args.settleMs ?? 0;
       let settleUntil: number | undefined;
       for (;;) {
         const o = await observe(args.runId, args.timeoutSeconds);
         if (isTerminal(o.status) && !o.vanished) {
           const logs = o.podName ? await readLogs(o.podName) : EMPTY_LOGS;
           ctx.heartbeat({ verdict: { ...o, output: logs } });
-          return { ...o, output: await cleanUp(args.runId, logs, o.podName) };
+          await cleanUp(args.runId, o.podName);
+          return { ...o, output: logs };
         }
         const changed = o.status !== args.known || o.vanished === true;
         // A fresh Running is held back for settleMs, in case the verdict follows at once (short runs).
-        const settleMs = args.settleMs ?? 0;
         const holding = changed && !o.vanished && o.status === 'Running' && settleMs > 0;
         const until = holding ? Math.min(end, (settleUntil ??= Date.now() + settleMs)) : end;
         const left = until - Date.now();
@@ -141,7 +143,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       await core
         .deleteCollectionNamespacedPod({ namespace, labelSelector: runSelector(args.runId), gracePeriodSeconds: 0 })
         .catch(ignoreNotFound(`deleting pods of ${objectName(args.runId)}`));
-      return cleanUp(args.runId, logs);
+      await cleanUp(args.runId);
+      return logs;
     },
   };
 
@@ -149,9 +152,9 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
    * Deletes the ConfigMap, the Job, and then the finished pod at once (grace 0) rather than later through
    * the garbage collector: the slot is given back right after this, and the cap counts pods that exist,
    * finished or not. A failure before the Job is gone leaves the run observable for the retry (which
-   * otherwise finds the verdict and output in the heartbeat). Returns `logs`.
+   * otherwise finds the verdict and output in the heartbeat).
    */
-  async function cleanUp(runId: string, logs: RunLogs, podName?: string): Promise<RunLogs> {
+  async function cleanUp(runId: string, podName?: string): Promise<void> {
     const name = objectName(runId);
     await core.deleteNamespacedConfigMap({ name, namespace }).catch(ignoreNotFound(`deleting ConfigMap ${name}`));
     await batch
@@ -161,7 +164,6 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       await core
         .deleteNamespacedPod({ name: podName, namespace, gracePeriodSeconds: 0 })
         .catch(ignoreNotFound(`deleting pod ${podName}`));
-    return logs;
   }
 
   /**
