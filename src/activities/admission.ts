@@ -21,6 +21,8 @@ export interface AdmissionDeps {
 }
 
 const SIGNAL_CONCURRENCY = 16;
+/** Run ids per visibility query of the audit (ids are UUIDs: ~4 KB of query). */
+const AUDIT_CHUNK = 100;
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
   const workflowId = admissionWorkflowId(deps.taskQueue);
@@ -70,11 +72,23 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
       return gone;
     },
 
-    /** Which of these runs have ended (or never existed): their slots are reclaimed. */
+    /**
+     * Which of these runs have ended (or never existed): their slots are reclaimed. One visibility query
+     * per chunk finds the ones still running (the common case: all of them); only the rest are described
+     * one by one, because visibility may lag behind (a run it does not list yet is not taken for closed).
+     */
     async closedRuns(args: { runIds: string[] }): Promise<string[]> {
       const client = Context.current().client;
+      const running = new Set<string>();
+      // Run ids are UUIDs or hashes; anything else is only described, never put into a query.
+      const listable = args.runIds.filter((id) => /^[A-Za-z0-9-]+$/.test(id));
+      for (let i = 0; i < listable.length; i += AUDIT_CHUNK) {
+        const ids = listable.slice(i, i + AUDIT_CHUNK);
+        const query = `ExecutionStatus = 'Running' AND WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+        for await (const e of client.workflow.list({ query, pageSize: AUDIT_CHUNK })) running.add(e.workflowId);
+      }
       const closed: string[] = [];
-      for (const runId of args.runIds) {
+      for (const runId of args.runIds.filter((id) => !running.has(id))) {
         try {
           const d = await client.workflow.getHandle(runId).describe();
           if (d.status.name !== 'RUNNING') closed.push(runId);
