@@ -8,60 +8,21 @@
 # Needs: the local cluster up (scripts/cluster.sh up), Temporal up (scripts/temporal.sh up), npm run build.
 # Temporal must be reachable from pods at the node IP: if it listens on 127.0.0.1 only, a socat
 # forwarder NODE_IP:7233 -> 127.0.0.1:7233 runs for the duration of the script.
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-PATH="$PATH:/usr/sbin:/sbin"
-export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
-KUBECTL="$K8S_BIN/kubectl"
-HELM="$HELM_BIN/helm"
+source "$(dirname "${BASH_SOURCE[0]}")/smoke-lib.sh"
 RELEASE=smoke
 NS=code-runner-smoke
 RUNS_NS=code-runner-smoke-runs
 SA="system:serviceaccount:$NS:$RELEASE-code-runner-worker"
 API_SA="system:serviceaccount:$NS:$RELEASE-code-runner-api"
-k() { "$KUBECTL" "$@"; }
 
-pass=0 fail=0
-check() { # NAME CMD...: pass when CMD succeeds
-  local name="$1"; shift
-  if "$@" >/dev/null; then echo "PASS $name"; pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
-}
-
-[ -x "$HELM" ] || bash "$ROOT/scripts/build-go-tools.sh" helm
-NODE_IP=$(k get nodes -l '!type' -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
-[ -n "$NODE_IP" ] || die "no node IP (is the cluster up?)"
-
-# the app image in the cluster's containerd
-version=$(jq -r .version "$ROOT/package.json")
-if ! ctr --address /run/code-runner/containerd/containerd.sock -n k8s.io images ls -q | grep -qxF "localhost/code-runner/app:$version"; then
-  bash "$ROOT/scripts/app-image.sh" >/dev/null
-fi
-
-# Temporal at the node IP
-SOCAT_PID=""
+ensure_app_image
 cleanup() {
-  [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null
-  if [ "${KEEP:-0}" != 1 ]; then
-    "$HELM" uninstall "$RELEASE" -n "$NS" --wait --timeout 120s >/dev/null 2>&1 || true
-    k delete namespace "$NS" "$RUNS_NS" --wait=false >/dev/null 2>&1 || true
-    # the worker's leak-sweeper schedule for this task queue would outlive it
-    "$TEMPORAL_BIN/temporal" schedule delete --address 127.0.0.1:7233 -s code-runner-sweeper-code-runner-smoke >/dev/null 2>&1 || true
-  fi
+  stop_temporal_forward
+  [ "${KEEP:-0}" = 1 ] || remove_release "$RELEASE" "$NS" "$RUNS_NS" code-runner-smoke
 }
 trap cleanup EXIT
-if ! (exec 3<>"/dev/tcp/$NODE_IP/7233") 2>/dev/null; then
-  (exec 3<>/dev/tcp/127.0.0.1/7233) 2>/dev/null || die "Temporal does not answer on 127.0.0.1:7233 (bash scripts/temporal.sh up)"
-  socat "TCP-LISTEN:7233,bind=$NODE_IP,fork,reuseaddr" TCP:127.0.0.1:7233 &
-  SOCAT_PID=$!
-  sleep 0.5
-  log "helm-smoke: forwarding $NODE_IP:7233 -> 127.0.0.1:7233 (socat pid $SOCAT_PID)"
-fi
-
-# a previous run's namespaces may still be terminating
-for n in "$NS" "$RUNS_NS"; do
-  if [ "$(k get namespace "$n" -o jsonpath='{.status.phase}' 2>/dev/null)" = Terminating ]; then
-    k wait --for=delete "namespace/$n" --timeout=120s >/dev/null 2>&1 || true
-  fi
-done
+forward_temporal
+wait_namespaces_gone "$NS" "$RUNS_NS"
 log "helm-smoke: helm install $RELEASE into $NS (runs in $RUNS_NS)"
 t0=$SECONDS
 if ! "$HELM" upgrade --install "$RELEASE" "$ROOT/infra/helm/code-runner" -n "$NS" --create-namespace \
@@ -112,5 +73,4 @@ check "API can get the worker Deployment" can get deployments.apps/$RELEASE-code
 check "API cannot create jobs in $RUNS_NS" cannot create jobs.batch -n "$RUNS_NS" --as "$API_SA"
 check "API cannot get secrets in $NS" cannot get secrets -n "$NS" --as "$API_SA"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -181,6 +181,25 @@ describe('Helm chart infra/helm/code-runner', () => {
     expect(worker.spec.replicas).toBeUndefined(); // KEDA owns the replica count
     // no TriggerAuthentication without credentials
     expect(render(['keda.enabled=true']).some((o) => o.kind === 'TriggerAuthentication')).toBe(false);
+    // the HPA's scale-down window (HPA's own default) and where the open runs are read can be set
+    const scaleDown = (o: Obj) =>
+      (o.spec as { advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: unknown } } } }).advanced
+        .horizontalPodAutoscalerConfig.behavior.scaleDown;
+    expect(scaleDown(so)).toEqual({ stabilizationWindowSeconds: 300 });
+    const tuned = find(
+      render([
+        'keda.enabled=true',
+        'keda.scaleDownStabilizationSeconds=10',
+        'keda.openRunsUrl=http://10.96.0.20/system/queue',
+      ]),
+      'ScaledObject',
+      'cr-code-runner-worker',
+    );
+    new ScaledObject(tuned as never).validate();
+    expect(scaleDown(tuned)).toEqual({ stabilizationWindowSeconds: 10 });
+    expect((tuned.spec as { triggers: { metadata: { url?: string } }[] }).triggers[1]!.metadata.url).toBe(
+      'http://10.96.0.20/system/queue',
+    );
   });
 
   it('wires languages, mTLS, the node selector and the Ingress into the pods', () => {
