@@ -39,15 +39,13 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- KEDA as processes: certificates for its gRPC link, CRDs, the external metrics APIService ----
+# ca.crt, tls.crt, tls.key: the cluster scripts' own CA and issuer, in KEDA's directory (made once; the
+# leaf is re-issued when its SANs, e.g. the node IP, change). Both ends of the gRPC link present tls.crt.
 mkdir -p "$KDIR/certs"
-if [ ! -f "$KDIR/certs/tls.crt" ]; then
-  ( cd "$KDIR/certs"
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj /CN=keda-local-ca
-    openssl req -newkey rsa:2048 -nodes -keyout tls.key -out tls.csr -subj /CN=keda-operator
-    printf 'subjectAltName=DNS:keda-operator,DNS:keda-operator.keda.svc,IP:127.0.0.1,IP:%s\n' "$NODE_IP" >ext.cnf
-    openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out tls.crt -days 3650 -extfile ext.cnf
-  ) >"$KDIR/certs.log" 2>&1 || die "keda: could not make certificates; see $KDIR/certs.log"
-fi
+( source "$ROOT/scripts/cluster/pki.sh"
+  CL_PKI="$KDIR/certs"
+  make_ca ca keda-local-ca
+  issue tls /CN=keda-operator both "DNS:keda-operator,DNS:keda-operator.keda.svc,IP:127.0.0.1,IP:$NODE_IP" )
 k apply --server-side -f "$KEDA_DIR/crds/" >/dev/null
 k create namespace keda --dry-run=client -o yaml | k apply -f - >/dev/null 2>&1
 k apply -f - >/dev/null 2>&1 <<EOF
