@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from './worker.js';
+import { bundlerOptions } from './worker.js';
 
 /** Pre-bundles the workflow code (used with WORKFLOW_BUNDLE_PATH: faster, quieter worker start). */
 async function main(): Promise<void> {
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: bundle.js OUTPUT_FILE');
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
-    workflowsPath: workflowsPath(),
+    ...bundlerOptions(),
     logger: { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error },
   });
   writeFileSync(out, code);
