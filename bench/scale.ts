@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { V1Job } from '@kubernetes/client-node';
@@ -183,8 +183,10 @@ async function main(): Promise<void> {
   // The worker starts as deployed (scripts/worker.sh); BENCH_WORKER_NODE_FLAGS adds flags after those
   // (a later flag wins), and MALLOC_ARENA_MAX in the environment overrides the deployed one, to compare.
   const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const worker = startProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundle }, [
+  const heapFile = join(profDir, 'worker-heap.json');
+  const worker = startProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundle, HEAP_SAMPLE_FILE: heapFile }, [
     ...flags,
+    `--import=${join(REPO_ROOT, 'dist', 'bench', 'heap-sampler.js')}`,
     '--cpu-prof',
     `--cpu-prof-dir=${profDir}`,
     // 10 ms between samples (node's default is 1 ms): at 1 ms the profiler's own threads took ~10% of
@@ -205,14 +207,24 @@ async function main(): Promise<void> {
     const workerCpu = alive ? cpuSeconds(worker.child.pid!) : NaN;
     await worker.kill('SIGINT');
     await api.kill();
-    if (result) report(raw, result, mem, workerCpu, profDir);
+    if (result) report(raw, result, { ...mem, heap: readHeapPeak(heapFile) }, workerCpu, profDir);
+  }
+}
+
+/** The worker's peak heap as bench/heap-sampler.ts recorded it. */
+function readHeapPeak(file: string): string {
+  try {
+    const { usedMiB, totalMiB } = JSON.parse(readFileSync(file, 'utf8')) as { usedMiB: number; totalMiB: number };
+    return `${usedMiB.toFixed(0)} MiB used, ${totalMiB.toFixed(0)} MiB reserved`;
+  } catch {
+    return 'not recorded';
   }
 }
 
 function report(
   raw: Awaited<ReturnType<typeof rawJobs>>,
   r: Awaited<ReturnType<typeof product>>,
-  mem: { peak: number; rss: number },
+  mem: { peak: number; rss: number; heap: string },
   workerCpuTotal: number,
   profDir: string,
 ): void {
@@ -252,6 +264,7 @@ function report(
     `${workerCpu.toFixed(1)} s = ${((workerCpu / r.wallSeconds) * 100).toFixed(0)}% of one core (${workerCpuTotal.toFixed(1)} s incl. start)`,
   );
   line('worker memory', `peak RSS ${mem.peak.toFixed(0)} MiB, at end ${mem.rss.toFixed(0)} MiB`);
+  line('worker V8 heap at peak', mem.heap);
   console.log('\nCPU seconds per process during the product run (2 cores), and per run:');
   let perRun = 0;
   for (const [name, t1] of Object.entries(r.cpu1).sort(
