@@ -59,17 +59,6 @@ apiVersion: v1
 kind: Endpoints
 metadata: { name: keda-metrics-apiserver, namespace: keda }
 subsets: [{ addresses: [{ ip: $NODE_IP }], ports: [{ name: https, port: $ADAPTER_PORT, protocol: TCP }] }]
----
-apiVersion: apiregistration.k8s.io/v1
-kind: APIService
-metadata: { name: v1beta1.external.metrics.k8s.io }
-spec:
-  group: external.metrics.k8s.io
-  version: v1beta1
-  groupPriorityMinimum: 100
-  versionPriority: 100
-  insecureSkipTLSVerify: true
-  service: { name: keda-metrics-apiserver, namespace: keda, port: 443 }
 EOF
 export WATCH_NAMESPACE="" KEDA_CLUSTER_OBJECT_NAMESPACE=keda POD_NAMESPACE=keda
 "$KEDA_BIN/keda-operator" --kubeconfig="$KUBECONFIG" --leader-elect=false --cert-dir="$KDIR/certs" \
@@ -85,6 +74,25 @@ PIDS+=($!)
   >"$KDIR/adapter.log" 2>&1 </dev/null &
 PIDS+=($!)
 log "keda-smoke: KEDA $KEDA_VERSION operator and adapter started (logs in $KDIR)"
+# The APIService only once the Service's ClusterIP reaches the adapter. The API server keeps the
+# connection of its first availability check; if that check runs before kube-proxy has programmed the
+# new Service, the connection leaves by the default route, and on this VM the egress proxy answers it
+# (404 for any path), so every later check got 404 too ("FailedDiscoveryCheck" on a fresh cluster).
+svc_ip=$(k -n keda get svc keda-metrics-apiserver -o jsonpath='{.spec.clusterIP}')
+adapter_via_service() { [ "$(curl -sk --max-time 3 "https://$svc_ip/healthz")" = ok ]; }
+wait_for 60 adapter_via_service || die "the adapter is not reachable through its Service ($svc_ip:443)"
+k apply -f - >/dev/null <<EOF
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: { name: v1beta1.external.metrics.k8s.io }
+spec:
+  group: external.metrics.k8s.io
+  version: v1beta1
+  groupPriorityMinimum: 100
+  versionPriority: 100
+  insecureSkipTLSVerify: true
+  service: { name: keda-metrics-apiserver, namespace: keda, port: 443 }
+EOF
 wait_for 60 k get --raw /apis/external.metrics.k8s.io/v1beta1 ||
   die "the external metrics API did not come up; see $KDIR/adapter.log (last line: $(tail -n 1 "$KDIR/adapter.log"))"
 

@@ -17,6 +17,8 @@ fi
 npm run --silent build
 # test/integration/helm.test.ts renders the chart with the pinned helm (built once, cached)
 [ -x "$HELM_BIN/helm" ] || bash scripts/build-go-tools.sh helm
+# test/integration/deploy.test.ts runs KEDA's operator and adapter (built once, ~15 minutes, cached)
+bash scripts/build-go-tools.sh keda
 
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
   bash scripts/cluster.sh up

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
 
 /**
- * The Helm chart, deployed for real on the project's cluster by scripts/helm-smoke.sh (PASS/FAIL lines and
- * "N passed, N failed"), its pods running this build's app image. scripts/keda-smoke.sh is not here yet:
- * on a freshly created cluster the API server's discovery check of KEDA's external metrics APIService
- * keeps getting 404 (the adapter answers the same request itself), so it is run by hand (README).
+ * The Helm chart and KEDA, deployed for real on the project's cluster by the smoke scripts (each prints
+ * PASS/FAIL lines and "N passed, N failed"): the chart's pods run this build's app image, and KEDA's
+ * operator and metrics adapter (built from source) scale its worker Deployment.
  */
 function smoke(script: string, timeoutMs: number) {
   const r = spawnSync('bash', [join(REPO_ROOT, 'scripts', script)], {
@@ -32,4 +31,8 @@ describe('deployment on the local cluster', () => {
   it('the Helm chart: a run through the in-cluster API, the NetworkPolicy, RBAC (scripts/helm-smoke.sh)', () => {
     expect(smoke('helm-smoke.sh', 400_000)).toEqual({ exit: 0, failures: [], summary: '18 passed, 0 failed' });
   }, 420_000);
+
+  it('KEDA scales the worker on the true queue and back (scripts/keda-smoke.sh)', () => {
+    expect(smoke('keda-smoke.sh', 500_000)).toEqual({ exit: 0, failures: [], summary: '7 passed, 0 failed' });
+  }, 520_000);
 });
