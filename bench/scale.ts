@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { V1Job } from '@kubernetes/client-node';
 import { loadConfig } from '../src/config/config.js';
 import { connectClient } from '../src/temporal/connection.js';
+import { removeSweepSchedule } from '../src/temporal/sweep-schedule.js';
 import { createKubeClients } from '../src/kube/client.js';
 import { ensureRunnerNamespace } from '../src/kube/namespace.js';
 import { buildConfigMap, buildJob } from '../src/activities/manifests.js';
@@ -125,6 +126,10 @@ async function product(port: number, worker: Proc) {
     });
     peakOpen = Math.max(peakOpen, Number(open.count));
     if (Number(open.count) === 0 && Date.now() - t0 > 2000) break;
+    if (worker.child.exitCode !== null || worker.child.signalCode)
+      throw new Error(
+        `the worker exited (${worker.child.exitCode ?? worker.child.signalCode}) with ${open.count} runs open`,
+      );
     await sleep(1000);
   }
   const wallSeconds = (Date.now() - t0) / 1000;
@@ -207,6 +212,10 @@ async function main(): Promise<void> {
     const workerCpu = alive ? cpuSeconds(worker.child.pid!) : NaN;
     await worker.kill('SIGINT');
     await api.kill();
+    // The worker made a sweeper schedule for this benchmark's task queue: it goes with the queue.
+    const client = await connectClient(cfg.temporal);
+    await removeSweepSchedule(client, cfg.temporal.taskQueue);
+    await client.connection.close();
     if (result) report(raw, result, { ...mem, heap: readHeapPeak(heapFile) }, workerCpu, profDir);
   }
 }

@@ -31,3 +31,22 @@ export async function ensureSweepSchedule(
   }
   return scheduleId;
 }
+
+/**
+ * Removes a task queue's sweeper (its schedule and a sweep still open): for task queues that end, such
+ * as a benchmark's or a test's, whose sweeps would otherwise wait forever for a worker.
+ */
+export async function removeSweepSchedule(client: Client, taskQueue: string): Promise<void> {
+  const schedule = client.schedule.getHandle(sweepScheduleId(taskQueue));
+  // The sweeps it started lately (a closed one only makes terminate fail, which is ignored).
+  const started = await schedule.describe().then(
+    (d) => [...d.info.runningActions, ...d.info.recentActions.map((r) => r.action)].map((a) => a.workflow.workflowId),
+    () => [],
+  );
+  await schedule.delete().catch(() => undefined);
+  for (const id of new Set(started))
+    await client.workflow
+      .getHandle(id)
+      .terminate('task queue removed')
+      .catch(() => undefined);
+}

@@ -4,10 +4,10 @@ import { buildConfigMap, buildJob } from '../../src/activities/manifests.js';
 import { runInput } from '../../src/api/languages.js';
 import type { SweepInput, SweepResult } from '../../src/activities/sweeper.js';
 import { objectName } from '../../src/domain/names.js';
-import { ensureSweepSchedule, sweepScheduleId } from '../../src/temporal/sweep-schedule.js';
+import { ensureSweepSchedule, removeSweepSchedule, sweepScheduleId } from '../../src/temporal/sweep-schedule.js';
 import { SWEEP_WORKFLOW_TYPE } from '../../src/workflows/sweep.js';
 import { ApiClient } from '../support/api.js';
-import { createStack, type Stack } from '../support/stack.js';
+import { createStack, eventually, type Stack } from '../support/stack.js';
 
 /** The durable leak sweeper: a real sweep workflow on the real worker against the real cluster. */
 describe('leak sweeper', () => {
@@ -81,8 +81,9 @@ describe('leak sweeper', () => {
     expect(await api.waitDone(running)).toMatchObject({ status: 'Cancelled' });
   }, 150_000);
 
-  it('is started by an idempotent Temporal Schedule', async () => {
-    const taskQueue = stack.cfg.temporal.taskQueue;
+  it('is started by an idempotent Temporal Schedule, removed with its task queue', async () => {
+    // A queue no worker polls: a sweep started on it stays open until it is removed.
+    const taskQueue = `${stack.cfg.temporal.taskQueue}-idle`;
     const id = await ensureSweepSchedule(stack.client, taskQueue, { every: '1h' });
     try {
       expect(id).toBe(sweepScheduleId(taskQueue));
@@ -90,8 +91,18 @@ describe('leak sweeper', () => {
       const d = await stack.client.schedule.getHandle(id).describe();
       expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: SWEEP_WORKFLOW_TYPE, taskQueue });
       expect(d.spec.intervals?.[0]?.every).toBe(3_600_000);
+      await stack.client.schedule.getHandle(id).trigger();
+      const sweepId = await eventually(
+        async () =>
+          (await stack.client.schedule.getHandle(id).describe()).info.recentActions[0]?.action.workflow.workflowId,
+        30_000,
+        'the triggered sweep',
+      );
+      await removeSweepSchedule(stack.client, taskQueue);
+      await expect(stack.client.schedule.getHandle(id).describe()).rejects.toThrow(/not found/i);
+      expect((await stack.client.workflow.getHandle(sweepId).describe()).status.name).toBe('TERMINATED');
     } finally {
-      await stack.client.schedule.getHandle(id).delete();
+      await removeSweepSchedule(stack.client, taskQueue);
     }
   });
 });

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createKubeClients, type KubeClients } from '../../src/kube/client.js';
 import { ensureRunnerNamespace } from '../../src/kube/namespace.js';
 import { connectClient, connectWorkerConnection } from '../../src/temporal/connection.js';
+import { removeSweepSchedule } from '../../src/temporal/sweep-schedule.js';
 import { createRunWorker } from '../../src/worker/worker.js';
 import { activityDeps } from '../../src/activities/index.js';
 import { createApp } from '../../src/api/app.js';
@@ -103,6 +104,8 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
         .getHandle(admissionWorkflowId(cfg.temporal.taskQueue))
         .terminate('test stack closed')
         .catch(() => undefined);
+      // Worker processes (src/worker/main.ts) leave a sweeper schedule for the test's task queue.
+      await removeSweepSchedule(client, cfg.temporal.taskQueue);
       for (const w of workers) await w.stop().catch(() => undefined);
       for (const c of connections) await c.close().catch(() => undefined);
       await client.connection.close();
