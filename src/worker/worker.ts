@@ -12,7 +12,7 @@ export const workflowsPath = (): string => require.resolve('../workflows/index.j
  * `preloadModules` evaluates the workflow modules and the SDK's API once, in the shared V8 context,
  * instead of once per cached workflow: they hold no module-level state (only definitions and activity
  * proxies), so sharing them is safe, and each cached workflow then costs its activator and its own
- * variables only. Measured with bench/scale.ts (README, "Memory").
+ * variables only. Measured with bench/scale.ts (README, Benchmarks, fifth round).
  */
 export const bundlerOptions = () => ({
   workflowsPath: workflowsPath(),
@@ -41,7 +41,8 @@ export const WORKFLOW_ACTIVATION_LIMIT = '5s';
  * Workflows run on the worker's main thread, in the SDK's reusable V8 context, not in a worker thread
  * of their own: one V8 isolate instead of two (the second one loads the SDK and its protobuf
  * definitions again) and no message passing per activation. Measured with bench/scale.ts at ~1,000 open
- * runs: peak RSS ~345 -> ~300 MiB and about 8% less worker CPU. The SDK reaches this through its
+ * runs (README, Benchmarks, fifth round): peak RSS 298-371 MiB against 333-356 MiB with the thread, about
+ * the same worker CPU per run. The SDK reaches this through its
  * `debugMode`, which would also lift the activation time limit; the limit is set back explicitly (an
  * option the SDK accepts but does not declare), so a workflow stuck in a loop still fails its task
  * instead of hanging the worker (test/integration/worker.test.ts).
