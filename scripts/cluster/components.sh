@@ -123,6 +123,11 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 # kernel pids limit per pod: contains fork bombs.
 podPidsLimit: 512
+# The kubelet rotates a running container's log past containerLogMaxSize (default 10Mi) and serves only
+# the newest file: a flood that rotates just before it ends leaves a short tail, which reads as complete
+# output (seen once in CI with the sandbox suite's 50 MB flood). Here floods stay in one file; README,
+# Security model, says what this means on other clusters.
+containerLogMaxSize: 100Mi
 # a dev VM with a big, fairly full disk must not evict pods.
 evictionHard:
   memory.available: "100Mi"
