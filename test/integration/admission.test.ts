@@ -11,6 +11,9 @@ import { createStack, eventually, runnerObjects, sleep, type Stack } from '../su
  * Admission control on the real stack: the cap holds pod by pod (a watch, not samples), runs over it wait
  * in Temporal as Queued, in submission order, visible in /system/queue and cancellable while they wait.
  */
+/** Grants of one batch land within this of each other (see the FIFO check). */
+const SAME_BATCH_MS = 500;
+
 describe('admission control: the true queue', () => {
   let stack: Stack;
   let api: ApiClient;
@@ -63,11 +66,14 @@ describe('admission control: the true queue', () => {
       expect((await Promise.all(ids.map((id) => api.logs(id)))).map((l) => l.logs)).toEqual(
         ids.map((_, i) => `run ${i}\n`),
       );
-      // The runs that waited started in the order they were submitted.
+      // The runs that waited started in the order they were submitted. Two runs freed together are
+      // granted in one batch, and their Pending times (each its own workflow task's time) can differ by a
+      // millisecond either way (seen once in CI); out of order means a wave apart (2 s runs), so a
+      // tolerance of 500 ms keeps the check meaningful.
       const pendingAt = (id: string) =>
         Date.parse(done[ids.indexOf(id)]!.status_history.find((h) => h.status === 'Pending')!.at);
       for (let i = 1; i < waited.length; i++)
-        expect(pendingAt(waited[i]!)).toBeGreaterThanOrEqual(pendingAt(waited[i - 1]!));
+        expect(pendingAt(waited[i]!)).toBeGreaterThanOrEqual(pendingAt(waited[i - 1]!) - SAME_BATCH_MS);
     } finally {
       peak.stop();
     }
