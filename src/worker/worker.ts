@@ -7,6 +7,8 @@ const require = createRequire(import.meta.url);
 /** Path of the compiled workflows module; the worker bundles it (or takes a pre-built bundle). */
 export const workflowsPath = (): string => require.resolve('../workflows/index.js');
 
+const preloadModules = () => ['@temporalio/workflow', workflowsPath()];
+
 /**
  * How every bundle of the workflows is built (the worker's own, the pre-built one, the tests').
  * `preloadModules` evaluates the workflow modules and the SDK's API once, in the shared V8 context,
@@ -14,10 +16,7 @@ export const workflowsPath = (): string => require.resolve('../workflows/index.j
  * proxies), so sharing them is safe, and each cached workflow then costs its activator and its own
  * variables only. Measured with bench/scale.ts (README, Benchmarks, fifth round).
  */
-export const bundlerOptions = () => ({
-  workflowsPath: workflowsPath(),
-  preloadModules: ['@temporalio/workflow', workflowsPath()],
-});
+export const bundlerOptions = () => ({ workflowsPath: workflowsPath(), preloadModules: preloadModules() });
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -59,7 +58,7 @@ export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
     activities: createActivities(o.deps),
     ...(o.workflowBundle
       ? { workflowBundle: o.workflowBundle }
-      : { workflowsPath: workflowsPath(), bundlerOptions: { preloadModules: bundlerOptions().preloadModules } }),
+      : { workflowsPath: workflowsPath(), bundlerOptions: { preloadModules: preloadModules() } }),
     maxConcurrentActivityTaskExecutions: o.concurrency,
     maxConcurrentLocalActivityExecutions: o.concurrency,
     // The SDK wants no more concurrent workflow tasks than cached workflows.

@@ -7,13 +7,13 @@ import { ApiClient } from '../support/api.js';
 import { PodPeak } from '../support/peak.js';
 import { createStack, eventually, runnerObjects, sleep, type Stack } from '../support/stack.js';
 
+/** Grants of one batch land within this of each other (see the FIFO check). */
+const SAME_BATCH_MS = 500;
+
 /**
  * Admission control on the real stack: the cap holds pod by pod (a watch, not samples), runs over it wait
  * in Temporal as Queued, in submission order, visible in /system/queue and cancellable while they wait.
  */
-/** Grants of one batch land within this of each other (see the FIFO check). */
-const SAME_BATCH_MS = 500;
-
 describe('admission control: the true queue', () => {
   let stack: Stack;
   let api: ApiClient;

@@ -1,14 +1,11 @@
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import { activityDeps } from '../../src/activities/index.js';
-import { connectWorkerConnection } from '../../src/temporal/connection.js';
-import { createRunWorker, WORKFLOW_ACTIVATION_LIMIT } from '../../src/worker/worker.js';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_ACTIVATION_LIMIT } from '../../src/worker/worker.js';
+import { quietLogger } from '../support/global-setup.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
 
 const require = createRequire(import.meta.url);
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
 
 /**
  * The run worker as configured (workflows on its main thread): a workflow stuck in a loop fails its
@@ -26,21 +23,10 @@ describe('worker', () => {
   it(`a workflow that never yields fails its task after ${WORKFLOW_ACTIVATION_LIMIT}; the worker keeps serving`, async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../fixtures/spin-workflows.js'),
-      logger: quiet,
+      logger: quietLogger,
     });
-    const connection = await connectWorkerConnection(stack.cfg.temporal);
-    const deps = activityDeps(stack.cfg, stack.kube);
-    const taskQueue = `spin-${randomUUID().slice(0, 8)}`;
-    const worker: Worker = await createRunWorker({
-      connection,
-      namespace: stack.cfg.temporal.namespace,
-      taskQueue,
-      concurrency: 4,
-      maxCachedWorkflows: 10,
-      workflowBundle: { code },
-      deps,
-    });
-    const running = worker.run();
+    await stack.startWorker({ code });
+    const taskQueue = stack.cfg.temporal.taskQueue;
     const client = stack.client.workflow;
     const spin = await client.start('spinWorkflow', { taskQueue, workflowId: `spin-${randomUUID()}` });
     try {
@@ -63,10 +49,6 @@ describe('worker', () => {
       expect(pong).toBe('pong');
     } finally {
       await spin.terminate('test done').catch(() => undefined);
-      worker.shutdown();
-      await running;
-      await deps.watch.stop();
-      await connection.close();
     }
   });
 });

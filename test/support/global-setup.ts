@@ -13,4 +13,4 @@ export default async function globalSetup(): Promise<void> {
 }
 
 const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
+export const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };

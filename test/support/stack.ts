@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createKubeClients, type KubeClients } from '../../src/kube/client.js';
@@ -43,7 +43,8 @@ export interface Stack {
   kube: KubeClients;
   app: Express;
   runs: RunsService;
-  startWorker(): Promise<RunningWorker>;
+  /** A run worker on the stack's task queue, with the suite's workflow bundle unless given another. */
+  startWorker(workflowBundle?: WorkflowBundleOption): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 
@@ -64,7 +65,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
   const workers: RunningWorker[] = [];
   const connections: NativeConnection[] = [];
 
-  async function startWorker(): Promise<RunningWorker> {
+  async function startWorker(workflowBundle: WorkflowBundleOption = { codePath: BUNDLE_PATH }): Promise<RunningWorker> {
     const connection = await connectWorkerConnection(cfg.temporal);
     connections.push(connection);
     const deps = activityDeps(cfg, kube);
@@ -74,7 +75,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       taskQueue: cfg.temporal.taskQueue,
       concurrency: 50,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
-      workflowBundle: { codePath: BUNDLE_PATH },
+      workflowBundle,
       deps,
     });
     const running = worker.run();
