@@ -7,6 +7,12 @@ const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|k|M|G)?$/, 'must be a Kubernetes quantity like 500m or 256Mi');
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+/** "true"/"false" (also 1/0, yes/no), as environment variables spell them. */
+const flag = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const dns = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label');
 
 const languageSchema = z.object({
@@ -73,6 +79,7 @@ const envSchema = z.object({
   WORKER_NAMESPACE: dns.optional(),
   WORKER_CONCURRENCY: int(200, 1, 10000),
   WORKER_MAX_CACHED_WORKFLOWS: int(1000, 0, 100000),
+  WORKER_WORKFLOW_STACK_TRACES: flag(false),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -118,6 +125,8 @@ export interface Config {
     namespace: string;
     concurrency: number;
     maxCachedWorkflows: number;
+    /** The SDK's workflow stack traces (the `__stack_trace` query); off by default, see src/worker/stack-traces.ts. */
+    workflowStackTraces: boolean;
     bundlePath?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -253,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       namespace: e.WORKER_NAMESPACE ?? runnerNamespace,
       concurrency: e.WORKER_CONCURRENCY,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowStackTraces: e.WORKER_WORKFLOW_STACK_TRACES,
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       taskQueue: cfg.temporal.taskQueue,
       concurrency: cfg.worker.concurrency,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
+      workflowStackTraces: cfg.worker.workflowStackTraces,
       ...(cfg.worker.bundlePath ? { workflowBundle: { codePath: cfg.worker.bundlePath } } : {}),
       identity: `worker@${hostname()}:${process.pid}`,
       deps,

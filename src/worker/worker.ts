@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { disableWorkflowStackTraces } from './stack-traces.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Workflows kept in memory between tasks (~35 KB of heap each, measured); evicted ones are replayed. */
   maxCachedWorkflows: number;
+  /** Keep the SDK's workflow stack traces (costly; src/worker/stack-traces.ts). Off: for the whole process. */
+  workflowStackTraces?: boolean;
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
 }
@@ -50,6 +53,7 @@ const inThread = { debugMode: true, isolateExecutionTimeout: WORKFLOW_ACTIVATION
 
 /** Builds the run worker; the caller owns the connection and calls run()/shutdown(). */
 export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
+  if (!o.workflowStackTraces) disableWorkflowStackTraces();
   return Worker.create({
     ...inThread,
     connection: o.connection,

@@ -9,23 +9,40 @@ const require = createRequire(import.meta.url);
 
 /**
  * The run worker as configured (workflows on its main thread): a workflow stuck in a loop fails its
- * workflow task at the activation limit instead of hanging the worker, and other workflows still run.
+ * workflow task at the activation limit instead of hanging the worker, and other workflows still run;
+ * the SDK's workflow stack traces are off unless asked for (src/worker/stack-traces.ts).
  */
 describe('worker', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await createStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
-
-  it(`a workflow that never yields fails its task after ${WORKFLOW_ACTIVATION_LIMIT}; the worker keeps serving`, async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../fixtures/spin-workflows.js'),
       logger: quietLogger,
     });
     await stack.startWorker({ code });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('workflow stack traces are off by default: the __stack_trace query says so', async () => {
+    expect(stack.cfg.worker.workflowStackTraces).toBe(false);
+    const taskQueue = stack.cfg.temporal.taskQueue;
+    const waiting = await stack.client.workflow.start('waitWorkflow', {
+      taskQueue,
+      workflowId: `wait-${randomUUID()}`,
+    });
+    try {
+      // The query is answered by the worker (so the workflow runs there), and refused for want of the hook.
+      await expect(waiting.query('__stack_trace')).rejects.toThrow(/stack traces are not enabled on this worker/);
+      expect((await waiting.describe()).status.name).toBe('RUNNING');
+    } finally {
+      await waiting.terminate('test done').catch(() => undefined);
+    }
+  });
+
+  it(`a workflow that never yields fails its task after ${WORKFLOW_ACTIVATION_LIMIT}; the worker keeps serving`, async () => {
     const taskQueue = stack.cfg.temporal.taskQueue;
     const client = stack.client.workflow;
     const spin = await client.start('spinWorkflow', { taskQueue, workflowId: `spin-${randomUUID()}` });

@@ -75,6 +75,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       taskQueue: cfg.temporal.taskQueue,
       concurrency: 50,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
+      workflowStackTraces: cfg.worker.workflowStackTraces,
       workflowBundle,
       deps,
     });
