@@ -2,7 +2,7 @@
 # Without a registry or Docker, scripts/app-image.sh builds the same layout from the local images.
 #   docker build -t code-runner:0.1.0 .
 #   API:    docker run code-runner:0.1.0                       (node dist/src/api/main.js)
-#   worker: docker run -e MALLOC_ARENA_MAX=2 code-runner:0.1.0 node --max-semi-space-size=1 --max-old-space-size=192 dist/src/worker/main.js
+#   worker: docker run -e MALLOC_ARENA_MAX=2 -e MALLOC_MMAP_THRESHOLD_=131072 code-runner:0.1.0 node --max-semi-space-size=1 --max-old-space-size=192 dist/src/worker/main.bundle.js
 
 FROM node:24-slim AS build
 WORKDIR /src

@@ -16,7 +16,7 @@ CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-/run/code-runner/containerd/containerd
 IMPORT=1
 [ "${1:-}" = --no-import ] && IMPORT=0
 
-if [ ! -f "$ROOT/dist/src/api/main.js" ] || [ ! -f "$ROOT/dist/src/worker/main.js" ]; then
+if [ ! -f "$ROOT/dist/src/api/main.js" ] || [ ! -f "$ROOT/dist/src/worker/main.bundle.js" ]; then
   die "dist/ is missing: run npm run build first"
 fi
 version=$(jq -r .version "$ROOT/package.json")
