@@ -220,11 +220,24 @@ async function main(): Promise<void> {
   }
 }
 
-/** The worker's peak heap as bench/heap-sampler.ts recorded it. */
+/** The worker's peak heap, and what its peak RSS was made of, as bench/heap-sampler.ts recorded them. */
 function readHeapPeak(file: string): string {
   try {
-    const { usedMiB, totalMiB } = JSON.parse(readFileSync(file, 'utf8')) as { usedMiB: number; totalMiB: number };
-    return `${usedMiB.toFixed(0)} MiB used, ${totalMiB.toFixed(0)} MiB reserved`;
+    const {
+      usedMiB,
+      totalMiB,
+      atRssPeak: p,
+    } = JSON.parse(readFileSync(file, 'utf8')) as {
+      usedMiB: number;
+      totalMiB: number;
+      atRssPeak: { rss: number; heap: number; nativeAnon: number; buffers: number; file: number };
+    };
+    const f = (n: number) => n.toFixed(0);
+    return (
+      `${f(usedMiB)} MiB used, ${f(totalMiB)} MiB reserved; at the RSS peak (${f(p.rss)} MiB): ` +
+      `V8 heap ${f(p.heap)}, other anonymous (native) ${f(p.nativeAnon)} (of which Buffers and other ` +
+      `V8 external memory ${f(p.buffers)}), file-backed (code) ${f(p.file)} MiB`
+    );
   } catch {
     return 'not recorded';
   }
