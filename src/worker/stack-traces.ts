@@ -18,7 +18,6 @@ import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared.js';
  */
 export function disableWorkflowStackTraces(): void {
   const handlers = globalHandlers as unknown as {
-    installed: boolean;
     promiseHookInstalled: boolean;
     setPromiseHook: () => void;
     stopPromiseHook: () => void;

@@ -48,6 +48,14 @@ describe('loadConfig', () => {
     const fields = (err as ConfigError).problems.map((p) => p.split(':')[0]);
     expect(fields).toEqual(expect.arrayContaining(['PORT', 'CPU_LIMIT', 'RUNNER_NAMESPACE', 'POLL_FACTOR']));
   });
+  it('reads on/off switches as environment variables spell them, off by default', () => {
+    expect(loadConfig({}).worker.workflowStackTraces).toBe(false);
+    for (const on of ['true', '1', 'yes'])
+      expect(loadConfig({ WORKER_WORKFLOW_STACK_TRACES: on }).worker.workflowStackTraces).toBe(true);
+    for (const off of ['false', '0', 'no'])
+      expect(loadConfig({ WORKER_WORKFLOW_STACK_TRACES: off }).worker.workflowStackTraces).toBe(false);
+    expect(() => loadConfig({ WORKER_WORKFLOW_STACK_TRACES: 'maybe' })).toThrow(/WORKER_WORKFLOW_STACK_TRACES/);
+  });
   it('rejects a LANGUAGES_FILE that does not exist, with the path', () => {
     expect(() => loadConfig({ LANGUAGES_FILE: '/nonexistent/langs.json' })).toThrow(
       /LANGUAGES_FILE: cannot read \/nonexistent/,
