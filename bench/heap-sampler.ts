@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
+import { memoryMiB } from './procstat.js';
 
 /**
  * Loaded into the benchmark's worker process (`node --import`): samples its memory every 500 ms and keeps
@@ -11,19 +12,13 @@ import { getHeapStatistics } from 'node:v8';
 const out = process.env.HEAP_SAMPLE_FILE;
 const MiB = 2 ** 20;
 
-function status(): { rss: number; anon: number; file: number } {
-  const s = readFileSync('/proc/self/status', 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) / 1024;
-  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
-}
-
 if (out) {
   const peak = { usedMiB: 0, totalMiB: 0, atRssPeak: { rss: 0, heap: 0, nativeAnon: 0, buffers: 0, file: 0 } };
   setInterval(() => {
     const h = getHeapStatistics();
     const used = h.used_heap_size / MiB;
     const total = h.total_heap_size / MiB;
-    const mem = status();
+    const mem = memoryMiB('self');
     if (used <= peak.usedMiB && total <= peak.totalMiB && mem.rss <= peak.atRssPeak.rss) return;
     peak.usedMiB = Math.max(peak.usedMiB, used);
     peak.totalMiB = Math.max(peak.totalMiB, total);

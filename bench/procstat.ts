@@ -10,11 +10,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** Peak resident set (VmHWM) and current RSS, in MiB. */
-export function memoryMiB(pid: number): { peak: number; rss: number } {
+/**
+ * Peak resident set (VmHWM), current RSS and its anonymous and file-backed (incl. shared memory) parts,
+ * in MiB, of a process or of the calling one ('self').
+ */
+export function memoryMiB(pid: number | 'self'): { peak: number; rss: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+  const mib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { peak: mib('VmHWM'), rss: mib('VmRSS'), anon: mib('RssAnon'), file: mib('RssFile') + mib('RssShmem') };
 }
 
 /** The machine's processes whose command line matches each pattern (first match wins). */
