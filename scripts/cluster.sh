@@ -164,8 +164,14 @@ leftovers_exist() {
 # What a component holds open beyond its config files. containerd watches its CNI conf dir with inotify:
 # a clone deleted and cloned again at the same path (what CI does) recreates that dir with the same
 # content, and a containerd left running never sees the new one ("cni plugin not initialized").
+# Every other component holds credentials signed by the cluster CA, some only through a kubeconfig that a
+# config file names (kube-proxy): a new CA (a fresh clone at the same path generates one) restarts them
+# all, or a kube-proxy from the old CA keeps running, shut out of the API server, and routes no Service.
 identity_of() {
-  [ "$1" = containerd ] && stat -c 'cni-conf-dir-inode=%i' "$CL_DIR/cni" 2>/dev/null
+  case "$1" in
+    containerd) stat -c 'cni-conf-dir-inode=%i' "$CL_DIR/cni" 2>/dev/null ;;
+    *) echo "ca=$(sha256sum <"$CL_PKI/ca.crt" | cut -c1-16)" ;;
+  esac
   return 0
 }
 
