@@ -37,13 +37,16 @@ server_args() {
     # A worker that schedules an activity gets it back in the same response (no extra poll round trip).
     --dynamic-config-value system.enableActivityEagerExecution=true)
   for sa in "${SEARCH_ATTRS[@]}"; do ARGS+=(--search-attribute "$sa"); done
+  # Recorded with the arguments (not passed as one), so a new value restarts the server too.
+  GOENV=("GOGC=$LOCAL_GOGC" ${LOCAL_GOMAXPROCS:+"GOMAXPROCS=$LOCAL_GOMAXPROCS"})
+  SIGNATURE="${GOENV[*]} ${ARGS[*]}"
 }
 
 up() {
   server_args
   # A server whose database file is gone (its clone deleted and cloned again at the same path) would
   # lose everything at its next restart: restart it now, on a file that exists.
-  if ours && answering && [ "$(cat "$RUNDIR/args" 2>/dev/null)" = "${ARGS[*]}" ] && [ -f "$TDIR/temporal.db" ]; then
+  if ours && answering && [ "$(cat "$RUNDIR/args" 2>/dev/null)" = "$SIGNATURE" ] && [ -f "$TDIR/temporal.db" ]; then
     log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"
     return
   fi
@@ -55,9 +58,9 @@ up() {
     die "temporal: port $PORT is taken by another process ($(ss -ltnp "sport = :$PORT" 2>/dev/null | tail -n +2 | awk '{print $NF}' | head -1)); stop it or set TEMPORAL_PORT"
   fi
   log "temporal: starting dev server on $IP:$PORT (log: $LOGFILE)"
-  setsid "$TEMPORAL_BIN/temporal" "${ARGS[@]}" >>"$LOGFILE" 2>&1 </dev/null &
+  setsid env "${GOENV[@]}" "$TEMPORAL_BIN/temporal" "${ARGS[@]}" >>"$LOGFILE" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
-  echo "${ARGS[*]}" >"$RUNDIR/args"
+  echo "$SIGNATURE" >"$RUNDIR/args"
   echo "$TDIR" >"$OWNERFILE"
   for _ in $(seq 1 120); do
     if answering && "$TEMPORAL_BIN/temporal" operator namespace describe --address "127.0.0.1:$PORT" -n default >/dev/null 2>&1; then
