@@ -18,7 +18,8 @@ KEDA_VERSION="${KEDA_VERSION:-v2.21.0}"
 K8S_BIN="$CACHE/kubernetes-$K8S_VERSION/bin"
 # Go runtime settings of the local Temporal and cluster processes (a dozen Go programs sharing 2 cores):
 # - GOMAXPROCS=1: one thread runs Go code per process. On this VM a context switch is expensive (perf: a
-#   fifth of the API server's and Temporal's samples in the kernel's scheduling paths); with two each,
+#   fifth of the API server's and Temporal's samples in the VM's pvm_irq_enable, much of it under the
+#   scheduler's task switch); with two each,
 #   the processes kept waking each other's idle threads. Scale bench: 0.27-0.29 -> 0.20-0.22 CPU-s per run.
 #   Empty: Go's default (one per core).
 # - GOGC=400: collect a quarter as often (100 is Go's default); they have memory to spare.

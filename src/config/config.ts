@@ -80,6 +80,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: int(200, 1, 10000),
   WORKER_MAX_CACHED_WORKFLOWS: int(1000, 0, 100000),
   WORKER_WORKFLOW_STACK_TRACES: flag(false),
+  WORKER_ACTIVATION_LIMIT_MS: int(0, 0, 3_600_000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -127,6 +128,8 @@ export interface Config {
     maxCachedWorkflows: number;
     /** The SDK's workflow stack traces (the `__stack_trace` query); off by default, see src/worker/stack-traces.ts. */
     workflowStackTraces: boolean;
+    /** A workflow activation longer than this fails its task; 0: no limit (src/worker/activation-limit.ts). */
+    activationLimitMs: number;
     bundlePath?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -263,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.WORKER_CONCURRENCY,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       workflowStackTraces: e.WORKER_WORKFLOW_STACK_TRACES,
+      activationLimitMs: e.WORKER_ACTIVATION_LIMIT_MS,
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,

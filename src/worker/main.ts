@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       concurrency: cfg.worker.concurrency,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
       workflowStackTraces: cfg.worker.workflowStackTraces,
+      activationLimitMs: cfg.worker.activationLimitMs,
       ...(cfg.worker.bundlePath ? { workflowBundle: { codePath: cfg.worker.bundlePath } } : {}),
       identity: `worker@${hostname()}:${process.pid}`,
       deps,

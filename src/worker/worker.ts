@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { UNBOUNDED_MS, dropUnboundedTimeouts } from './activation-limit.js';
 import { disableWorkflowStackTraces } from './stack-traces.js';
 
 const require = createRequire(import.meta.url);
@@ -29,33 +30,33 @@ export interface WorkerOptions {
   maxCachedWorkflows: number;
   /** Keep the SDK's workflow stack traces (costly; src/worker/stack-traces.ts). Off: for the whole process. */
   workflowStackTraces?: boolean;
+  /** A workflow activation longer than this fails its task; 0 or absent: no limit (activation-limit.ts). */
+  activationLimitMs?: number;
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
 }
-
-/**
- * A workflow activation that runs longer than this fails its task as a potential deadlock (the SDK's
- * `isolateExecutionTimeout`, enforced by the `vm` module's timeout).
- */
-export const WORKFLOW_ACTIVATION_LIMIT = '5s';
 
 /**
  * Workflows run on the worker's main thread, in the SDK's reusable V8 context, not in a worker thread
  * of their own: one V8 isolate instead of two (the second one loads the SDK and its protobuf
  * definitions again) and no message passing per activation. Measured with bench/scale.ts at ~1,000 open
  * runs (README, Benchmarks, fifth round): peak RSS 298-371 MiB against 333-356 MiB with the thread, about
- * the same worker CPU per run. The SDK reaches this through its
- * `debugMode`, which would also lift the activation time limit; the limit is set back explicitly (an
- * option the SDK accepts but does not declare), so a workflow stuck in a loop still fails its task
- * instead of hanging the worker (test/integration/worker.test.ts).
+ * the same worker CPU per run. The SDK reaches this through its `debugMode`, which also lifts the
+ * activation time limit (to 49.7 days); `activationLimitMs` sets one (`isolateExecutionTimeout`, an option
+ * the SDK accepts but does not declare), so a workflow stuck in a loop fails its task instead of hanging
+ * the worker (test/integration/worker.test.ts). Without one, no watchdog thread per call either.
  */
-const inThread = { debugMode: true, isolateExecutionTimeout: WORKFLOW_ACTIVATION_LIMIT };
+function inThread(activationLimitMs = 0) {
+  if (activationLimitMs > 0) return { debugMode: true, isolateExecutionTimeout: activationLimitMs };
+  dropUnboundedTimeouts();
+  return { debugMode: true, isolateExecutionTimeout: UNBOUNDED_MS };
+}
 
 /** Builds the run worker; the caller owns the connection and calls run()/shutdown(). */
 export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
   if (!o.workflowStackTraces) disableWorkflowStackTraces();
   return Worker.create({
-    ...inThread,
+    ...inThread(o.activationLimitMs),
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,

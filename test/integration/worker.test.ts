@@ -1,21 +1,22 @@
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_ACTIVATION_LIMIT } from '../../src/worker/worker.js';
 import { quietLogger } from '../support/global-setup.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
 
 const require = createRequire(import.meta.url);
 
+const LIMIT_MS = 5000;
+
 /**
- * The run worker as configured (workflows on its main thread): a workflow stuck in a loop fails its
- * workflow task at the activation limit instead of hanging the worker, and other workflows still run;
+ * The run worker (workflows on its main thread) with an activation limit set: a workflow stuck in a loop
+ * fails its workflow task at the limit instead of hanging the worker, and other workflows still run;
  * the SDK's workflow stack traces are off unless asked for (src/worker/stack-traces.ts).
  */
 describe('worker', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await createStack();
+    stack = await createStack({ WORKER_ACTIVATION_LIMIT_MS: String(LIMIT_MS) });
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../fixtures/spin-workflows.js'),
       logger: quietLogger,
@@ -42,7 +43,7 @@ describe('worker', () => {
     }
   });
 
-  it(`a workflow that never yields fails its task after ${WORKFLOW_ACTIVATION_LIMIT}; the worker keeps serving`, async () => {
+  it(`a workflow that never yields fails its task after WORKER_ACTIVATION_LIMIT_MS=${LIMIT_MS}; the worker keeps serving`, async () => {
     const taskQueue = stack.cfg.temporal.taskQueue;
     const client = stack.client.workflow;
     const spin = await client.start('spinWorkflow', { taskQueue, workflowId: `spin-${randomUUID()}` });

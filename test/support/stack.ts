@@ -76,6 +76,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       concurrency: 50,
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
       workflowStackTraces: cfg.worker.workflowStackTraces,
+      activationLimitMs: cfg.worker.activationLimitMs,
       workflowBundle,
       deps,
     });

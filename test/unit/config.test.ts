@@ -56,6 +56,11 @@ describe('loadConfig', () => {
       expect(loadConfig({ WORKER_WORKFLOW_STACK_TRACES: off }).worker.workflowStackTraces).toBe(false);
     expect(() => loadConfig({ WORKER_WORKFLOW_STACK_TRACES: 'maybe' })).toThrow(/WORKER_WORKFLOW_STACK_TRACES/);
   });
+  it('has no workflow activation limit unless one is set, in milliseconds', () => {
+    expect(loadConfig({}).worker.activationLimitMs).toBe(0);
+    expect(loadConfig({ WORKER_ACTIVATION_LIMIT_MS: '5000' }).worker.activationLimitMs).toBe(5000);
+    expect(() => loadConfig({ WORKER_ACTIVATION_LIMIT_MS: '5s' })).toThrow(/WORKER_ACTIVATION_LIMIT_MS/);
+  });
   it('rejects a LANGUAGES_FILE that does not exist, with the path', () => {
     expect(() => loadConfig({ LANGUAGES_FILE: '/nonexistent/langs.json' })).toThrow(
       /LANGUAGES_FILE: cannot read \/nonexistent/,
