@@ -46,7 +46,7 @@ export interface WorkerOptions {
  * the SDK accepts but does not declare), so a workflow stuck in a loop fails its task instead of hanging
  * the worker (test/integration/worker.test.ts). Without one, no watchdog thread per call either.
  */
-function inThread(activationLimitMs = 0) {
+function onMainThread(activationLimitMs = 0) {
   if (activationLimitMs > 0) return { debugMode: true, isolateExecutionTimeout: activationLimitMs };
   dropUnboundedTimeouts();
   return { debugMode: true, isolateExecutionTimeout: UNBOUNDED_MS };
@@ -56,7 +56,7 @@ function inThread(activationLimitMs = 0) {
 export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
   if (!o.workflowStackTraces) disableWorkflowStackTraces();
   return Worker.create({
-    ...inThread(o.activationLimitMs),
+    ...onMainThread(o.activationLimitMs),
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
