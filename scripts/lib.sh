@@ -19,12 +19,13 @@ K8S_BIN="$CACHE/kubernetes-$K8S_VERSION/bin"
 # Go runtime settings of the local Temporal and cluster processes (a dozen Go programs sharing 2 cores):
 # - GOMAXPROCS=1: one thread runs Go code per process. On this VM a context switch is expensive (perf: a
 #   fifth of the API server's and Temporal's samples in the VM's pvm_irq_enable, much of it under the
-#   scheduler's task switch); with two each,
-#   the processes kept waking each other's idle threads. Scale bench: 0.27-0.29 -> 0.20-0.22 CPU-s per run.
-#   Empty: Go's default (one per core).
+#   scheduler's task switch); with two each, the processes kept waking each other's idle threads.
+#   Scale bench: 0.27-0.29 -> 0.20-0.22 CPU-s per run. Empty: Go's default (one per core).
 # - GOGC=400: collect a quarter as often (100 is Go's default); they have memory to spare.
 LOCAL_GOMAXPROCS="${LOCAL_GOMAXPROCS-1}"
 LOCAL_GOGC="${LOCAL_GOGC:-400}"
+# What every local Go process starts with: `env "${LOCAL_GO_ENV[@]}" BINARY ...` (cluster.sh, temporal.sh).
+LOCAL_GO_ENV=("GOGC=$LOCAL_GOGC" ${LOCAL_GOMAXPROCS:+"GOMAXPROCS=$LOCAL_GOMAXPROCS"})
 ETCD_BIN="$CACHE/etcd-$ETCD_VERSION/bin"
 TEMPORAL_BIN="$CACHE/temporal-$TEMPORAL_CLI_VERSION/bin"
 HELM_BIN="$CACHE/helm-$HELM_VERSION/bin"

@@ -37,9 +37,8 @@ server_args() {
     # A worker that schedules an activity gets it back in the same response (no extra poll round trip).
     --dynamic-config-value system.enableActivityEagerExecution=true)
   for sa in "${SEARCH_ATTRS[@]}"; do ARGS+=(--search-attribute "$sa"); done
-  # Recorded with the arguments (not passed as one), so a new value restarts the server too.
-  GOENV=("GOGC=$LOCAL_GOGC" ${LOCAL_GOMAXPROCS:+"GOMAXPROCS=$LOCAL_GOMAXPROCS"})
-  SIGNATURE="${GOENV[*]} ${ARGS[*]}"
+  # The Go environment is recorded with the arguments (not passed as one), so a new value restarts the server.
+  SIGNATURE="${LOCAL_GO_ENV[*]} ${ARGS[*]}"
 }
 
 up() {
@@ -58,7 +57,7 @@ up() {
     die "temporal: port $PORT is taken by another process ($(ss -ltnp "sport = :$PORT" 2>/dev/null | tail -n +2 | awk '{print $NF}' | head -1)); stop it or set TEMPORAL_PORT"
   fi
   log "temporal: starting dev server on $IP:$PORT (log: $LOGFILE)"
-  setsid env "${GOENV[@]}" "$TEMPORAL_BIN/temporal" "${ARGS[@]}" >>"$LOGFILE" 2>&1 </dev/null &
+  setsid env "${LOCAL_GO_ENV[@]}" "$TEMPORAL_BIN/temporal" "${ARGS[@]}" >>"$LOGFILE" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   echo "$SIGNATURE" >"$RUNDIR/args"
   echo "$TDIR" >"$OWNERFILE"

@@ -12,8 +12,8 @@
 #   there that stay resident. At ~1,000 open runs (bench/scale.ts) 59 of the arenas' 95 MB were such free
 #   holes; with the threshold fixed, 14 of 43 MB, and the worker's peak RSS fell from 259-274 to 224-247 MiB,
 #   for ~0.02 CPU-s more per run (mmap/munmap of those buffers); seventh round, without the activation
-#   limit's threads: 186-223 against 222-261 MiB, for 0.014 CPU-s per run. MALLOC_MMAP_THRESHOLD_= in the environment
-#   (empty) gives glibc its dynamic threshold back.
+#   limit's threads: 186-223 against 222-261 MiB, for 0.014 CPU-s per run. MALLOC_MMAP_THRESHOLD_= in the
+#   environment (empty) gives glibc its dynamic threshold back.
 # Usage: scripts/worker.sh [extra node flags...]   (later flags win; NODE picks the node binary)
 # Used by `make run` (scripts/up.sh), `npm run worker`, the tests' worker processes and the benchmarks.
 source "$(dirname "$0")/lib.sh"

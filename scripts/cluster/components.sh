@@ -224,7 +224,7 @@ component_cmd() {
     kwok) component_cmd_kwok ;;
     *) die "unknown component $1" ;;
   esac
-  CMD=(env "GOGC=$LOCAL_GOGC" ${LOCAL_GOMAXPROCS:+"GOMAXPROCS=$LOCAL_GOMAXPROCS"} "${CMD[@]}") # all Go programs
+  CMD=(env "${LOCAL_GO_ENV[@]}" "${CMD[@]}") # all Go programs
 }
 
 # ---- health checks -------------------------------------------------------------------------------
