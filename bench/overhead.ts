@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
-import { buildConfigMap, buildJob, RUN_CONTAINER } from '../src/activities/manifests.js';
+import { buildConfigMap, buildJob, codeInline, RUN_CONTAINER } from '../src/activities/manifests.js';
 import { interpret } from '../src/activities/interpret.js';
 import { objectName, runSelector } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
@@ -49,7 +49,8 @@ async function rawJob(stack: Stack): Promise<number> {
   const namespace = s.namespace;
   const name = objectName(input.runId);
   const t0 = performance.now();
-  await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
+  // The same objects as the product's: the code rides in the pod unless it is large.
+  if (!codeInline(input, s)) await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
   await batch.createNamespacedJob({ namespace, body: buildJob(input, s) });
   let pod: V1Pod | undefined;
   for (;;) {
@@ -65,7 +66,7 @@ async function rawJob(stack: Stack): Promise<number> {
   const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
   const ms = performance.now() - t0;
   await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
-  await core.deleteNamespacedConfigMap({ name, namespace });
+  if (!codeInline(input, s)) await core.deleteNamespacedConfigMap({ name, namespace });
   if (logs !== 'hello\n') throw new Error(`raw job output: ${logs}`);
   return ms;
 }
@@ -78,7 +79,8 @@ async function barePod(stack: Stack): Promise<number> {
   const name = objectName(input.runId);
   const podSpec = buildJob(input, s).spec!.template;
   const t0 = performance.now();
-  await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
+  // The same objects as the product's: the code rides in the pod unless it is large.
+  if (!codeInline(input, s)) await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
   await core.createNamespacedPod({ namespace, body: { metadata: { ...podSpec.metadata, name }, spec: podSpec.spec! } });
   for (;;) {
     const p = await core.readNamespacedPod({ name, namespace });
@@ -89,7 +91,7 @@ async function barePod(stack: Stack): Promise<number> {
   const logs = await core.readNamespacedPodLog({ name, namespace, container: RUN_CONTAINER });
   const ms = performance.now() - t0;
   await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-  await core.deleteNamespacedConfigMap({ name, namespace });
+  if (!codeInline(input, s)) await core.deleteNamespacedConfigMap({ name, namespace });
   if (logs !== 'hello\n') throw new Error(`bare pod output: ${logs}`);
   return ms;
 }

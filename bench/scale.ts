@@ -8,7 +8,7 @@ import { connectClient } from '../src/temporal/connection.js';
 import { removeSweepSchedule } from '../src/temporal/sweep-schedule.js';
 import { createKubeClients } from '../src/kube/client.js';
 import { ensureRunnerNamespace } from '../src/kube/namespace.js';
-import { buildConfigMap, buildJob } from '../src/activities/manifests.js';
+import { buildConfigMap, buildJob, codeInline } from '../src/activities/manifests.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import { admissionWorkflowId } from '../src/workflows/definitions.js';
@@ -67,10 +67,12 @@ async function rawJobs(): Promise<{ seconds: number; latencies: number[] }> {
   await pool(N, Math.max(CONCURRENCY, cfg.admission.maxActiveRuns), async () => {
     const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
     const start = performance.now();
-    const cm = buildConfigMap(input, settings);
+    const inline = codeInline(input, settings);
     const job = buildJob(input, settings);
     const name = job.metadata!.name!;
-    await kube.core.createNamespacedConfigMap({ namespace: NAMESPACE, body: cm });
+    // The same objects as the product's: the code rides in the pod unless it is large.
+    if (!inline)
+      await kube.core.createNamespacedConfigMap({ namespace: NAMESPACE, body: buildConfigMap(input, settings) });
     await kube.batch.createNamespacedJob({ namespace: NAMESPACE, body: job });
     for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
       await sleep(delay);
@@ -79,7 +81,7 @@ async function rawJobs(): Promise<{ seconds: number; latencies: number[] }> {
     }
     latencies.push(performance.now() - start);
     await kube.batch.deleteNamespacedJob({ name, namespace: NAMESPACE, propagationPolicy: 'Background' });
-    await kube.core.deleteNamespacedConfigMap({ name, namespace: NAMESPACE });
+    if (!inline) await kube.core.deleteNamespacedConfigMap({ name, namespace: NAMESPACE });
   });
   return { seconds: (performance.now() - t0) / 1000, latencies };
 }

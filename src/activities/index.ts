@@ -18,6 +18,7 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
     resources: r.resources,
     jobTtlSeconds: r.jobTtlSeconds,
     startTimeoutSeconds: r.startTimeoutSeconds,
+    inlineCodeBytes: r.inlineCodeBytes,
     ...(r.kueueQueue ? { kueueQueue: r.kueueQueue } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs, type RunStatus } from '../domain/run.js';
-import { buildConfigMap, buildJob, type SandboxSettings } from './manifests.js';
+import { buildConfigMap, buildJob, codeInline, type SandboxSettings } from './manifests.js';
 import { readBoundedPodLog } from '../kube/logs.js';
 import { interpret } from './interpret.js';
 import type { RunWatch } from '../kube/run-watch.js';
@@ -128,7 +128,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 
     /**
      * Clean-up when no poll saw a verdict (cancelled, start timeout, vanished, failed activity): reads the
-     * output (bounded) if there is a pod, then deletes the pods at once, the Job and the ConfigMap. Logs
+     * output (bounded) if there is a pod, then deletes the pods at once and the Job (and so its ConfigMap). Logs
      * are read before anything is deleted; a retry after a partial delete reuses the logs kept in the
      * heartbeat.
      */
@@ -149,14 +149,14 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   };
 
   /**
-   * Deletes the ConfigMap, the Job, and then the finished pod at once (grace 0) rather than later through
-   * the garbage collector: the slot is given back right after this, and the cap counts pods that exist,
-   * finished or not. A failure before the Job is gone leaves the run observable for the retry (which
-   * otherwise finds the verdict and output in the heartbeat).
+   * Deletes the Job, and then the finished pod at once (grace 0) rather than later through the garbage
+   * collector: the slot is given back right after this, and the cap counts pods that exist, finished or
+   * not. A ConfigMap (large code only) is owned by the Job, so the garbage collector deletes it with the
+   * Job. A failure before the Job is gone leaves the run observable for the retry (which otherwise finds
+   * the verdict and output in the heartbeat).
    */
   async function cleanUp(runId: string, podName?: string): Promise<void> {
     const name = objectName(runId);
-    await core.deleteNamespacedConfigMap({ name, namespace }).catch(ignoreNotFound(`deleting ConfigMap ${name}`));
     await batch
       .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
       .catch(ignoreNotFound(`deleting Job ${name}`));
@@ -167,8 +167,9 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   }
 
   /**
-   * Creates the Job, then the ConfigMap with the code, owned by the Job (one write each; the pod cannot
-   * start before its ConfigMap exists, the kubelet waits for it). Safe to retry: never a second Job.
+   * Creates the Job, which carries small code itself; larger code then goes into a ConfigMap owned by the
+   * Job (the pod cannot start before its ConfigMap exists, the kubelet waits for it). Safe to retry: never
+   * a second Job.
    */
   async function createRunObjects(input: RunInput): Promise<void> {
     const name = objectName(input.runId);
@@ -178,6 +179,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
       () => batch.readNamespacedJob({ name, namespace }),
     );
+    if (codeInline(input, deps.sandbox)) return;
     await createIdempotent(
       `ConfigMap ${name}`,
       input.runId,

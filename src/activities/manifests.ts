@@ -22,6 +22,8 @@ export interface SandboxSettings {
   startTimeoutSeconds: number;
   /** Kueue LocalQueue: Kueue admits (unsuspends) the Job after our own admission let it be created. */
   kueueQueue?: string;
+  /** Code and stdin up to this many bytes (together) travel inside the Job itself; larger ones in a ConfigMap. */
+  inlineCodeBytes: number;
 }
 
 export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
@@ -29,6 +31,9 @@ export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
 export const RUN_CONTAINER = 'run';
 export const WORKSPACE = '/workspace';
 export const STDIN_KEY = '.stdin';
+/** Pod annotations that carry a small run's code and stdin (read into the workspace by the downward API). */
+export const ANNOTATION_CODE = 'code-runner.dev/code';
+export const ANNOTATION_STDIN = 'code-runner.dev/stdin';
 /** Seconds between the in-sandbox SIGTERM at the time limit and the SIGKILL that follows. */
 export const KILL_GRACE_SECONDS = 2;
 /** Exit code of coreutils `timeout` when the time limit was hit. */
@@ -46,7 +51,34 @@ export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<s
 }
 
 /**
- * The code and stdin. Given the uid of the run's Job, the ConfigMap is owned by it, so the Job's TTL (and
+ * Whether a run's code and stdin go inside the Job (pod annotations, mounted by the downward API) rather
+ * than into a ConfigMap of their own. Inline saves two writes per run (the ConfigMap's create and delete)
+ * and the kubelet's read of it; a large submission goes to a ConfigMap instead, because the pod object (and
+ * so its code) is rewritten and sent to every watcher at each status change of the run.
+ */
+export function codeInline(input: Pick<RunInput, 'code' | 'stdin'>, s: Pick<SandboxSettings, 'inlineCodeBytes'>) {
+  return Buffer.byteLength(input.code) + Buffer.byteLength(input.stdin) <= s.inlineCodeBytes;
+}
+
+/** The workspace volume (read-only, 0444): the code under the language's file name, and stdin. */
+function workspaceVolume(input: RunInput, s: SandboxSettings) {
+  const items = [
+    { path: input.sandbox.fileName, annotation: ANNOTATION_CODE },
+    { path: STDIN_KEY, annotation: ANNOTATION_STDIN },
+  ];
+  if (!codeInline(input, s))
+    return { name: 'workspace', configMap: { name: objectName(input.runId), defaultMode: 0o444 } };
+  return {
+    name: 'workspace',
+    downwardAPI: {
+      defaultMode: 0o444,
+      items: items.map((i) => ({ path: i.path, fieldRef: { fieldPath: `metadata.annotations['${i.annotation}']` } })),
+    },
+  };
+}
+
+/**
+ * The code and stdin of a run that is not inline (see codeInline). Given the uid of the run's Job, the ConfigMap is owned by it, so the Job's TTL (and
  * any deletion of the Job) also removes the ConfigMap through the garbage collector.
  */
 export function buildConfigMap(input: RunInput, s: Pick<SandboxSettings, 'namespace'>, jobUid?: string): V1ConfigMap {
@@ -87,7 +119,7 @@ export const containerSecurityContext = (): V1SecurityContext => ({
 });
 
 /**
- * The sandbox command: stdin from the ConfigMap, and the time limit enforced inside the container by
+ * The sandbox command: stdin from the workspace, and the time limit enforced inside the container by
  * `timeout` (SIGTERM, then SIGKILL), so output written before the limit survives and the verdict is exact.
  * The Job's activeDeadlineSeconds is the kubelet-enforced backstop behind it.
  */
@@ -126,7 +158,12 @@ export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
       activeDeadlineSeconds: jobDeadlineSeconds(input, s),
       ttlSecondsAfterFinished: s.jobTtlSeconds,
       template: {
-        metadata: { labels },
+        metadata: {
+          labels,
+          ...(codeInline(input, s)
+            ? { annotations: { [ANNOTATION_CODE]: input.code, [ANNOTATION_STDIN]: input.stdin } }
+            : {}),
+        },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
@@ -161,7 +198,7 @@ export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
             },
           ],
           volumes: [
-            { name: 'workspace', configMap: { name, defaultMode: 0o444 } },
+            workspaceVolume(input, s),
             // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
             { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
           ],

@@ -62,6 +62,8 @@ const envSchema = z.object({
   MAX_TIMEOUT_SECONDS: int(300, 1, 3600),
   MAX_CODE_BYTES: int(65536, 1, 1048576),
   MAX_STDIN_BYTES: int(65536, 0, 1048576),
+  // Kubernetes refuses more than 256 KiB of annotations on one object (inline code travels in two).
+  INLINE_CODE_BYTES: int(16384, 0, 131072),
   LOG_LIMIT_BYTES: int(262144, 1024, 1048576),
   START_TIMEOUT_SECONDS: int(120, 5, 3600),
   POLL_INITIAL_MS: int(1000, 10, 60000),
@@ -103,6 +105,8 @@ export interface Config {
     jobTtlSeconds: number;
     startTimeoutSeconds: number;
     logLimitBytes: number;
+    /** Code + stdin up to this many bytes travel in the Job (downward API); larger in a ConfigMap. */
+    inlineCodeBytes: number;
     /** Label Jobs for Kueue's LocalQueue of this name (clusters that run Kueue). */
     kueueQueue?: string;
   };
@@ -235,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jobTtlSeconds: e.JOB_TTL_SECONDS,
       startTimeoutSeconds: e.START_TIMEOUT_SECONDS,
       logLimitBytes: e.LOG_LIMIT_BYTES,
+      inlineCodeBytes: e.INLINE_CODE_BYTES,
       ...(e.KUEUE_QUEUE_NAME ? { kueueQueue: e.KUEUE_QUEUE_NAME } : {}),
     },
     admission: {

@@ -32,7 +32,7 @@ const { finalizeRun } = proxyActivities<Acts>({
   retry: { ...retry, maximumInterval: '60s' },
 });
 // Long polls: each returns when the run's status changes (or its window ends). The first one also creates
-// the Job and its ConfigMap (idempotently); the one that sees the verdict also collects the output and
+// the sandbox (idempotently: its Job, and a ConfigMap if the code is large); the one that sees the verdict also collects the output and
 // deletes the sandbox. A short run (done within the settle time) costs one poll, a longer one two.
 // The heartbeat timeout notices a lost worker; cancellation reaches the poll through heartbeats.
 const { awaitRunChange } = proxyActivities<Acts>({

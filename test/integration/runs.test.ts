@@ -1,3 +1,5 @@
+import { ANNOTATION_CODE } from '../../src/activities/manifests.js';
+import { objectName } from '../../src/domain/names.js';
 import { ApiClient } from '../support/api.js';
 import { createStack, eventually, runnerObjects, type Stack } from '../support/stack.js';
 
@@ -69,6 +71,22 @@ describe('runs through the whole stack', () => {
     const runId = await api.start({ language: 'python', code: 'print(input().upper())', stdin: 'shout\n' });
     expect(await api.waitDone(runId)).toMatchObject({ status: 'Succeeded' });
     expect((await api.logs(runId)).logs).toBe('SHOUT\n');
+  });
+
+  it('code larger than the inline size goes through a ConfigMap owned by the Job, removed with it', async () => {
+    const padding = `# ${'x'.repeat(stack.cfg.runner.inlineCodeBytes)}\n`;
+    const code = `${padding}import time\nprint(input(), flush=True)\ntime.sleep(3)\nprint("done")`;
+    const runId = await api.start({ language: 'python', code, stdin: 'big one\n', timeout_seconds: 30 });
+    await eventually(async () => (await api.logs(runId)).logs.includes('big one'), 60000, 'the program to start');
+    const { configMaps, pods } = await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId);
+    expect(configMaps).toHaveLength(1);
+    expect(configMaps[0]!.data).toEqual({ 'main.py': code, '.stdin': 'big one\n' });
+    expect(configMaps[0]!.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Job', name: objectName(runId) });
+    // the pod carries none of it
+    expect(pods[0]!.metadata?.annotations?.[ANNOTATION_CODE]).toBeUndefined();
+    expect(await api.waitDone(runId)).toMatchObject({ status: 'Succeeded', exit_code: 0 });
+    expect((await api.logs(runId)).logs).toBe('big one\ndone\n');
+    await expectCleanedUp(runId);
   });
 
   it('stderr and a non-zero exit code are reported', async () => {

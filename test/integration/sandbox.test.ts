@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { NetworkingV1Api } from '@kubernetes/client-node';
 import type { RunView } from '../../src/api/runs-service.js';
-import { objectName } from '../../src/domain/names.js';
+import { ANNOTATION_CODE } from '../../src/activities/manifests.js';
 import { RUNNER_NETWORK_POLICY_NAME } from '../../src/kube/namespace.js';
 import { ApiClient } from '../support/api.js';
-import { createStack, eventually, sleep, type Stack } from '../support/stack.js';
+import { createStack, eventually, runnerObjects, sleep, type Stack } from '../support/stack.js';
 
 /**
  * The sandbox against an attacker, through the product: every program goes in through POST /runs and
@@ -252,13 +252,12 @@ describe('the sandbox contains hostile code', () => {
     ].join('\n');
     const runId = await api.start({ language: 'python', code, timeout_seconds: 20 });
     await eventually(async () => (await api.logs(runId)).logs.includes('planted'), 60_000, 'the links');
-    // while the links exist, the workspace ConfigMap still holds exactly the submitted code
-    const cm = await stack.kube.core.readNamespacedConfigMap({
-      name: objectName(runId),
-      namespace: stack.cfg.runner.namespace,
-    });
-    expect(cm.immutable).toBe(true);
-    expect(cm.data?.['main.py']).toBe(code);
+    // while the links exist, the code the workspace is read from is still exactly the submitted code
+    // (small code rides in the pod's annotations, projected read-only by the downward API)
+    const { pods, configMaps } = await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId);
+    expect(configMaps).toHaveLength(0);
+    expect(pods[0]!.metadata?.annotations?.[ANNOTATION_CODE]).toBe(code);
+    expect(pods[0]!.spec?.volumes?.find((v) => v.name === 'workspace')?.downwardAPI?.defaultMode).toBe(0o444);
     const done = await api.waitDone(runId);
     expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0, logs_truncated: false });
     expect((await api.logs(runId)).logs).toBe('linked /tmp/x\nlinked /tmp/y\nrefused /workspace/z 30\nplanted\ndone\n');

@@ -1,6 +1,9 @@
 import {
+  ANNOTATION_CODE,
+  ANNOTATION_STDIN,
   buildConfigMap,
   buildJob,
+  codeInline,
   jobDeadlineSeconds,
   sandboxCommand,
   type SandboxSettings,
@@ -35,6 +38,7 @@ const settings: SandboxSettings = {
   },
   jobTtlSeconds: 300,
   startTimeoutSeconds: 30,
+  inlineCodeBytes: 64,
 };
 
 describe('object names', () => {
@@ -93,7 +97,7 @@ describe('buildJob', () => {
     });
     expect(pod.hostNetwork).toBe(false);
     expect(pod.hostPID).toBe(false);
-    expect((pod.volumes ?? []).every((v) => v.configMap || v.emptyDir)).toBe(true);
+    expect((pod.volumes ?? []).every((v) => v.configMap || v.downwardAPI || v.emptyDir)).toBe(true);
   });
 
   it('sets CPU, memory and ephemeral-storage requests and limits, and a sized tmpfs', () => {
@@ -129,5 +133,56 @@ describe('buildJob', () => {
     expect(j.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('team-a');
     // Kueue reads the Job's label; the pod template keeps only our own labels.
     expect(j.spec?.template.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
+  });
+});
+
+describe('where the code travels', () => {
+  const workspace = (j: ReturnType<typeof buildJob>) =>
+    j.spec!.template.spec!.volumes!.find((v) => v.name === 'workspace')!;
+
+  it('small code and stdin ride in the pod: annotations read into the read-only workspace by the downward API', () => {
+    expect(codeInline(input, settings)).toBe(true);
+    const j = buildJob(input, settings);
+    expect(j.spec?.template.metadata?.annotations).toEqual({
+      [ANNOTATION_CODE]: 'print("hi")',
+      [ANNOTATION_STDIN]: 'some input',
+    });
+    expect(workspace(j)).toEqual({
+      name: 'workspace',
+      downwardAPI: {
+        defaultMode: 0o444,
+        items: [
+          { path: 'main.py', fieldRef: { fieldPath: `metadata.annotations['${ANNOTATION_CODE}']` } },
+          { path: '.stdin', fieldRef: { fieldPath: `metadata.annotations['${ANNOTATION_STDIN}']` } },
+        ],
+      },
+    });
+    // the Job object itself carries no copy outside its pod template
+    expect(j.metadata?.annotations).toBeUndefined();
+  });
+
+  it('counts bytes, not characters, of code and stdin together', () => {
+    const limit = { inlineCodeBytes: 10 };
+    expect(codeInline({ code: '12345', stdin: '12345' }, limit)).toBe(true);
+    expect(codeInline({ code: '12345', stdin: '123456' }, limit)).toBe(false);
+    expect(codeInline({ code: 'é'.repeat(5), stdin: '' }, limit)).toBe(true);
+    expect(codeInline({ code: 'é'.repeat(6), stdin: '' }, limit)).toBe(false);
+  });
+
+  it('larger code goes to the ConfigMap of the same name, and the pod carries none of it', () => {
+    const big = { ...input, code: '#'.repeat(100) };
+    expect(codeInline(big, settings)).toBe(false);
+    const j = buildJob(big, settings);
+    expect(j.spec?.template.metadata?.annotations).toBeUndefined();
+    expect(workspace(j)).toEqual({
+      name: 'workspace',
+      configMap: { name: objectName(input.runId), defaultMode: 0o444 },
+    });
+    expect(buildConfigMap(big, settings).data?.['main.py']).toBe(big.code);
+  });
+
+  it('inline size 0 sends every run through a ConfigMap', () => {
+    expect(codeInline({ code: 'x', stdin: '' }, { inlineCodeBytes: 0 })).toBe(false);
+    expect(workspace(buildJob(input, { ...settings, inlineCodeBytes: 0 })).configMap).toBeDefined();
   });
 });

@@ -24,6 +24,7 @@ const settings: SandboxSettings = {
   },
   jobTtlSeconds: 300,
   startTimeoutSeconds: 30,
+  inlineCodeBytes: 16384,
 };
 
 describe('runner NetworkPolicy', () => {
