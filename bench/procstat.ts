@@ -1,4 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 /** Process CPU and memory from /proc (Linux), and a CPU-profile summary: the benchmarks' profiler. */
 const TICKS_PER_SECOND = 100;
@@ -94,4 +96,50 @@ export async function temporalRequests(metricsUrl: string): Promise<Record<strin
   } catch {
     return null;
   }
+}
+
+/**
+ * Requests the Kubernetes API server has answered, as "VERB resource[/subresource]" (reads: GET, LIST,
+ * WATCH; the rest are writes), from its /metrics (`apiserver_request_total`); null when it does not answer.
+ */
+export async function kubeRequests(kc: KubeConfig): Promise<Record<string, number> | null> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) return null;
+  const opts: https.RequestOptions = { method: 'GET', timeout: 5000 };
+  await kc.applyToHTTPSOptions(opts);
+  const text = await new Promise<string | null>((resolve) => {
+    const req = https.request(new URL('/metrics', server), opts, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(res.statusCode === 200 ? body : null));
+    });
+    req.on('error', () => resolve(null));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+  if (text === null) return null;
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\S+)$/gm)) {
+    const label = (k: string) => new RegExp(`${k}="([^"]*)"`).exec(m[1]!)?.[1] ?? '';
+    const resource = label('resource');
+    if (!resource) continue;
+    const sub = label('subresource');
+    const key = `${label('verb')} ${resource}${sub ? `/${sub}` : ''}`;
+    counts[key] = (counts[key] ?? 0) + Number(m[2]);
+  }
+  return counts;
+}
+
+/** The difference of two counter snapshots (after - before), leaving out what did not move. */
+export function countsSince(
+  before: Record<string, number> | null,
+  after: Record<string, number> | null,
+): Record<string, number> | null {
+  if (!before || !after) return null;
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, n]) => [k, n - (before[k] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
 }

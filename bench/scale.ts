@@ -15,15 +15,25 @@ import { admissionWorkflowId } from '../src/workflows/definitions.js';
 import { REPO_ROOT } from '../test/support/paths.js';
 import { freePort, startProcess, waitForOutput, type Proc } from '../test/support/processes.js';
 import { sleep } from '../test/support/stack.js';
-import { cpuSeconds, cpuSnapshot, findProcesses, memoryMiB, temporalRequests, topFunctions } from './procstat.js';
+import {
+  countsSince,
+  cpuSeconds,
+  cpuSnapshot,
+  findProcesses,
+  kubeRequests,
+  memoryMiB,
+  temporalRequests,
+  topFunctions,
+} from './procstat.js';
 import { percentile } from './stats.js';
 
 /**
  * Scale: N runs through the real API and worker processes onto kwok's fake nodes (the control plane,
  * Temporal and the product are real; no containers run). Baseline in the same run: the same N Jobs
- * created straight against the API server (ConfigMap + Job, wait for completion, delete), as fast as
- * the cluster takes them. Prints throughput, submit-to-result latency, history events per run, the
- * worker's CPU and peak RSS, CPU per process, and the worker's hottest functions (node --cpu-prof).
+ * created straight against the API server (Job, wait for completion, delete), as fast as the cluster
+ * takes them. Prints throughput, submit-to-result latency, history events per run, the worker's CPU and
+ * peak RSS, CPU per process, Temporal and Kubernetes API requests per run, and the worker's hottest
+ * functions (node --cpu-prof).
  * Usage: node dist/bench/scale.js [runs]   (kwok nodes up: scripts/bench.sh scale does it)
  */
 const N = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 1000);
@@ -57,34 +67,84 @@ async function pool(n: number, width: number, task: (i: number) => Promise<void>
   );
 }
 
-/** Baseline: what the cluster itself sustains for the same objects, without Temporal or the product. */
-async function rawJobs(): Promise<{ seconds: number; latencies: number[] }> {
+/** The control plane's processes (the kwok "nodes" included): what every baseline and run costs there. */
+const KUBE_PROCESSES = {
+  'kube-apiserver': /kube-apiserver /,
+  etcd: /\/etcd /,
+  'kube-controller-manager': /kube-controller-manager /,
+  'kube-scheduler': /kube-scheduler /,
+  kwok: /\/kwok /,
+};
+
+interface Baseline {
+  seconds: number;
+  latencies: number[];
+  /** When each object was done, in ms (any clock): for the steady-state rate. */
+  doneAt: number[];
+  /** Control-plane CPU seconds per object, and API requests per object by verb and resource. */
+  kubeCpuPerObject: number;
+  requests: Record<string, number> | null;
+}
+
+/**
+ * A baseline: N objects straight against the API server, as many in flight as the product may have
+ * active (its cap): the cluster's throughput, not a client's. Each polls its object until it is done
+ * (50 ms doubling to 1 s), as a client without a watch would.
+ */
+async function baseline(run: () => Promise<void>): Promise<Baseline> {
+  const pids = findProcesses(KUBE_PROCESSES);
+  const cpu0 = cpuSnapshot(pids);
+  const requests0 = await kubeRequests(kube.kc);
+  const latencies: number[] = [];
+  const doneAt: number[] = [];
+  const t0 = performance.now();
+  await pool(N, Math.max(CONCURRENCY, cfg.admission.maxActiveRuns), async () => {
+    const start = performance.now();
+    await run();
+    doneAt.push(performance.now());
+    latencies.push(doneAt.at(-1)! - start);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = cpuSnapshot(pids);
+  const cpu = Object.keys(cpu1).reduce((sum, k) => sum + cpu1[k]! - (cpu0[k] ?? 0), 0);
+  return {
+    seconds,
+    latencies,
+    doneAt,
+    kubeCpuPerObject: cpu / N,
+    requests: countsSince(requests0, await kubeRequests(kube.kc)),
+  };
+}
+
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let delay = 50; !(await done()); delay = Math.min(delay * 2, 1000)) await sleep(delay);
+}
+
+/** A hello-world input and the product's own objects for it. */
+function rawObjects() {
   const lang = cfg.languages.find((l) => l.id === 'python')!;
   const settings = sandboxSettings(cfg);
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  // As many in flight as the product may have active (its cap): the cluster's throughput, not a client's.
-  await pool(N, Math.max(CONCURRENCY, cfg.admission.maxActiveRuns), async () => {
-    const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
-    const start = performance.now();
-    const inline = codeInline(input, settings);
-    const job = buildJob(input, settings);
-    const name = job.metadata!.name!;
-    // The same objects as the product's: the code rides in the pod unless it is large.
-    if (!inline)
-      await kube.core.createNamespacedConfigMap({ namespace: NAMESPACE, body: buildConfigMap(input, settings) });
-    await kube.batch.createNamespacedJob({ namespace: NAMESPACE, body: job });
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-      await sleep(delay);
-      const j: V1Job = await kube.batch.readNamespacedJob({ name, namespace: NAMESPACE });
-      if ((j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0) break;
-    }
-    latencies.push(performance.now() - start);
-    await kube.batch.deleteNamespacedJob({ name, namespace: NAMESPACE, propagationPolicy: 'Background' });
-    if (!inline) await kube.core.deleteNamespacedConfigMap({ name, namespace: NAMESPACE });
-  });
-  return { seconds: (performance.now() - t0) / 1000, latencies };
+  const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
+  const job = buildJob(input, settings);
+  // The same objects as the product's: the code rides in the pod unless it is large.
+  const configMap = codeInline(input, settings) ? undefined : buildConfigMap(input, settings);
+  return { job, configMap, name: job.metadata!.name! };
 }
+
+/** Baseline: the product's Job (create → complete → delete), without Temporal or the product. */
+const rawJobs = () =>
+  baseline(async () => {
+    const { job, configMap, name } = rawObjects();
+    const namespace = NAMESPACE;
+    if (configMap) await kube.core.createNamespacedConfigMap({ namespace, body: configMap });
+    await kube.batch.createNamespacedJob({ namespace, body: job });
+    await until(async () => {
+      const j: V1Job = await kube.batch.readNamespacedJob({ name, namespace });
+      return (j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0;
+    });
+    await kube.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
+    if (configMap) await kube.core.deleteNamespacedConfigMap({ name, namespace });
+  });
 
 interface Closed {
   id: string;
@@ -97,17 +157,11 @@ interface Closed {
 async function product(port: number, worker: Proc) {
   const client = await connectClient(cfg.temporal);
   const base = `http://127.0.0.1:${port}`;
-  const others = findProcesses({
-    temporal: /temporal server start-dev/,
-    'kube-apiserver': /kube-apiserver /,
-    etcd: /\/etcd /,
-    'kube-controller-manager': /kube-controller-manager /,
-    'kube-scheduler': /kube-scheduler /,
-    kwok: /\/kwok /,
-  });
+  const others = findProcesses({ temporal: /temporal server start-dev/, ...KUBE_PROCESSES });
   const pids = { worker: worker.child.pid!, ...others };
   const cpu0 = cpuSnapshot(pids);
   const requests0 = await temporalRequests(TEMPORAL_METRICS);
+  const kubeRequests0 = await kubeRequests(kube.kc);
   const t0 = Date.now();
   let rejected = 0;
   await pool(N, CONCURRENCY, async () => {
@@ -136,7 +190,8 @@ async function product(port: number, worker: Proc) {
   }
   const wallSeconds = (Date.now() - t0) / 1000;
   const cpu1 = cpuSnapshot(pids);
-  const requests1 = await temporalRequests(TEMPORAL_METRICS);
+  const requests = countsSince(requests0, await temporalRequests(TEMPORAL_METRICS));
+  const kubeRequestsMade = countsSince(kubeRequests0, await kubeRequests(kube.kc));
   const closed: Closed[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
@@ -167,11 +222,7 @@ async function product(port: number, worker: Proc) {
     .terminate('benchmark over')
     .catch(() => undefined);
   await client.connection.close();
-  const requests =
-    requests0 && requests1
-      ? Object.fromEntries(Object.entries(requests1).map(([op, n]) => [op, n - (requests0[op] ?? 0)]))
-      : null;
-  return { closed, submitSeconds, wallSeconds, peakOpen, rejected, cpu0, cpu1, views, requests };
+  return { closed, submitSeconds, wallSeconds, peakOpen, rejected, cpu0, cpu1, views, requests, kubeRequestsMade };
 }
 
 async function main(): Promise<void> {
@@ -246,7 +297,7 @@ function readHeapPeak(file: string): string {
 }
 
 function report(
-  raw: Awaited<ReturnType<typeof rawJobs>>,
+  raw: Baseline,
   r: Awaited<ReturnType<typeof product>>,
   mem: { peak: number; rss: number; heap: string },
   workerCpuTotal: number,
@@ -272,6 +323,12 @@ function report(
     `${productRate.toFixed(1)} runs/s first start→last close (${((last - first) / 1000).toFixed(1)} s)`,
   );
   line('throughput / baseline', `${(productRate / rawRate).toFixed(2)}x`);
+  const steady = steadyRate(r.closed.map((c) => c.close));
+  const rawSteady = steadyRate(raw.doneAt);
+  line(
+    'sustained (10th→90th percentile close)',
+    `${steady.toFixed(1)} runs/s; raw Jobs ${rawSteady.toFixed(1)} Jobs/s (${(steady / rawSteady).toFixed(2)}x)`,
+  );
   line(
     'raw Job latency p50 / p95',
     `${percentile(raw.latencies, 50).toFixed(0)} / ${percentile(raw.latencies, 95).toFixed(0)} ms`,
@@ -304,6 +361,12 @@ function report(
   console.log(
     `  ${'all of the above'.padEnd(26)} ${perRun.toFixed(3)} CPU-s per run: at most ${(cores / perRun).toFixed(1)} runs/s on ${cores} cores`,
   );
+  const kubeCpu = Object.keys(KUBE_PROCESSES).reduce((sum, k) => sum + (r.cpu1[k] ?? 0) - (r.cpu0[k] ?? 0), 0);
+  console.log(
+    `\nKubernetes control plane (API server, etcd, controllers, scheduler, kwok): ${(kubeCpu / r.closed.length).toFixed(3)} CPU-s per run; ` +
+      `the raw-Job baseline ${raw.kubeCpuPerObject.toFixed(3)} per Job (it polls its Jobs; the product watches)`,
+  );
+  printKubeRequests(r.kubeRequestsMade, r.closed.length, raw.requests);
   if (r.requests) {
     const ops = Object.entries(r.requests).filter(([, n]) => n > 0);
     const total = ops.reduce((sum, [, n]) => sum + n, 0);
@@ -321,6 +384,40 @@ function report(
       console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.fn}`);
     console.log(`  profile: ${join(profDir, prof)} (open in Chrome DevTools)`);
   }
+}
+
+/**
+ * The steady-state rate: completions between the 10th and the 90th percentile completion, per second,
+ * which leaves out the ramp (the first admissions) and the tail (the last runs finishing one by one).
+ */
+function steadyRate(doneAt: number[]): number {
+  const t = [...doneAt].sort((a, b) => a - b);
+  const lo = Math.floor(t.length * 0.1);
+  const hi = Math.ceil(t.length * 0.9) - 1;
+  return (hi - lo) / ((t[hi]! - t[lo]!) / 1000);
+}
+
+/** API requests per run by verb and resource, writes first, beside the raw-Job baseline's per Job. */
+function printKubeRequests(
+  made: Record<string, number> | null,
+  runs: number,
+  raw: Record<string, number> | null,
+): void {
+  if (!made) return void console.log("Kubernetes API requests: the API server's /metrics did not answer");
+  const isWrite = (k: string) => /^(POST|PUT|PATCH|DELETE|DELETECOLLECTION) /.test(k);
+  const sum = (c: Record<string, number> | null, n: number, f: (k: string) => boolean) =>
+    c ? (Object.entries(c).reduce((t, [k, v]) => t + (f(k) ? v : 0), 0) / n).toFixed(1) : '-';
+  console.log(
+    `Kubernetes API requests per run: ${sum(made, runs, isWrite)} writes, ${sum(made, runs, (k) => !isWrite(k))} reads ` +
+      `(raw Job baseline, per Job: ${sum(raw, N, isWrite)} writes, ${sum(raw, N, (k) => !isWrite(k))} reads)`,
+  );
+  const keys = Object.keys({ ...made, ...raw }).filter((k) => (made[k] ?? 0) + (raw?.[k] ?? 0) >= runs / 20);
+  keys.sort((a, b) => Number(isWrite(b)) - Number(isWrite(a)) || (made[b] ?? 0) - (made[a] ?? 0));
+  console.log(`  ${'request'.padEnd(34)} ${'per run'.padStart(8)} ${'raw Job'.padStart(8)}`);
+  for (const k of keys)
+    console.log(
+      `  ${k.padEnd(34)} ${((made[k] ?? 0) / runs).toFixed(2).padStart(8)} ${raw ? ((raw[k] ?? 0) / N).toFixed(2).padStart(8) : ''}`,
+    );
 }
 
 await main();
