@@ -32,15 +32,18 @@ export function toFailure(err: unknown, what: string): ApplicationFailure {
   return ApplicationFailure.retryable(message, FailureTypes.KubeTransient);
 }
 
-/** Create-or-adopt: an object that already exists is ours only if it carries this run's label. */
-async function createIdempotent(
+/**
+ * Create-or-adopt: an object that already exists is ours only if it carries this run's label. Returns the
+ * object, and whether this call created it.
+ */
+async function createIdempotent<T extends { metadata?: V1ObjectMeta }>(
   what: string,
   runId: string,
-  create: () => Promise<{ metadata?: V1ObjectMeta }>,
-  read: () => Promise<{ metadata?: V1ObjectMeta }>,
-): Promise<V1ObjectMeta | undefined> {
+  create: () => Promise<T>,
+  read: () => Promise<T>,
+): Promise<{ object: T; created: boolean }> {
   try {
-    return (await create()).metadata;
+    return { object: await create(), created: true };
   } catch (err) {
     if (kubeStatus(err) !== 409) throw toFailure(err, `creating ${what}`);
     const existing = await read().catch((e: unknown) => {
@@ -48,7 +51,7 @@ async function createIdempotent(
     });
     if (existing.metadata?.labels?.[LABEL_RUN_ID] !== runId)
       throw ApplicationFailure.nonRetryable(`${what} exists and belongs to another run`, FailureTypes.KubeConflict);
-    return existing.metadata;
+    return { object: existing, created: false };
   }
 }
 
@@ -96,7 +99,9 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         await cleanUp(args.runId, seen.verdict.podName);
         return seen.verdict;
       }
-      if (args.create) await createRunObjects(args.create);
+      // A Job created just now has no pod: its first observation needs no read (the watch may not have
+      // delivered it yet, and reading the API server instead cost a GET and a pod LIST per run).
+      let created = args.create ? await createRunObjects(args.create) : undefined;
       const watched = await deps.watch.start().then(
         () => true,
         () => false,
@@ -106,7 +111,10 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       const settleMs = args.settleMs ?? 0;
       let settleUntil: number | undefined;
       for (;;) {
-        const o = await observe(args.runId, args.timeoutSeconds);
+        const o = created
+          ? interpret(created, [], args.timeoutSeconds)
+          : await observe(args.runId, args.timeoutSeconds);
+        created = undefined;
         if (isTerminal(o.status) && !o.vanished) {
           const logs = o.podName ? await readLogs(o.podName) : EMPTY_LOGS;
           ctx.heartbeat({ verdict: { ...o, output: logs } });
@@ -169,9 +177,9 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   /**
    * Creates the Job, which carries small code itself; larger code then goes into a ConfigMap owned by the
    * Job (the pod cannot start before its ConfigMap exists, the kubelet waits for it). Safe to retry: never
-   * a second Job.
+   * a second Job. Returns the Job if this call created it (so it has no pod yet).
    */
-  async function createRunObjects(input: RunInput): Promise<void> {
+  async function createRunObjects(input: RunInput): Promise<V1Job | undefined> {
     const name = objectName(input.runId);
     const job = await createIdempotent(
       `Job ${name}`,
@@ -179,13 +187,18 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
       () => batch.readNamespacedJob({ name, namespace }),
     );
-    if (codeInline(input, deps.sandbox)) return;
-    await createIdempotent(
-      `ConfigMap ${name}`,
-      input.runId,
-      () => core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, deps.sandbox, job?.uid) }),
-      () => core.readNamespacedConfigMap({ name, namespace }),
-    );
+    if (!codeInline(input, deps.sandbox))
+      await createIdempotent(
+        `ConfigMap ${name}`,
+        input.runId,
+        () =>
+          core.createNamespacedConfigMap({
+            namespace,
+            body: buildConfigMap(input, deps.sandbox, job.object.metadata?.uid),
+          }),
+        () => core.readNamespacedConfigMap({ name, namespace }),
+      );
+    return job.created ? job.object : undefined;
   }
 
   /** From the watch's cache when it has the Job; else (not synced, or a Job newer than the cache) the API. */
