@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
-import { buildConfigMap, buildJob, codeInline, RUN_CONTAINER } from '../src/activities/manifests.js';
+import { buildJob, RUN_CONTAINER, workspaceConfigMap } from '../src/activities/manifests.js';
 import { interpret } from '../src/activities/interpret.js';
 import { objectName, runSelector } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
@@ -50,7 +50,8 @@ async function rawJob(stack: Stack): Promise<number> {
   const name = objectName(input.runId);
   const t0 = performance.now();
   // The same objects as the product's: the code rides in the pod unless it is large.
-  if (!codeInline(input, s)) await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
+  const configMap = workspaceConfigMap(input, s);
+  if (configMap) await core.createNamespacedConfigMap({ namespace, body: configMap });
   await batch.createNamespacedJob({ namespace, body: buildJob(input, s) });
   let pod: V1Pod | undefined;
   for (;;) {
@@ -66,7 +67,7 @@ async function rawJob(stack: Stack): Promise<number> {
   const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
   const ms = performance.now() - t0;
   await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
-  if (!codeInline(input, s)) await core.deleteNamespacedConfigMap({ name, namespace });
+  if (configMap) await core.deleteNamespacedConfigMap({ name, namespace });
   if (logs !== 'hello\n') throw new Error(`raw job output: ${logs}`);
   return ms;
 }
@@ -80,7 +81,8 @@ async function barePod(stack: Stack): Promise<number> {
   const podSpec = buildJob(input, s).spec!.template;
   const t0 = performance.now();
   // The same objects as the product's: the code rides in the pod unless it is large.
-  if (!codeInline(input, s)) await core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, s) });
+  const configMap = workspaceConfigMap(input, s);
+  if (configMap) await core.createNamespacedConfigMap({ namespace, body: configMap });
   await core.createNamespacedPod({ namespace, body: { metadata: { ...podSpec.metadata, name }, spec: podSpec.spec! } });
   for (;;) {
     const p = await core.readNamespacedPod({ name, namespace });
@@ -91,7 +93,7 @@ async function barePod(stack: Stack): Promise<number> {
   const logs = await core.readNamespacedPodLog({ name, namespace, container: RUN_CONTAINER });
   const ms = performance.now() - t0;
   await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-  if (!codeInline(input, s)) await core.deleteNamespacedConfigMap({ name, namespace });
+  if (configMap) await core.deleteNamespacedConfigMap({ name, namespace });
   if (logs !== 'hello\n') throw new Error(`bare pod output: ${logs}`);
   return ms;
 }

@@ -8,7 +8,7 @@ import { connectClient } from '../src/temporal/connection.js';
 import { removeSweepSchedule } from '../src/temporal/sweep-schedule.js';
 import { createKubeClients } from '../src/kube/client.js';
 import { ensureRunnerNamespace } from '../src/kube/namespace.js';
-import { buildConfigMap, buildJob, codeInline } from '../src/activities/manifests.js';
+import { buildJob, workspaceConfigMap } from '../src/activities/manifests.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import { admissionWorkflowId } from '../src/workflows/definitions.js';
@@ -127,8 +127,7 @@ function rawObjects() {
   const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
   const job = buildJob(input, settings);
   // The same objects as the product's: the code rides in the pod unless it is large.
-  const configMap = codeInline(input, settings) ? undefined : buildConfigMap(input, settings);
-  return { job, configMap, name: job.metadata!.name! };
+  return { job, configMap: workspaceConfigMap(input, settings), name: job.metadata!.name! };
 }
 
 /** Baseline: the product's Job (create → complete → delete), without Temporal or the product. */

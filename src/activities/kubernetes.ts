@@ -5,7 +5,7 @@ import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs, type RunStatus } from '../domain/run.js';
-import { buildConfigMap, buildJob, codeInline, type SandboxSettings } from './manifests.js';
+import { buildJob, workspaceConfigMap, type SandboxSettings } from './manifests.js';
 import { readBoundedPodLog } from '../kube/logs.js';
 import { interpret } from './interpret.js';
 import type { RunWatch } from '../kube/run-watch.js';
@@ -136,8 +136,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 
     /**
      * Clean-up when no poll saw a verdict (cancelled, start timeout, vanished, failed activity): reads the
-     * output (bounded) if there is a pod, then deletes the pods at once and the Job (and so its ConfigMap). Logs
-     * are read before anything is deleted; a retry after a partial delete reuses the logs kept in the
+     * output (bounded) if there is a pod, then deletes the pods at once and the Job (and so its ConfigMap).
+     * Logs are read before anything is deleted; a retry after a partial delete reuses the logs kept in the
      * heartbeat.
      */
     async finalizeRun(args: { runId: string; podName?: string; readLogs: boolean }): Promise<RunLogs> {
@@ -187,15 +187,12 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
       () => batch.readNamespacedJob({ name, namespace }),
     );
-    if (!codeInline(input, deps.sandbox))
+    const configMap = workspaceConfigMap(input, deps.sandbox, job.object.metadata?.uid);
+    if (configMap)
       await createIdempotent(
         `ConfigMap ${name}`,
         input.runId,
-        () =>
-          core.createNamespacedConfigMap({
-            namespace,
-            body: buildConfigMap(input, deps.sandbox, job.object.metadata?.uid),
-          }),
+        () => core.createNamespacedConfigMap({ namespace, body: configMap }),
         () => core.readNamespacedConfigMap({ name, namespace }),
       );
     return job.created ? job.object : undefined;

@@ -61,13 +61,12 @@ export function codeInline(input: Pick<RunInput, 'code' | 'stdin'>, s: Pick<Sand
 }
 
 /** The workspace volume (read-only, 0444): the code under the language's file name, and stdin. */
-function workspaceVolume(input: RunInput, s: SandboxSettings) {
+function workspaceVolume(input: RunInput, inline: boolean) {
+  if (!inline) return { name: 'workspace', configMap: { name: objectName(input.runId), defaultMode: 0o444 } };
   const items = [
     { path: input.sandbox.fileName, annotation: ANNOTATION_CODE },
     { path: STDIN_KEY, annotation: ANNOTATION_STDIN },
   ];
-  if (!codeInline(input, s))
-    return { name: 'workspace', configMap: { name: objectName(input.runId), defaultMode: 0o444 } };
   return {
     name: 'workspace',
     downwardAPI: {
@@ -77,9 +76,18 @@ function workspaceVolume(input: RunInput, s: SandboxSettings) {
   };
 }
 
+/** The run's ConfigMap if its code is not inline (see codeInline); undefined if the Job carries the code. */
+export function workspaceConfigMap(
+  input: RunInput,
+  s: Pick<SandboxSettings, 'namespace' | 'inlineCodeBytes'>,
+  jobUid?: string,
+): V1ConfigMap | undefined {
+  return codeInline(input, s) ? undefined : buildConfigMap(input, s, jobUid);
+}
+
 /**
- * The code and stdin of a run that is not inline (see codeInline). Given the uid of the run's Job, the ConfigMap is owned by it, so the Job's TTL (and
- * any deletion of the Job) also removes the ConfigMap through the garbage collector.
+ * The code and stdin in a ConfigMap. Given the uid of the run's Job, the ConfigMap is owned by it, so the
+ * Job's TTL (and any deletion of the Job) also removes the ConfigMap through the garbage collector.
  */
 export function buildConfigMap(input: RunInput, s: Pick<SandboxSettings, 'namespace'>, jobUid?: string): V1ConfigMap {
   const name = objectName(input.runId);
@@ -139,6 +147,7 @@ export function jobDeadlineSeconds(input: RunInput, s: Pick<SandboxSettings, 'st
 
 export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
   const name = objectName(input.runId);
+  const inline = codeInline(input, s);
   const labels = runLabels(input);
   const r = s.resources;
   const env = Object.entries({ HOME: '/tmp', TMPDIR: '/tmp', ...input.sandbox.env }).map(([n, value]) => ({
@@ -160,9 +169,7 @@ export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
       template: {
         metadata: {
           labels,
-          ...(codeInline(input, s)
-            ? { annotations: { [ANNOTATION_CODE]: input.code, [ANNOTATION_STDIN]: input.stdin } }
-            : {}),
+          ...(inline ? { annotations: { [ANNOTATION_CODE]: input.code, [ANNOTATION_STDIN]: input.stdin } } : {}),
         },
         spec: {
           restartPolicy: 'Never',
@@ -198,7 +205,7 @@ export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
             },
           ],
           volumes: [
-            workspaceVolume(input, s),
+            workspaceVolume(input, inline),
             // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
             { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
           ],

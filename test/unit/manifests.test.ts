@@ -6,6 +6,7 @@ import {
   codeInline,
   jobDeadlineSeconds,
   sandboxCommand,
+  workspaceConfigMap,
   type SandboxSettings,
 } from '../../src/activities/manifests.js';
 import { objectName } from '../../src/domain/names.js';
@@ -179,6 +180,8 @@ describe('where the code travels', () => {
       configMap: { name: objectName(input.runId), defaultMode: 0o444 },
     });
     expect(buildConfigMap(big, settings).data?.['main.py']).toBe(big.code);
+    expect(workspaceConfigMap(big, settings, 'uid-1')).toEqual(buildConfigMap(big, settings, 'uid-1'));
+    expect(workspaceConfigMap(input, settings)).toBeUndefined();
   });
 
   it('inline size 0 sends every run through a ConfigMap', () => {
