@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { V1Job } from '@kubernetes/client-node';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { loadConfig } from '../src/config/config.js';
 import { connectClient } from '../src/temporal/connection.js';
 import { removeSweepSchedule } from '../src/temporal/sweep-schedule.js';
 import { createKubeClients } from '../src/kube/client.js';
 import { ensureRunnerNamespace } from '../src/kube/namespace.js';
-import { buildJob, workspaceConfigMap } from '../src/activities/manifests.js';
+import { buildSandbox, workspaceConfigMap } from '../src/activities/manifests.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import { admissionWorkflowId } from '../src/workflows/definitions.js';
@@ -30,8 +30,8 @@ import { percentile } from './stats.js';
 /**
  * Scale: N runs through the real API and worker processes onto kwok's fake nodes (the control plane,
  * Temporal and the product are real; no containers run). Baseline in the same run: the same N Jobs
- * created straight against the API server (Job, wait for completion, delete), as fast as the cluster
- * takes them. Prints throughput, submit-to-result latency, history events per run, the worker's CPU and
+ * (bare Pods with SANDBOX_KIND=Pod) created straight against the API server (create, wait for
+ * completion, delete), as fast as the cluster takes them. Prints throughput, submit-to-result latency, history events per run, the worker's CPU and
  * peak RSS, CPU per process, Temporal and Kubernetes API requests per run, and the worker's hottest
  * functions (node --cpu-prof).
  * Usage: node dist/bench/scale.js [runs]   (kwok nodes up: scripts/bench.sh scale does it)
@@ -56,6 +56,8 @@ const env: NodeJS.ProcessEnv = {
 };
 const cfg = loadConfig(env);
 const kube = createKubeClients(env);
+/** What the runs' sandboxes are (SANDBOX_KIND), and so what the raw baseline creates. */
+const KIND = cfg.runner.kind;
 
 /** Runs `task(i)` for i < n with at most `width` in flight. */
 async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -125,23 +127,32 @@ function rawObjects() {
   const lang = cfg.languages.find((l) => l.id === 'python')!;
   const settings = sandboxSettings(cfg);
   const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
-  const job = buildJob(input, settings);
+  const sandbox = buildSandbox(input, settings);
   // The same objects as the product's: the code rides in the pod unless it is large.
-  return { job, configMap: workspaceConfigMap(input, settings), name: job.metadata!.name! };
+  return { sandbox, configMap: workspaceConfigMap(input, settings), name: sandbox.metadata!.name! };
 }
 
-/** Baseline: the product's Job (create → complete → delete), without Temporal or the product. */
-const rawJobs = () =>
+/** Baseline: the product's sandbox (create → complete → delete), without Temporal or the product. */
+const rawSandboxes = () =>
   baseline(async () => {
-    const { job, configMap, name } = rawObjects();
+    const { sandbox, configMap, name } = rawObjects();
     const namespace = NAMESPACE;
     if (configMap) await kube.core.createNamespacedConfigMap({ namespace, body: configMap });
-    await kube.batch.createNamespacedJob({ namespace, body: job });
-    await until(async () => {
-      const j: V1Job = await kube.batch.readNamespacedJob({ name, namespace });
-      return (j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0;
-    });
-    await kube.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
+    if (KIND === 'Pod') {
+      await kube.core.createNamespacedPod({ namespace, body: sandbox as V1Pod });
+      await until(async () => {
+        const p: V1Pod = await kube.core.readNamespacedPod({ name, namespace });
+        return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+      });
+      await kube.core.deleteNamespacedPod({ name, namespace });
+    } else {
+      await kube.batch.createNamespacedJob({ namespace, body: sandbox as V1Job });
+      await until(async () => {
+        const j: V1Job = await kube.batch.readNamespacedJob({ name, namespace });
+        return (j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0;
+      });
+      await kube.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
+    }
     if (configMap) await kube.core.deleteNamespacedConfigMap({ name, namespace });
   });
 
@@ -213,7 +224,7 @@ async function product(port: number, worker: Proc) {
     }
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
-  // A sample of results: every run must have succeeded (kwok completes Job pods with exit code 0).
+  // A sample of results: every run must have succeeded (kwok completes runner pods with exit code 0).
   const sample = closed.slice(0, 20);
   const views = await Promise.all(sample.map(async (c) => (await fetch(`${base}/runs/${c.id}`)).json()));
   await client.workflow
@@ -229,8 +240,8 @@ async function main(): Promise<void> {
   const nodes = await kube.core.listNode({ labelSelector: 'type=kwok' });
   if (nodes.items.length === 0) throw new Error('no kwok nodes: run `bash scripts/cluster.sh kwok` first');
 
-  console.error(`baseline: ${N} raw Jobs on ${nodes.items.length} kwok nodes...`);
-  const raw = await rawJobs();
+  console.error(`baseline: ${N} raw ${KIND}s on ${nodes.items.length} kwok nodes...`);
+  const raw = await rawSandboxes();
 
   const port = await freePort();
   const profDir = join(REPO_ROOT, 'artifacts', 'bench', 'profile');
@@ -311,12 +322,14 @@ function report(
   const events = r.closed.map((c) => c.events);
   const succeeded = r.views.filter((v: { status?: string }) => v.status === 'Succeeded').length;
   const line = (k: string, v: string) => console.log(`${k.padEnd(36)} ${v}`);
-  console.log(`\nscale benchmark: ${N} hello-world runs, kwok nodes, MAX_ACTIVE_RUNS=${cfg.admission.maxActiveRuns}`);
+  console.log(
+    `\nscale benchmark: ${N} hello-world runs, kwok nodes, MAX_ACTIVE_RUNS=${cfg.admission.maxActiveRuns}, SANDBOX_KIND=${KIND}`,
+  );
   line('runs accepted / rejected', `${N - r.rejected} / ${r.rejected}`);
   line('workflows completed', `${ok.length} of ${r.closed.length}`);
   line('sampled results Succeeded', `${succeeded} of ${r.views.length}`);
   line('submission (API 201s)', `${r.submitSeconds.toFixed(1)} s = ${(N / r.submitSeconds).toFixed(1)} runs/s`);
-  line('raw Jobs (baseline) throughput', `${rawRate.toFixed(1)} Jobs/s (${raw.seconds.toFixed(1)} s)`);
+  line(`raw ${KIND}s (baseline) throughput`, `${rawRate.toFixed(1)} ${KIND}s/s (${raw.seconds.toFixed(1)} s)`);
   line(
     'Code Runner throughput',
     `${productRate.toFixed(1)} runs/s first start→last close (${((last - first) / 1000).toFixed(1)} s)`,
@@ -326,10 +339,10 @@ function report(
   const rawSteady = steadyRate(raw.doneAt);
   line(
     'sustained (10th→90th percentile close)',
-    `${steady.toFixed(1)} runs/s; raw Jobs ${rawSteady.toFixed(1)} Jobs/s (${(steady / rawSteady).toFixed(2)}x)`,
+    `${steady.toFixed(1)} runs/s; raw ${KIND}s ${rawSteady.toFixed(1)} ${KIND}s/s (${(steady / rawSteady).toFixed(2)}x)`,
   );
   line(
-    'raw Job latency p50 / p95',
+    `raw ${KIND} latency p50 / p95`,
     `${percentile(raw.latencies, 50).toFixed(0)} / ${percentile(raw.latencies, 95).toFixed(0)} ms`,
   );
   line('submit→result p50 / p95', `${percentile(lat, 50).toFixed(0)} / ${percentile(lat, 95).toFixed(0)} ms`);
@@ -363,7 +376,7 @@ function report(
   const kubeCpu = Object.keys(KUBE_PROCESSES).reduce((sum, k) => sum + (r.cpu1[k] ?? 0) - (r.cpu0[k] ?? 0), 0);
   console.log(
     `\nKubernetes control plane (API server, etcd, controllers, scheduler, kwok): ${(kubeCpu / r.closed.length).toFixed(3)} CPU-s per run; ` +
-      `the raw-Job baseline ${raw.kubeCpuPerObject.toFixed(3)} per Job (it polls its Jobs; the product watches)`,
+      `the raw-${KIND} baseline ${raw.kubeCpuPerObject.toFixed(3)} per ${KIND} (it polls them; the product watches)`,
   );
   printKubeRequests(r.kubeRequestsMade, r.closed.length, raw.requests);
   if (r.requests) {
@@ -408,11 +421,11 @@ function printKubeRequests(
     c ? (Object.entries(c).reduce((t, [k, v]) => t + (f(k) ? v : 0), 0) / n).toFixed(1) : '-';
   console.log(
     `Kubernetes API requests per run: ${sum(made, runs, isWrite)} writes, ${sum(made, runs, (k) => !isWrite(k))} reads ` +
-      `(raw Job baseline, per Job: ${sum(raw, N, isWrite)} writes, ${sum(raw, N, (k) => !isWrite(k))} reads)`,
+      `(raw ${KIND} baseline, per ${KIND}: ${sum(raw, N, isWrite)} writes, ${sum(raw, N, (k) => !isWrite(k))} reads)`,
   );
   const keys = Object.keys({ ...made, ...raw }).filter((k) => (made[k] ?? 0) + (raw?.[k] ?? 0) >= runs / 20);
   keys.sort((a, b) => Number(isWrite(b)) - Number(isWrite(a)) || (made[b] ?? 0) - (made[a] ?? 0));
-  console.log(`  ${'request'.padEnd(34)} ${'per run'.padStart(8)} ${'raw Job'.padStart(8)}`);
+  console.log(`  ${'request'.padEnd(34)} ${'per run'.padStart(8)} ${`raw ${KIND}`.padStart(8)}`);
   for (const k of keys)
     console.log(
       `  ${k.padEnd(34)} ${((made[k] ?? 0) / runs).toFixed(2).padStart(8)} ${raw ? ((raw[k] ?? 0) / N).toFixed(2).padStart(8) : ''}`,

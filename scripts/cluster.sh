@@ -170,6 +170,8 @@ leftovers_exist() {
 identity_of() {
   case "$1" in
     containerd) stat -c 'cni-conf-dir-inode=%i' "$CL_DIR/cni" 2>/dev/null ;;
+    # kwok reads its stages once: a changed configuration restarts it
+    kwok) echo "ca=$(sha256sum <"$CL_PKI/ca.crt" | cut -c1-16) config=$(sha256sum <"$CL_DIR/kwok.yaml" | cut -c1-16)" ;;
     *) echo "ca=$(sha256sum <"$CL_PKI/ca.crt" | cut -c1-16)" ;;
   esac
   return 0

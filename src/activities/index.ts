@@ -19,6 +19,7 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
     jobTtlSeconds: r.jobTtlSeconds,
     startTimeoutSeconds: r.startTimeoutSeconds,
     inlineCodeBytes: r.inlineCodeBytes,
+    kind: r.kind,
     ...(r.kueueQueue ? { kueueQueue: r.kueueQueue } : {}),
   };
 }
@@ -26,7 +27,7 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
 export function activityDeps(cfg: Config, kube: KubeClients): ActivityDeps {
   return {
     kube,
-    watch: new RunWatch(kube, cfg.runner.namespace),
+    watch: new RunWatch(kube, cfg.runner.namespace, cfg.runner.kind),
     recheck: { initialMs: cfg.poll.initialMs, maxMs: cfg.poll.maxMs, factor: cfg.poll.factor },
     logLimitBytes: cfg.runner.logLimitBytes,
     sandbox: sandboxSettings(cfg),

@@ -2,7 +2,7 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import type { Observation } from '../domain/run.js';
 import { RUN_CONTAINER, TIMEOUT_EXIT_CODE } from './manifests.js';
 
-/** Pure: turns a Job and its pods into the run's status and a reason in words. */
+/** Pure: turns a run's sandbox (a Job and its pods, or a bare Pod) into its status and a reason in words. */
 
 const IMAGE_ERRORS = new Set(['ErrImageNeverPull', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName']);
 const CONFIG_ERRORS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
@@ -30,10 +30,64 @@ function newestPod(pods: V1Pod[]): V1Pod | undefined {
   )[0];
 }
 
+/** A run in Job mode: its Job (null once gone) and the Job's pods (the newest one counts). */
 export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: number): Observation {
-  if (!job)
-    return { status: 'Failed', vanished: true, reason: 'the run’s Job disappeared (deleted outside Code Runner)' };
+  if (!job) return vanished('Job');
   const pod = newestPod(pods);
+  const queued = job.spec?.suspend && !pod ? 'the Job is suspended, waiting for admission by Kueue' : undefined;
+  return interpretSandbox(pod, timeoutSeconds, jobFailure(job), queued);
+}
+
+/** A run in Pod mode: its bare Pod (null once gone). */
+export function interpretPod(pod: V1Pod | null, timeoutSeconds: number): Observation {
+  if (!pod) return vanished('pod');
+  const gates = (pod.spec?.schedulingGates ?? []).map((g) => g.name);
+  const queued = gates.length > 0 ? `the pod is gated, waiting for admission (${gates.join(', ')})` : undefined;
+  return interpretSandbox(pod, timeoutSeconds, podFailure(pod), queued);
+}
+
+const vanished = (what: 'Job' | 'pod'): Observation => ({
+  status: 'Failed',
+  vanished: true,
+  reason: `the run’s ${what} disappeared (deleted outside Code Runner)`,
+});
+
+type Failure = Pick<Observation, 'status' | 'finishedAt' | 'reason'>;
+
+function jobFailure(job: V1Job): Failure | undefined {
+  const failed = job.status?.conditions?.find(
+    (c) => (c.type === 'Failed' || c.type === 'FailureTarget') && c.status === 'True',
+  );
+  if (!failed) return undefined;
+  const finishedAt = iso(failed.lastTransitionTime);
+  if (failed.reason === 'DeadlineExceeded')
+    return {
+      status: 'Timeout',
+      finishedAt,
+      reason: `Job deadline exceeded (${job.spec?.activeDeadlineSeconds}s including start-up)`,
+    };
+  return { status: 'Failed', finishedAt, reason: `Job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() };
+}
+
+/** The kubelet fails a pod past its activeDeadlineSeconds with reason DeadlineExceeded. */
+function podFailure(pod: V1Pod): Failure | undefined {
+  if (pod.status?.phase !== 'Failed' || pod.status.reason !== 'DeadlineExceeded') return undefined;
+  return {
+    status: 'Timeout',
+    reason: `pod deadline exceeded (${pod.spec?.activeDeadlineSeconds}s including start-up)`,
+  };
+}
+
+/**
+ * The pod's container decides first (its exit is exact), then a failure of the sandbox object (deadline),
+ * then why the pod is not running yet.
+ */
+function interpretSandbox(
+  pod: V1Pod | undefined,
+  timeoutSeconds: number,
+  failure: Failure | undefined,
+  queued: string | undefined,
+): Observation {
   const base: Observation = {
     status: 'Pending',
     podName: pod?.metadata?.name,
@@ -56,26 +110,8 @@ export function interpret(job: V1Job | null, pods: V1Pod[], timeoutSeconds: numb
       return { ...out, status: 'Timeout', reason: `time limit of ${timeoutSeconds}s exceeded` };
     return { ...out, reason: describeExit(term.exitCode) };
   }
-  const failed = job.status?.conditions?.find(
-    (c) => (c.type === 'Failed' || c.type === 'FailureTarget') && c.status === 'True',
-  );
-  if (failed) {
-    const finishedAt = iso(failed.lastTransitionTime);
-    if (failed.reason === 'DeadlineExceeded')
-      return {
-        ...base,
-        status: 'Timeout',
-        finishedAt,
-        reason: `Job deadline exceeded (${job.spec?.activeDeadlineSeconds}s including start-up)`,
-      };
-    return {
-      ...base,
-      status: 'Failed',
-      finishedAt,
-      reason: `Job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim(),
-    };
-  }
-  if (job.spec?.suspend && !pod) return { ...base, reason: 'the Job is suspended, waiting for admission by Kueue' };
+  if (failure) return { ...base, ...failure };
+  if (queued) return { ...base, reason: queued };
   const waiting = cs?.state?.waiting;
   if (waiting?.reason && IMAGE_ERRORS.has(waiting.reason))
     return {

@@ -1,13 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { V1Job, V1ObjectMeta } from '@kubernetes/client-node';
+import type { V1Job, V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs, type RunStatus } from '../domain/run.js';
-import { buildJob, workspaceConfigMap, type SandboxSettings } from './manifests.js';
+import { buildJob, buildPod, workspaceConfigMap, type SandboxSettings } from './manifests.js';
 import { readBoundedPodLog } from '../kube/logs.js';
-import { interpret } from './interpret.js';
+import { interpret, interpretPod } from './interpret.js';
 import type { RunWatch } from '../kube/run-watch.js';
 
 /** Activities that talk to Kubernetes. One module per external system; clients are injected. */
@@ -58,13 +58,14 @@ async function createIdempotent<T extends { metadata?: V1ObjectMeta }>(
 export function createKubernetesActivities(deps: KubernetesDeps) {
   const { core, batch } = deps.kube;
   const { namespace } = deps.sandbox;
+  const podMode = deps.sandbox.kind === 'Pod';
 
-  async function readJob(name: string): Promise<V1Job | null> {
+  async function readOrNull<T>(what: string, read: () => Promise<T>): Promise<T | null> {
     try {
-      return await batch.readNamespacedJob({ name, namespace });
+      return await read();
     } catch (err) {
       if (isNotFound(err)) return null;
-      throw toFailure(err, `reading Job ${name}`);
+      throw toFailure(err, `reading ${what}`);
     }
   }
 
@@ -99,8 +100,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         await cleanUp(args.runId, seen.verdict.podName);
         return seen.verdict;
       }
-      // A Job created just now has no pod: its first observation needs no read (the watch may not have
-      // delivered it yet, and reading the API server instead cost a GET and a pod LIST per run).
+      // A sandbox created just now is observed from the create response (the watch may not have delivered
+      // it yet, and reading the API server instead cost a GET and a pod LIST per run).
       let created = args.create ? await createRunObjects(args.create) : undefined;
       const watched = await deps.watch.start().then(
         () => true,
@@ -111,9 +112,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       const settleMs = args.settleMs ?? 0;
       let settleUntil: number | undefined;
       for (;;) {
-        const o = created
-          ? interpret(created, [], args.timeoutSeconds)
-          : await observe(args.runId, args.timeoutSeconds);
+        const o = created ? created : await observe(args.runId, args.timeoutSeconds);
         created = undefined;
         if (isTerminal(o.status) && !o.vanished) {
           const logs = o.podName ? await readLogs(o.podName) : EMPTY_LOGS;
@@ -136,7 +135,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 
     /**
      * Clean-up when no poll saw a verdict (cancelled, start timeout, vanished, failed activity): reads the
-     * output (bounded) if there is a pod, then deletes the pods at once and the Job (and so its ConfigMap).
+     * output (bounded) if there is a pod, then deletes the pods at once and the Job (and so a ConfigMap).
      * Logs are read before anything is deleted; a retry after a partial delete reuses the logs kept in the
      * heartbeat.
      */
@@ -159,12 +158,18 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   /**
    * Deletes the Job, and then the finished pod at once (grace 0) rather than later through the garbage
    * collector: the slot is given back right after this, and the cap counts pods that exist, finished or
-   * not. A ConfigMap (large code only) is owned by the Job, so the garbage collector deletes it with the
-   * Job. A failure before the Job is gone leaves the run observable for the retry (which otherwise finds
-   * the verdict and output in the heartbeat).
+   * not. A ConfigMap (large code only) is owned by the sandbox, so the garbage collector deletes it with
+   * the sandbox. A failure before the sandbox is gone leaves the run observable for the retry (which
+   * otherwise finds the verdict and output in the heartbeat). In Pod mode the pod is the sandbox.
    */
   async function cleanUp(runId: string, podName?: string): Promise<void> {
     const name = objectName(runId);
+    if (podMode) {
+      await core
+        .deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 })
+        .catch(ignoreNotFound(`deleting pod ${name}`));
+      return;
+    }
     await batch
       .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
       .catch(ignoreNotFound(`deleting Job ${name}`));
@@ -175,19 +180,28 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   }
 
   /**
-   * Creates the Job, which carries small code itself; larger code then goes into a ConfigMap owned by the
-   * Job (the pod cannot start before its ConfigMap exists, the kubelet waits for it). Safe to retry: never
-   * a second Job. Returns the Job if this call created it (so it has no pod yet).
+   * Creates the sandbox (Job, or bare Pod), which carries small code itself; larger code then goes into a
+   * ConfigMap owned by the sandbox (the pod cannot start before its ConfigMap exists, the kubelet waits for
+   * it). Safe to retry: never a second sandbox. Returns the first observation if this call created it.
    */
-  async function createRunObjects(input: RunInput): Promise<V1Job | undefined> {
+  async function createRunObjects(input: RunInput): Promise<Observation | undefined> {
     const name = objectName(input.runId);
-    const job = await createIdempotent(
-      `Job ${name}`,
-      input.runId,
-      () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
-      () => batch.readNamespacedJob({ name, namespace }),
-    );
-    const configMap = workspaceConfigMap(input, deps.sandbox, job.object.metadata?.uid);
+    const t = input.timeoutSeconds;
+    const sandbox = podMode
+      ? await createIdempotent<V1Pod>(
+          `pod ${name}`,
+          input.runId,
+          () => core.createNamespacedPod({ namespace, body: buildPod(input, deps.sandbox) }),
+          () => core.readNamespacedPod({ name, namespace }),
+        ).then((r) => ({ ...r, seen: () => interpretPod(r.object, t) }))
+      : await createIdempotent<V1Job>(
+          `Job ${name}`,
+          input.runId,
+          () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
+          () => batch.readNamespacedJob({ name, namespace }),
+        ).then((r) => ({ ...r, seen: () => interpret(r.object, [], t) }));
+    const uid = sandbox.object.metadata?.uid;
+    const configMap = workspaceConfigMap(input, deps.sandbox, uid ? { kind: podMode ? 'Pod' : 'Job', uid } : undefined);
     if (configMap)
       await createIdempotent(
         `ConfigMap ${name}`,
@@ -195,15 +209,21 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         () => core.createNamespacedConfigMap({ namespace, body: configMap }),
         () => core.readNamespacedConfigMap({ name, namespace }),
       );
-    return job.created ? job.object : undefined;
+    return sandbox.created ? sandbox.seen() : undefined;
   }
 
-  /** From the watch's cache when it has the Job; else (not synced, or a Job newer than the cache) the API. */
+  /** From the watch's cache when it has the sandbox; else (not synced, or newer than the cache) the API. */
   async function observe(runId: string, timeoutSeconds: number): Promise<Observation> {
     const name = objectName(runId);
     const cached = deps.watch.snapshot(runId, name);
+    if (podMode) {
+      const pod = cached?.pods.find((p) => p.metadata?.name === name);
+      if (pod) return interpretPod(pod, timeoutSeconds);
+      const read = await readOrNull(`pod ${name}`, () => core.readNamespacedPod({ name, namespace }));
+      return interpretPod(read, timeoutSeconds);
+    }
     if (cached?.job) return interpret(cached.job, cached.pods, timeoutSeconds);
-    const job = await readJob(name);
+    const job = await readOrNull(`Job ${name}`, () => batch.readNamespacedJob({ name, namespace }));
     if (!job) return interpret(null, [], timeoutSeconds);
     const pods = await core
       .listNamespacedPod({ namespace, labelSelector: runSelector(runId) })

@@ -1,5 +1,13 @@
-import type { V1ConfigMap, V1Job, V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
-import type { RunInput, SandboxResources, Toleration } from '../domain/run.js';
+import type {
+  V1ConfigMap,
+  V1Job,
+  V1ObjectMeta,
+  V1Pod,
+  V1PodSecurityContext,
+  V1PodSpec,
+  V1SecurityContext,
+} from '@kubernetes/client-node';
+import type { RunInput, SandboxKind, SandboxResources, Toleration } from '../domain/run.js';
 import {
   APP_NAME,
   LABEL_APP,
@@ -24,6 +32,14 @@ export interface SandboxSettings {
   kueueQueue?: string;
   /** Code and stdin up to this many bytes (together) travel inside the Job itself; larger ones in a ConfigMap. */
   inlineCodeBytes: number;
+  /** What holds the sandbox pod (absent: a Job). */
+  kind?: SandboxKind;
+}
+
+/** The object that owns a run's ConfigMap: its Job, or its bare Pod. */
+export interface SandboxOwner {
+  kind: SandboxKind;
+  uid: string;
 }
 
 export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
@@ -76,23 +92,28 @@ function workspaceVolume(input: RunInput, inline: boolean) {
   };
 }
 
-/** The run's ConfigMap if its code is not inline (see codeInline); undefined if the Job carries the code. */
+/** The run's ConfigMap if its code is not inline (see codeInline); undefined if the sandbox carries the code. */
 export function workspaceConfigMap(
   input: RunInput,
   s: Pick<SandboxSettings, 'namespace' | 'inlineCodeBytes'>,
-  jobUid?: string,
+  owner?: SandboxOwner,
 ): V1ConfigMap | undefined {
-  return codeInline(input, s) ? undefined : buildConfigMap(input, s, jobUid);
+  return codeInline(input, s) ? undefined : buildConfigMap(input, s, owner);
 }
 
 /**
- * The code and stdin in a ConfigMap. Given the uid of the run's Job, the ConfigMap is owned by it, so the
- * Job's TTL (and any deletion of the Job) also removes the ConfigMap through the garbage collector.
+ * The code and stdin in a ConfigMap. Given the run's Job or Pod, the ConfigMap is owned by it, so the
+ * Job's TTL (and any deletion of the sandbox) also removes the ConfigMap through the garbage collector.
  */
-export function buildConfigMap(input: RunInput, s: Pick<SandboxSettings, 'namespace'>, jobUid?: string): V1ConfigMap {
+export function buildConfigMap(
+  input: RunInput,
+  s: Pick<SandboxSettings, 'namespace'>,
+  owner?: SandboxOwner,
+): V1ConfigMap {
   const name = objectName(input.runId);
-  const ownerReferences = jobUid
-    ? [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: jobUid, blockOwnerDeletion: false }]
+  const apiVersion = owner?.kind === 'Pod' ? 'v1' : 'batch/v1';
+  const ownerReferences = owner
+    ? [{ apiVersion, kind: owner.kind, name, uid: owner.uid, blockOwnerDeletion: false }]
     : undefined;
   return {
     apiVersion: 'v1',
@@ -145,72 +166,101 @@ export function jobDeadlineSeconds(input: RunInput, s: Pick<SandboxSettings, 'st
   return input.timeoutSeconds + KILL_GRACE_SECONDS + s.startTimeoutSeconds;
 }
 
+/** The sandbox: the run's Job, or its bare Pod (SandboxSettings.kind). */
+export function buildSandbox(input: RunInput, s: SandboxSettings): V1Job | V1Pod {
+  return s.kind === 'Pod' ? buildPod(input, s) : buildJob(input, s);
+}
+
+/** The Job: no retries, the deadline enforced by the Job controller, a TTL behind the worker's own clean-up. */
 export function buildJob(input: RunInput, s: SandboxSettings): V1Job {
-  const name = objectName(input.runId);
+  const pod = sandboxPod(input, s);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: objectName(input.runId), namespace: s.namespace, labels: withKueue(pod.metadata.labels, s) },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: jobDeadlineSeconds(input, s),
+      ttlSecondsAfterFinished: s.jobTtlSeconds,
+      template: pod,
+    },
+  };
+}
+
+/**
+ * A bare Pod: the same pod as the Job's, named like the Job, with the same deadline enforced by the kubelet
+ * (activeDeadlineSeconds on a pod). Nothing recreates or garbage-collects it: the worker's clean-up and the
+ * leak sweeper delete it. Kueue queues plain pods by the same label (its pod integration).
+ */
+export function buildPod(input: RunInput, s: SandboxSettings): V1Pod {
+  const pod = sandboxPod(input, s);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...pod.metadata,
+      name: objectName(input.runId),
+      namespace: s.namespace,
+      labels: withKueue(pod.metadata.labels, s),
+    },
+    spec: { ...pod.spec, activeDeadlineSeconds: jobDeadlineSeconds(input, s) },
+  };
+}
+
+const withKueue = (labels: Record<string, string> | undefined, s: SandboxSettings) =>
+  s.kueueQueue ? { ...labels, [LABEL_KUEUE_QUEUE]: s.kueueQueue } : labels;
+
+/** The sandbox pod's metadata and spec, the same in a Job's template and in a bare Pod. */
+function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMeta; spec: V1PodSpec } {
   const inline = codeInline(input, s);
-  const labels = runLabels(input);
   const r = s.resources;
   const env = Object.entries({ HOME: '/tmp', TMPDIR: '/tmp', ...input.sandbox.env }).map(([n, value]) => ({
     name: n,
     value,
   }));
   return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
     metadata: {
-      name,
-      namespace: s.namespace,
-      labels: s.kueueQueue ? { ...labels, [LABEL_KUEUE_QUEUE]: s.kueueQueue } : labels,
+      labels: runLabels(input),
+      ...(inline ? { annotations: { [ANNOTATION_CODE]: input.code, [ANNOTATION_STDIN]: input.stdin } } : {}),
     },
     spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: jobDeadlineSeconds(input, s),
-      ttlSecondsAfterFinished: s.jobTtlSeconds,
-      template: {
-        metadata: {
-          labels,
-          ...(inline ? { annotations: { [ANNOTATION_CODE]: input.code, [ANNOTATION_STDIN]: input.stdin } } : {}),
-        },
-        spec: {
-          restartPolicy: 'Never',
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          hostNetwork: false,
-          hostPID: false,
-          hostIPC: false,
-          // No resolver inside the sandbox: user code gets no cluster DNS.
-          dnsPolicy: 'None',
-          dnsConfig: { nameservers: ['127.0.0.1'] },
-          terminationGracePeriodSeconds: 1,
-          ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
-          ...(s.tolerations?.length ? { tolerations: s.tolerations } : {}),
-          securityContext: podSecurityContext(),
-          containers: [
-            {
-              name: RUN_CONTAINER,
-              image: input.sandbox.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: sandboxCommand(input),
-              workingDir: WORKSPACE,
-              env,
-              resources: {
-                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageLimit },
-                limits: { cpu: r.cpuLimit, memory: r.memoryLimit, 'ephemeral-storage': r.ephemeralStorageLimit },
-              },
-              securityContext: containerSecurityContext(),
-              volumeMounts: [
-                { name: 'workspace', mountPath: WORKSPACE, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            },
-          ],
-          volumes: [
-            workspaceVolume(input, inline),
-            // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
-            { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      hostNetwork: false,
+      hostPID: false,
+      hostIPC: false,
+      // No resolver inside the sandbox: user code gets no cluster DNS.
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: ['127.0.0.1'] },
+      terminationGracePeriodSeconds: 1,
+      ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
+      ...(s.tolerations?.length ? { tolerations: s.tolerations } : {}),
+      securityContext: podSecurityContext(),
+      containers: [
+        {
+          name: RUN_CONTAINER,
+          image: input.sandbox.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: sandboxCommand(input),
+          workingDir: WORKSPACE,
+          env,
+          resources: {
+            requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageLimit },
+            limits: { cpu: r.cpuLimit, memory: r.memoryLimit, 'ephemeral-storage': r.ephemeralStorageLimit },
+          },
+          securityContext: containerSecurityContext(),
+          volumeMounts: [
+            { name: 'workspace', mountPath: WORKSPACE, readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
           ],
         },
-      },
+      ],
+      volumes: [
+        workspaceVolume(input, inline),
+        // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
+        { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
+      ],
     },
   };
 }

@@ -6,8 +6,9 @@ import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
 import { toFailure } from './kubernetes.js';
 
 /**
- * The leak sweeper's activity: runner Jobs and ConfigMaps whose run (workflow id = run id) is finished
- * or unknown to Temporal are deleted. A run that is still running keeps its objects whatever their age.
+ * The leak sweeper's activity: runner Jobs, bare runner Pods (Pod mode: pods no Job owns) and ConfigMaps
+ * whose run (workflow id = run id) is finished or unknown to Temporal are deleted, whichever sandbox kind
+ * made them (the kind can change between deployments). A run that is still running keeps its objects whatever their age.
  * Objects younger than minAgeSeconds are left alone (a run being created right now).
  */
 export interface SweepInput {
@@ -18,7 +19,7 @@ export interface SweepInput {
 export interface SweepResult {
   examinedRuns: number;
   kept: string[];
-  deleted: { runId: string; why: string; jobs: number; configMaps: number }[];
+  deleted: { runId: string; why: string; jobs: number; pods: number; configMaps: number }[];
 }
 
 export interface SweeperDeps {
@@ -36,25 +37,28 @@ export function createSweeperActivities(deps: SweeperDeps) {
       const ctx = Context.current();
       const now = Date.now();
       const old = (created?: Date) => !created || now - new Date(created).getTime() >= input.minAgeSeconds * 1000;
-      const [jobs, cms] = await Promise.all([
+      const [jobs, pods, cms] = await Promise.all([
         kube.batch.listNamespacedJob({ namespace, labelSelector: RUNNER_SELECTOR }),
+        kube.core.listNamespacedPod({ namespace, labelSelector: RUNNER_SELECTOR }),
         kube.core.listNamespacedConfigMap({ namespace, labelSelector: RUNNER_SELECTOR }),
       ]).catch((err: unknown) => {
         throw toFailure(err, `listing runner objects in ${namespace}`);
       });
-      const byRun = new Map<string, { jobs: string[]; configMaps: string[] }>();
+      const byRun = new Map<string, { jobs: string[]; pods: string[]; configMaps: string[] }>();
       const add = (
-        kind: 'jobs' | 'configMaps',
+        kind: 'jobs' | 'pods' | 'configMaps',
         meta?: { name?: string; labels?: Record<string, string>; creationTimestamp?: Date },
       ) => {
         const runId = meta?.labels?.[LABEL_RUN_ID];
         if (!runId || !meta?.name || !old(meta.creationTimestamp)) return;
         if (input.onlyRunIds && !input.onlyRunIds.includes(runId)) return;
-        const e = byRun.get(runId) ?? { jobs: [], configMaps: [] };
+        const e = byRun.get(runId) ?? { jobs: [], pods: [], configMaps: [] };
         e[kind].push(meta.name);
         byRun.set(runId, e);
       };
       for (const j of jobs.items) add('jobs', j.metadata);
+      // A Job's pods go with their Job; only bare pods are swept themselves.
+      for (const p of pods.items) if (!p.metadata?.ownerReferences?.length) add('pods', p.metadata);
       for (const c of cms.items) add('configMaps', c.metadata);
 
       const result: SweepResult = { examinedRuns: byRun.size, kept: [], deleted: [] };
@@ -77,12 +81,23 @@ export function createSweeperActivities(deps: SweeperDeps) {
             .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
             .catch(ignoreNotFound(`deleting Job ${name}`));
         }
+        for (const name of objs.pods) {
+          await kube.core
+            .deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 })
+            .catch(ignoreNotFound(`deleting pod ${name}`));
+        }
         for (const name of objs.configMaps) {
           await kube.core
             .deleteNamespacedConfigMap({ name, namespace })
             .catch(ignoreNotFound(`deleting ConfigMap ${name}`));
         }
-        result.deleted.push({ runId, why, jobs: objs.jobs.length, configMaps: objs.configMaps.length });
+        result.deleted.push({
+          runId,
+          why,
+          jobs: objs.jobs.length,
+          pods: objs.pods.length,
+          configMaps: objs.configMaps.length,
+        });
       }
       return result;
     },

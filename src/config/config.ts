@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { LanguageSpec, SandboxResources, Toleration } from '../domain/run.js';
+import type { LanguageSpec, SandboxKind, SandboxResources, Toleration } from '../domain/run.js';
 import { DEFAULT_LANGUAGES } from './languages.js';
 
 const quantity = z
@@ -64,6 +64,7 @@ const envSchema = z.object({
   MAX_STDIN_BYTES: int(65536, 0, 1048576),
   // Kubernetes refuses more than 256 KiB of annotations on one object (inline code travels in two).
   INLINE_CODE_BYTES: int(16384, 0, 131072),
+  SANDBOX_KIND: z.enum(['Job', 'Pod']).default('Job'),
   LOG_LIMIT_BYTES: int(262144, 1024, 1048576),
   START_TIMEOUT_SECONDS: int(120, 5, 3600),
   POLL_INITIAL_MS: int(1000, 10, 60000),
@@ -109,6 +110,8 @@ export interface Config {
     inlineCodeBytes: number;
     /** Label Jobs for Kueue's LocalQueue of this name (clusters that run Kueue). */
     kueueQueue?: string;
+    /** The sandbox object: a Job (default), or a bare Pod (about half the API writes per run). */
+    kind: SandboxKind;
   };
   /** The true queue: at most maxActiveRuns runner Jobs at once (0 = no cap). */
   admission: {
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       startTimeoutSeconds: e.START_TIMEOUT_SECONDS,
       logLimitBytes: e.LOG_LIMIT_BYTES,
       inlineCodeBytes: e.INLINE_CODE_BYTES,
+      kind: e.SANDBOX_KIND,
       ...(e.KUEUE_QUEUE_NAME ? { kueueQueue: e.KUEUE_QUEUE_NAME } : {}),
     },
     admission: {

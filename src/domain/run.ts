@@ -37,6 +37,13 @@ export interface Toleration {
   effect: string;
 }
 
+/**
+ * The object that holds a run's sandbox pod: a Job (the default; its controller enforces the deadline and
+ * records the outcome), or a bare Pod (the kubelet enforces the same deadline; about half the API writes
+ * per run, no Job controller work).
+ */
+export type SandboxKind = 'Job' | 'Pod';
+
 export interface SandboxResources {
   cpuRequest: string;
   cpuLimit: string;
@@ -67,7 +74,7 @@ export interface Observation {
   nodeName?: string;
   startedAt?: string;
   finishedAt?: string;
-  /** The Job is gone (deleted by hand, TTL, node lost...). */
+  /** The sandbox (Job or Pod) is gone (deleted by hand, TTL, node lost...). */
   vanished?: boolean;
   /** A failure that will not recover by waiting (image missing, bad spec). */
   permanent?: boolean;

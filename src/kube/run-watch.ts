@@ -1,12 +1,13 @@
 import { ListWatch, Watch, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
 import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
+import type { SandboxKind } from '../domain/run.js';
 
 /**
  * One list-watch per worker on the runner Jobs and pods of the namespace (not one request per poll per
- * run): a run's observation is read from this cache, and a waiting poll wakes up on the next event of
- * its run. Reconnects by itself (client-node's ListWatch); until the first list completes, callers read
- * the API server directly.
+ * run; pods only when the sandboxes are bare Pods): a run's observation is read from this cache, and a
+ * waiting poll wakes up on the next event of its run. Reconnects by itself (client-node's ListWatch);
+ * until the first list completes, callers read the API server directly.
  */
 export class RunWatch {
   private jobs?: ListWatch<V1Job>;
@@ -20,6 +21,7 @@ export class RunWatch {
   constructor(
     private readonly kube: KubeClients,
     private readonly namespace: string,
+    private readonly kind: SandboxKind = 'Job',
   ) {}
 
   /** Starts both watches once; later calls wait for the same start. */
@@ -35,13 +37,14 @@ export class RunWatch {
     const { kc, core, batch } = this.kube;
     const ns = this.namespace;
     const watch = new Watch(kc);
-    this.jobs = new ListWatch<V1Job>(
-      `/apis/batch/v1/namespaces/${ns}/jobs`,
-      watch,
-      () => batch.listNamespacedJob({ namespace: ns, labelSelector: RUNNER_SELECTOR }),
-      false,
-      RUNNER_SELECTOR,
-    );
+    if (this.kind === 'Job')
+      this.jobs = new ListWatch<V1Job>(
+        `/apis/batch/v1/namespaces/${ns}/jobs`,
+        watch,
+        () => batch.listNamespacedJob({ namespace: ns, labelSelector: RUNNER_SELECTOR }),
+        false,
+        RUNNER_SELECTOR,
+      );
     this.pods = new ListWatch<V1Pod>(
       `/api/v1/namespaces/${ns}/pods`,
       watch,
@@ -50,14 +53,15 @@ export class RunWatch {
       RUNNER_SELECTOR,
     );
     for (const verb of ['add', 'update'] as const) {
-      this.jobs.on(verb, (j) => this.wake(runOf(j)));
+      this.jobs?.on(verb, (j) => this.wake(runOf(j)));
       this.pods.on(verb, (p) => this.putPod(p));
     }
-    this.jobs.on('delete', (j) => this.wake(runOf(j)));
+    this.jobs?.on('delete', (j) => this.wake(runOf(j)));
     this.pods.on('delete', (p) => this.dropPod(p));
+    const watches = [this.jobs, this.pods].filter((lw) => lw !== undefined) as ListWatch<V1Job | V1Pod>[];
     // ListWatch retries dropped connections itself but stops on other errors: restart it, and read the
     // API server directly until it is back.
-    for (const lw of [this.jobs, this.pods] as ListWatch<V1Job | V1Pod>[]) {
+    for (const lw of watches) {
       lw.on('error', () => {
         this.ready = false;
         if (this.stopped) return;
@@ -70,21 +74,21 @@ export class RunWatch {
         }, RESTART_DELAY_MS).unref();
       });
     }
-    await Promise.all([this.jobs.start(), this.pods.start()]);
+    await Promise.all(watches.map((lw) => lw.start()));
     this.resync();
   }
 
   private resync(): void {
-    if (!this.jobs || !this.pods) return;
+    if (!this.pods) return;
     for (const p of this.pods.list(this.namespace)) this.putPod(p);
     this.ready = true;
   }
 
-  /** The cached Job and pods of a run; undefined while the watch is not synced. */
+  /** The cached Job (Job mode) and pods of a run; undefined while the watch is not synced. */
   snapshot(runId: string, jobName: string): { job: V1Job | undefined; pods: V1Pod[] } | undefined {
-    if (!this.ready || !this.jobs) return undefined;
+    if (!this.ready || !this.pods) return undefined;
     return {
-      job: this.jobs.get(jobName, this.namespace),
+      job: this.jobs?.get(jobName, this.namespace),
       pods: [...(this.podsByRun.get(runId)?.values() ?? [])],
     };
   }

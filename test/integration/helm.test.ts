@@ -28,6 +28,14 @@ interface Rule {
 function helm(args: string[]): string {
   return execFileSync(HELM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
+/** The environment of a Deployment's first container, as name → value. */
+function deploymentEnv(objs: Obj[], name: string): Record<string, string | undefined> {
+  const d = find(objs, 'Deployment', name) as unknown as {
+    spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+  };
+  return Object.fromEntries((d.spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+}
+
 function render(set: string[] = []): Obj[] {
   const out = helm(['template', 'cr', CHART, '--namespace', 'code-runner', ...set.flatMap((s) => ['--set', s])]);
   const docs = loadAllYaml(out) as (Obj | null)[];
@@ -101,6 +109,7 @@ describe('Helm chart infra/helm/code-runner', () => {
       [
         'core/configmaps:create',
         'core/configmaps:get',
+        'core/configmaps:list',
         'core/configmaps:patch',
         'core/configmaps:delete',
         'batch/jobs:create',
@@ -202,6 +211,17 @@ describe('Helm chart infra/helm/code-runner', () => {
     );
   });
 
+  it('sandboxKind Pod lets the worker create pods and tells it so; any other kind is refused', () => {
+    const envOf = (objs: Obj[]) => deploymentEnv(objs, 'cr-code-runner-worker');
+    const jobs = render();
+    expect(envOf(jobs).SANDBOX_KIND).toBe('Job');
+    expect(grants(find(jobs, 'Role', 'cr-code-runner-worker'))).not.toContain('core/pods:create');
+    const pods = render(['sandboxKind=Pod']);
+    expect(envOf(pods).SANDBOX_KIND).toBe('Pod');
+    expect(grants(find(pods, 'Role', 'cr-code-runner-worker'))).toContain('core/pods:create');
+    expect(() => render(['sandboxKind=Deployment'])).toThrow(/sandboxKind must be Job or Pod/);
+  });
+
   it('wires languages, mTLS, the node selector and the Ingress into the pods', () => {
     const objs = render([
       'languages[0].id=python',
@@ -215,11 +235,7 @@ describe('Helm chart infra/helm/code-runner', () => {
       { id: 'python', image: 'python:3.13-slim' },
     ]);
     for (const name of ['cr-code-runner-api', 'cr-code-runner-worker']) {
-      const d = find(objs, 'Deployment', name) as unknown as {
-        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
-      };
-      const env = Object.fromEntries((d.spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
-      expect(env).toMatchObject({
+      expect(deploymentEnv(objs, name)).toMatchObject({
         LANGUAGES_FILE: '/etc/code-runner/languages.json',
         TEMPORAL_TLS_CERT_PATH: '/etc/temporal-tls/tls.crt',
         RUNNER_NODE_SELECTOR: 'pool=sandbox',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sandboxSettings } from '../../src/activities/index.js';
-import { buildConfigMap, buildJob } from '../../src/activities/manifests.js';
+import { buildConfigMap, buildJob, buildPod } from '../../src/activities/manifests.js';
 import { runInput } from '../../src/api/languages.js';
 import type { SweepInput, SweepResult } from '../../src/activities/sweeper.js';
 import { objectName } from '../../src/domain/names.js';
@@ -22,16 +22,25 @@ describe('leak sweeper', () => {
     await stack.close();
   });
 
-  /** Leaked objects for runId, as the worker would have made them (the Job suspended: no pod). */
-  async function plantLeak(runId: string): Promise<void> {
+  const leakInput = (runId: string) => {
     const python = stack.cfg.languages.find((l) => l.id === 'python')!;
-    const input = runInput(python, { runId, code: 'print(1)', stdin: '', timeoutSeconds: 5 });
+    return runInput(python, { runId, code: 'print(1)', stdin: '', timeoutSeconds: 5 });
+  };
+  /** Leaked objects for runId, as a Job-mode worker would have made them (the Job suspended: no pod). */
+  async function plantLeak(runId: string): Promise<void> {
+    const input = leakInput(runId);
     const settings = sandboxSettings(stack.cfg);
     const namespace = stack.cfg.runner.namespace;
     await stack.kube.core.createNamespacedConfigMap({ namespace, body: buildConfigMap(input, settings) });
     const job = buildJob(input, settings);
     if (job.spec) job.spec.suspend = true;
     await stack.kube.batch.createNamespacedJob({ namespace, body: job });
+  }
+  /** A leaked bare Pod, as a Pod-mode worker would have made it (held by a scheduling gate: never runs). */
+  async function plantPodLeak(runId: string): Promise<void> {
+    const pod = buildPod(leakInput(runId), { ...sandboxSettings(stack.cfg), kind: 'Pod' });
+    pod.spec!.schedulingGates = [{ name: 'code-runner.dev/test-hold' }];
+    await stack.kube.core.createNamespacedPod({ namespace: stack.cfg.runner.namespace, body: pod });
   }
   const exists = async (runId: string) => {
     const namespace = stack.cfg.runner.namespace;
@@ -46,16 +55,24 @@ describe('leak sweeper', () => {
     );
     return { job, cm };
   };
+  const podExists = (runId: string) =>
+    stack.kube.core.readNamespacedPod({ name: objectName(runId), namespace: stack.cfg.runner.namespace }).then(
+      () => true,
+      () => false,
+    );
 
   it('deletes the objects of finished and unknown runs and keeps those of running runs', async () => {
     const unknown = randomUUID();
+    const unknownPod = randomUUID();
     const finished = await api.start({ language: 'python', code: 'print(1)' });
     expect(await api.waitDone(finished)).toMatchObject({ status: 'Succeeded' });
     const running = await api.start({ language: 'python', code: 'import time\ntime.sleep(40)', timeout_seconds: 60 });
     await api.waitFor(running, (v) => v.status === 'Running', 60_000, 'Running');
     await plantLeak(unknown);
     await plantLeak(finished);
+    await plantPodLeak(unknownPod);
     expect(await exists(unknown)).toEqual({ job: true, cm: true });
+    expect(await podExists(unknownPod)).toBe(true);
     // the running run's small code rides in its Job: it has no ConfigMap of its own
     expect(await exists(running)).toEqual({ job: true, cm: false });
 
@@ -63,17 +80,20 @@ describe('leak sweeper', () => {
       taskQueue: stack.cfg.temporal.taskQueue,
       workflowId: `sweep-test-${randomUUID()}`,
       // only this test's runs: the namespace is shared with other suites
-      args: [{ minAgeSeconds: 0, onlyRunIds: [unknown, finished, running] }],
+      args: [{ minAgeSeconds: 0, onlyRunIds: [unknown, unknownPod, finished, running] }],
       workflowExecutionTimeout: '2m',
     });
     expect(result.deleted).toEqual(
       expect.arrayContaining([
-        { runId: unknown, why: 'run unknown to Temporal', jobs: 1, configMaps: 1 },
-        { runId: finished, why: 'run completed', jobs: 1, configMaps: 1 },
+        { runId: unknown, why: 'run unknown to Temporal', jobs: 1, pods: 0, configMaps: 1 },
+        { runId: unknownPod, why: 'run unknown to Temporal', jobs: 0, pods: 1, configMaps: 0 },
+        { runId: finished, why: 'run completed', jobs: 1, pods: 0, configMaps: 1 },
       ]),
     );
+    // the running run's pod belongs to its Job: kept with it, never swept on its own
     expect(result.kept).toEqual([running]);
-    expect(result.examinedRuns).toBe(3);
+    expect(result.examinedRuns).toBe(4);
+    expect(await podExists(unknownPod)).toBe(false);
     expect(await exists(unknown)).toEqual({ job: false, cm: false });
     expect(await exists(finished)).toEqual({ job: false, cm: false });
     expect(await exists(running)).toEqual({ job: true, cm: false });

@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}).admission.maxActiveRuns).toBe(10);
   });
 
+  it('makes Jobs the sandboxes unless SANDBOX_KIND says Pod', () => {
+    expect(loadConfig({}).runner.kind).toBe('Job');
+    expect(loadConfig({ SANDBOX_KIND: 'Pod' }).runner.kind).toBe('Pod');
+    expect(() => loadConfig({ SANDBOX_KIND: 'pod' })).toThrow(/SANDBOX_KIND/);
+  });
+
   it('reports every invalid variable at once', () => {
     let err: unknown;
     try {

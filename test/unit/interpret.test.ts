@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { interpret } from '../../src/activities/interpret.js';
+import { interpret, interpretPod } from '../../src/activities/interpret.js';
 
 const job = (conditions: NonNullable<V1Job['status']>['conditions'] = []): V1Job => ({
   metadata: { name: 'run-x' },
@@ -100,5 +100,52 @@ describe('interpret', () => {
   it('a Job suspended for Kueue is Pending and says so', () => {
     const suspended: V1Job = { ...job(), spec: { template: {}, suspend: true } };
     expect(interpret(suspended, [], 5)).toMatchObject({ status: 'Pending', reason: expect.stringContaining('Kueue') });
+  });
+});
+
+describe('interpretPod (a bare Pod sandbox)', () => {
+  const bare = (state: object, extra: Partial<NonNullable<V1Pod['status']>> = {}): V1Pod => {
+    const p = pod(state, extra);
+    return { ...p, spec: { ...p.spec!, activeDeadlineSeconds: 40 } };
+  };
+  it('a vanished pod is a failure that names the pod', () => {
+    expect(interpretPod(null, 5)).toMatchObject({
+      status: 'Failed',
+      vanished: true,
+      reason: expect.stringContaining('pod'),
+    });
+  });
+  it('reads the container exactly as in a Job: exit 0, exit codes, the time limit', () => {
+    const ok = interpretPod(bare({ terminated: { exitCode: 0, startedAt: t0, finishedAt: at(1) } }), 5);
+    expect(ok).toMatchObject({ status: 'Succeeded', podName: 'run-x-abc', nodeName: 'node-1' });
+    expect(interpretPod(bare({ terminated: { exitCode: 3, startedAt: t0, finishedAt: at(1) } }), 5).status).toBe(
+      'Failed',
+    );
+    expect(interpretPod(bare({ terminated: { exitCode: 124, startedAt: t0, finishedAt: at(5) } }), 5).status).toBe(
+      'Timeout',
+    );
+    expect(interpretPod(bare({ running: { startedAt: t0 } }), 5).status).toBe('Running');
+  });
+  it('the kubelet-enforced pod deadline is Timeout', () => {
+    const o = interpretPod(
+      bare({}, { phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active too long' }),
+      5,
+    );
+    expect(o.status).toBe('Timeout');
+    expect(o.reason).toBe('pod deadline exceeded (40s including start-up)');
+  });
+  it('other pod failures (eviction) are Failed with the kubelet message', () => {
+    const o = interpretPod(bare({}, { phase: 'Failed', reason: 'Evicted', message: 'ephemeral storage' }), 5);
+    expect(o).toMatchObject({ status: 'Failed', reason: expect.stringContaining('Evicted') });
+  });
+  it('a pod held by a scheduling gate (Kueue) is Pending and says so', () => {
+    const gated: V1Pod = {
+      ...bare({}),
+      spec: { containers: [], schedulingGates: [{ name: 'kueue.x-k8s.io/admission' }] },
+    };
+    expect(interpretPod(gated, 5)).toMatchObject({
+      status: 'Pending',
+      reason: expect.stringContaining('kueue.x-k8s.io/admission'),
+    });
   });
 });

@@ -3,6 +3,8 @@ import {
   ANNOTATION_STDIN,
   buildConfigMap,
   buildJob,
+  buildPod,
+  buildSandbox,
   codeInline,
   jobDeadlineSeconds,
   sandboxCommand,
@@ -61,10 +63,17 @@ describe('buildConfigMap', () => {
     expect(cm.metadata?.ownerReferences).toBeUndefined();
   });
 
-  it('given its Job uid, is owned by that Job, so deleting the Job (or its TTL) removes it', () => {
-    const cm = buildConfigMap(input, settings, 'uid-123');
+  it('given its Job, is owned by that Job, so deleting the Job (or its TTL) removes it', () => {
+    const cm = buildConfigMap(input, settings, { kind: 'Job', uid: 'uid-123' });
     expect(cm.metadata?.ownerReferences).toEqual([
       { apiVersion: 'batch/v1', kind: 'Job', name: objectName(input.runId), uid: 'uid-123', blockOwnerDeletion: false },
+    ]);
+  });
+
+  it('given its bare Pod, is owned by that Pod (core API group)', () => {
+    const cm = buildConfigMap(input, settings, { kind: 'Pod', uid: 'uid-9' });
+    expect(cm.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'Pod', name: objectName(input.runId), uid: 'uid-9', blockOwnerDeletion: false },
     ]);
   });
 });
@@ -180,12 +189,46 @@ describe('where the code travels', () => {
       configMap: { name: objectName(input.runId), defaultMode: 0o444 },
     });
     expect(buildConfigMap(big, settings).data?.['main.py']).toBe(big.code);
-    expect(workspaceConfigMap(big, settings, 'uid-1')).toEqual(buildConfigMap(big, settings, 'uid-1'));
+    const owner = { kind: 'Job', uid: 'uid-1' } as const;
+    expect(workspaceConfigMap(big, settings, owner)).toEqual(buildConfigMap(big, settings, owner));
     expect(workspaceConfigMap(input, settings)).toBeUndefined();
   });
 
   it('inline size 0 sends every run through a ConfigMap', () => {
     expect(codeInline({ code: 'x', stdin: '' }, { inlineCodeBytes: 0 })).toBe(false);
     expect(workspace(buildJob(input, { ...settings, inlineCodeBytes: 0 })).configMap).toBeDefined();
+  });
+});
+
+describe('buildPod (SANDBOX_KIND=Pod)', () => {
+  const pod = buildPod(input, { ...settings, kind: 'Pod' });
+  const job = buildJob(input, settings);
+
+  it("is the Job's pod, named like the Job, with the same deadline enforced by the kubelet", () => {
+    expect(pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
+    expect(pod.metadata?.name).toBe(objectName(input.runId));
+    expect(pod.metadata?.namespace).toBe('runs');
+    expect(pod.metadata?.labels).toEqual(job.spec?.template.metadata?.labels);
+    expect(pod.metadata?.annotations).toEqual(job.spec?.template.metadata?.annotations);
+    const { activeDeadlineSeconds, ...spec } = pod.spec!;
+    expect(spec).toEqual(job.spec?.template.spec);
+    expect(activeDeadlineSeconds).toBe(job.spec?.activeDeadlineSeconds);
+    expect(pod.metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it("keeps every sandbox guard of the Job's pod: no token, no DNS, read-only root, no retries", () => {
+    expect(pod.spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, dnsPolicy: 'None' });
+    expect(pod.spec?.containers[0]?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, privileged: false });
+  });
+
+  it('carries the Kueue queue label itself (Kueue queues plain pods by it)', () => {
+    const queued = buildPod(input, { ...settings, kind: 'Pod', kueueQueue: 'team-a' });
+    expect(queued.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('team-a');
+    expect(pod.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
+  });
+
+  it('buildSandbox picks the kind from the settings', () => {
+    expect(buildSandbox(input, { ...settings, kind: 'Pod' })).toEqual(pod);
+    expect(buildSandbox(input, settings)).toEqual(job);
   });
 });

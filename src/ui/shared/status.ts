@@ -93,7 +93,7 @@ export function explainReason(run: Pick<Run, 'status' | 'reason' | 'exit_code' |
     return `The program ended with exit code ${m[1]}, which means it reported an error (an uncaught exception usually gives 1). Its output says why.`;
   if ((m = reason.match(/time limit of (\d+)s exceeded/)))
     return `The program was still running when its ${m[1]}-second time limit ran out, so it was stopped. Make it faster or give it a longer timeout.`;
-  if (/Job deadline exceeded/.test(reason))
+  if (/(Job|pod) deadline exceeded/.test(reason))
     return 'The run did not finish within its time limit (counting the time the sandbox took to start), so Kubernetes stopped it.';
   if (/memory limit exceeded|OOMKilled/.test(reason))
     return `${STATUS_INFO.OOMKilled.meaning} Use less memory (smaller data, streaming instead of loading everything).`;
@@ -110,8 +110,8 @@ export function explainReason(run: Pick<Run, 'status' | 'reason' | 'exit_code' |
     return 'Someone cancelled the run (the Cancel button, or DELETE /runs/{id}); its sandbox was removed.';
   if (/cancelled through Temporal|workflow cancelled/.test(reason))
     return 'The run’s workflow was cancelled in Temporal (for example from the Temporal Web UI or CLI).';
-  if (/Job disappeared|Job vanished/.test(reason))
-    return 'The run’s Kubernetes Job was deleted by something outside Code Runner, so its result is unknown.';
+  if (/(Job|pod) disappeared|Job vanished/.test(reason))
+    return 'The run’s Kubernetes sandbox (its Job or pod) was deleted by something outside Code Runner, so its result is unknown.';
   if (/hard limit/.test(reason))
     return 'Kubernetes never reported a result for this run in time, so Code Runner gave it up.';
   if (/^workflow (terminated|timed_out|failed)/.test(reason))

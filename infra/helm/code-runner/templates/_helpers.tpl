@@ -67,6 +67,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: MAX_CODE_BYTES, value: {{ .Values.limits.maxCodeBytes | quote }} }
 - { name: MAX_STDIN_BYTES, value: {{ .Values.limits.maxStdinBytes | quote }} }
 - { name: INLINE_CODE_BYTES, value: {{ .Values.limits.inlineCodeBytes | quote }} }
+- { name: SANDBOX_KIND, value: {{ .Values.sandboxKind | quote }} }
 - { name: LOG_LIMIT_BYTES, value: {{ .Values.limits.logLimitBytes | quote }} }
 - { name: START_TIMEOUT_SECONDS, value: {{ .Values.limits.startTimeoutSeconds | quote }} }
 - { name: JOB_TTL_SECONDS, value: {{ .Values.limits.jobTtlSeconds | quote }} }

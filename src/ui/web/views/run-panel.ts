@@ -128,7 +128,8 @@ export function runPanel(
       opts.full ? fact('Finished', formatTime(r.finished_at)) : [],
       fact('Node', r.node_name ?? '—'),
       opts.full ? fact('Pod', r.pod_name ?? '—') : [],
-      opts.full ? fact('Job', r.job_name) : [],
+      // a bare-Pod sandbox (SANDBOX_KIND=Pod) has no Job: its object is the pod itself
+      opts.full && r.job_name !== r.pod_name ? fact('Job', r.job_name) : [],
       opts.full ? fact('Run id', h('code', {}, r.run_id)) : [],
     );
     if (logs) {
