@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Go tools the project runs, each pinned and cached outside the work tree:
 # etcd (server module needs a wrapper module), the Temporal CLI (dev server + Web UI), helm, kwok, and
-# KEDA's operator and metrics adapter (only for scripts/keda-smoke.sh; not in the default set).
-# Usage: build-go-tools.sh [etcd|temporal|helm|kwok|keda]...   (default: etcd temporal helm kwok)
+# KEDA's operator and metrics adapter (scripts/keda-smoke.sh) and Kueue (scripts/kueue.sh); those two are
+# not in the default set.
+# Usage: build-go-tools.sh [etcd|temporal|helm|kwok|keda|kueue]...   (default: etcd temporal helm kwok)
 source "$(dirname "$0")/lib.sh"
 command -v go >/dev/null || die "go is required (not found on PATH)"
 
@@ -38,6 +39,15 @@ build_keda() {
         go build -trimpath -ldflags "$ld" -o "$KEDA_BIN/keda-$c" "./cmd/$c"
     done )
 }
+# Kueue's controller manager, with its CRDs (from the same module) beside it. ~10 minutes on 2 cores.
+build_kueue() {
+  go_install kueue "$KUEUE_VERSION" sigs.k8s.io/kueue/cmd/kueue "$KUEUE_BIN"
+  [ -f "$KUEUE_DIR/crds/kueue.x-k8s.io_workloads.yaml" ] && return
+  local dir
+  dir=$(go mod download -json "sigs.k8s.io/kueue@$KUEUE_VERSION" | jq -r .Dir) || die "kueue: go mod download failed"
+  mkdir -p "$KUEUE_DIR/crds"
+  cp "$dir"/config/components/crd/bases/*.yaml "$KUEUE_DIR/crds/"
+}
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(etcd temporal helm kwok)
 for t in "${targets[@]}"; do
   case "$t" in
@@ -46,6 +56,7 @@ for t in "${targets[@]}"; do
     helm) go_install helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "$HELM_BIN" ;;
     kwok) go_install kwok "$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok "$KWOK_BIN" ;;
     keda) build_keda ;;
-    *) die "unknown tool '$t' (etcd|temporal|helm|kwok|keda)" ;;
+    kueue) build_kueue ;;
+    *) die "unknown tool '$t' (etcd|temporal|helm|kwok|keda|kueue)" ;;
   esac
 done

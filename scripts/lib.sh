@@ -14,6 +14,7 @@ TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
 HELM_VERSION="${HELM_VERSION:-v3.19.0}"
 KWOK_VERSION="${KWOK_VERSION:-v0.7.0}"
 KEDA_VERSION="${KEDA_VERSION:-v2.21.0}"
+KUEUE_VERSION="${KUEUE_VERSION:-v0.17.0}"
 
 K8S_BIN="$CACHE/kubernetes-$K8S_VERSION/bin"
 # Go runtime settings of the local Temporal and cluster processes (a dozen Go programs sharing 2 cores):
@@ -32,6 +33,8 @@ HELM_BIN="$CACHE/helm-$HELM_VERSION/bin"
 KWOK_BIN="$CACHE/kwok-$KWOK_VERSION/bin"
 KEDA_DIR="$CACHE/keda-$KEDA_VERSION"
 KEDA_BIN="$KEDA_DIR/bin"
+KUEUE_DIR="$CACHE/kueue-$KUEUE_VERSION"
+KUEUE_BIN="$KUEUE_DIR/bin"
 
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0

@@ -19,6 +19,8 @@ npm run --silent build
 [ -x "$HELM_BIN/helm" ] || bash scripts/build-go-tools.sh helm
 # test/integration/deploy.test.ts runs KEDA's operator and adapter (built once, ~15 minutes, cached)
 bash scripts/build-go-tools.sh keda
+# test/integration/kueue.test.ts runs Kueue's controller manager (built once, ~7 minutes, cached)
+bash scripts/build-go-tools.sh kueue
 
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
   bash scripts/cluster.sh up

@@ -111,7 +111,7 @@ function interpretSandbox(
     return { ...out, reason: describeExit(term.exitCode) };
   }
   if (failure) return { ...base, ...failure };
-  if (queued) return { ...base, reason: queued };
+  if (queued) return { ...base, reason: queued, held: true };
   const waiting = cs?.state?.waiting;
   if (waiting?.reason && IMAGE_ERRORS.has(waiting.reason))
     return {
@@ -134,7 +134,10 @@ function interpretSandbox(
       reason: `pod failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim(),
     };
   if (cs?.state?.running) return { ...base, status: 'Running', startedAt: iso(cs.state.running.startedAt) };
-  const unschedulable = pod?.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  // SchedulingGated lingers on a pod whose gates were just removed, until the scheduler gets to it.
+  const unschedulable = pod?.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason !== 'SchedulingGated',
+  );
   if (unschedulable)
     return { ...base, reason: `waiting for a node: ${unschedulable.message ?? unschedulable.reason ?? ''}` };
   if (waiting?.reason) return { ...base, reason: waiting.reason };

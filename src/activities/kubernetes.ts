@@ -82,6 +82,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       runId: string;
       timeoutSeconds: number;
       known: RunStatus;
+      /** Whether the last observation was held by an outside queue: entering or leaving it is a change. */
+      knownHeld?: boolean;
       waitMs: number;
       /** The first poll of a run creates its objects (idempotent: retries never make a second Job). */
       create?: RunInput;
@@ -120,7 +122,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
           await cleanUp(args.runId, o.podName);
           return { ...o, output: logs };
         }
-        const changed = o.status !== args.known || o.vanished === true;
+        const changed =
+          o.status !== args.known || o.vanished === true || (o.held === true) !== (args.knownHeld === true);
         // A fresh Running is held back for settleMs, in case the verdict follows at once (short runs).
         const holding = changed && !o.vanished && o.status === 'Running' && settleMs > 0;
         const until = holding ? Math.min(end, (settleUntil ??= Date.now() + settleMs)) : end;

@@ -76,6 +76,8 @@ export interface Observation {
   finishedAt?: string;
   /** The sandbox (Job or Pod) is gone (deleted by hand, TTL, node lost...). */
   vanished?: boolean;
+  /** The sandbox waits in an admission queue outside Code Runner (Kueue suspended the Job, gated the pod). */
+  held?: boolean;
   /** A failure that will not recover by waiting (image missing, bad spec). */
   permanent?: boolean;
   /** Set when the poll saw the verdict: the output it collected before it deleted the sandbox. */

@@ -89,6 +89,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   });
 
   const now = () => new Date(Date.now()).toISOString();
+  /** The last observation said the sandbox waits in an outside queue (Kueue). */
+  let held = false;
   /** Records what Kubernetes reported about the pod; the status itself moves only through setStatus. */
   const observe = (o: Observation) => {
     state.podName = o.podName ?? state.podName;
@@ -96,7 +98,10 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     state.startedAt = o.startedAt ?? state.startedAt;
     state.finishedAt = o.finishedAt ?? state.finishedAt;
     if (o.exitCode !== undefined) state.exitCode = o.exitCode;
+    // A reason from waiting in an outside queue (Kueue) no longer holds once the sandbox left it.
     if (o.reason) state.reason = o.reason;
+    else if (held) state.reason = null;
+    held = o.held === true;
   };
   const setStatus = (status: RunStatus) => {
     if (status === state.status) return;
@@ -194,6 +199,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
         runId: input.runId,
         timeoutSeconds: input.timeoutSeconds,
         known: state.status,
+        knownHeld: held,
         waitMs,
         settleMs: policy.runningSettleMs ?? 0,
       };

@@ -99,7 +99,13 @@ describe('interpret', () => {
   });
   it('a Job suspended for Kueue is Pending and says so', () => {
     const suspended: V1Job = { ...job(), spec: { template: {}, suspend: true } };
-    expect(interpret(suspended, [], 5)).toMatchObject({ status: 'Pending', reason: expect.stringContaining('Kueue') });
+    expect(interpret(suspended, [], 5)).toMatchObject({
+      status: 'Pending',
+      held: true,
+      reason: expect.stringContaining('Kueue'),
+    });
+    // Admitted (unsuspended), its pod not there yet: no longer held.
+    expect(interpret({ ...suspended, spec: { template: {}, suspend: false } }, [], 5).held).toBeUndefined();
   });
 });
 
@@ -145,7 +151,16 @@ describe('interpretPod (a bare Pod sandbox)', () => {
     };
     expect(interpretPod(gated, 5)).toMatchObject({
       status: 'Pending',
+      held: true,
       reason: expect.stringContaining('kueue.x-k8s.io/admission'),
     });
+    expect(interpretPod(bare({}), 5).held).toBeUndefined();
+    // Its gates removed, the scheduler not there yet: no "waiting for a node" from the stale condition.
+    const ungated: V1Pod = {
+      ...bare({}),
+      status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] },
+    };
+    const o = interpretPod(ungated, 5);
+    expect([o.status, o.reason]).toEqual(['Pending', undefined]);
   });
 });
