@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
 import { buildJob, RUN_CONTAINER, workspaceConfigMap } from '../src/activities/manifests.js';
@@ -11,15 +12,22 @@ import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import { createStack, sleep, type Stack } from '../test/support/stack.js';
 import { printTable, summary } from './stats.js';
+import { ContractClient } from './contract-client.js';
 
 /**
  * Overhead: submit-to-result latency of a hello-world run through the product (API → Temporal → worker →
  * Job → logs), against a raw Job (create → complete → logs → delete) and a bare Pod, with the same sandbox
- * spec, interleaved in the same run so machine noise hits all three alike.
- * Usage: node dist/bench/overhead.js [iterations]   (KUBECONFIG and a Temporal server must be up)
+ * spec, interleaved in the same run so machine noise hits all of them alike. Also through the REST contract
+ * shared with the predecessors (submit, poll every 100 ms, read logs: bench/contract-client.ts) over real
+ * HTTP, and, side by side with it, a peer system's implementation of that contract at PEER_API_URL (for
+ * example Mini Code Runner on the same cluster), timed by the same client.
+ * Usage: [PEER_API_URL=http://host:port] node dist/bench/overhead.js [iterations]
+ *        (KUBECONFIG and a Temporal server must be up)
  */
 const N = Number(process.argv[2] ?? process.env.BENCH_ITERATIONS ?? 10);
 const RAW_POLL_MS = 100;
+const PEER_API_URL = process.env.PEER_API_URL;
+const PEER_LANGUAGE = process.env.PEER_LANGUAGE ?? 'python';
 const CODE = 'print("hello")';
 
 function inputFor(stack: Stack): RunInput {
@@ -98,6 +106,15 @@ async function barePod(stack: Stack): Promise<number> {
   return ms;
 }
 
+/** One hello-world run through the contract client; the output must be hello (peers may drop the newline). */
+async function viaContract(client: ContractClient, language: string, ids?: string[]): Promise<number> {
+  const r = await client.run(language, CODE);
+  if (r.status !== 'Succeeded' || r.logs.trimEnd() !== 'hello')
+    throw new Error(`${client.baseUrl}: run ${r.runId} ended ${r.status} with ${JSON.stringify(r.logs)}`);
+  ids?.push(r.runId);
+  return r.ms;
+}
+
 async function main(): Promise<void> {
   // The product's own poll schedule (not the tests' fast one), unless the environment sets one.
   const poll = loadConfig(process.env).poll;
@@ -108,19 +125,29 @@ async function main(): Promise<void> {
     POLL_FACTOR: String(poll.factor),
   });
   await stack.startWorker();
+  // The product's API over a real socket for the contract client (the wait=true case runs in-process).
+  const server = stack.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const ours = new ContractClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const peer = PEER_API_URL ? new ContractClient(PEER_API_URL) : undefined;
   try {
     // Warm-up: first pod on a node pays for image unpacking.
     await product(stack);
     await rawJob(stack);
+    if (peer) await viaContract(peer, PEER_LANGUAGE);
     const results: Record<string, number[]> = {
       'raw Job (baseline)': [],
       'bare Pod': [],
       'Code Runner (API→result)': [],
+      'Code Runner (contract)': [],
+      ...(peer ? { [`peer (contract)`]: [] } : {}),
     };
     for (let i = 0; i < N; i++) {
       results['raw Job (baseline)']!.push(await rawJob(stack));
       results['bare Pod']!.push(await barePod(stack));
       results['Code Runner (API→result)']!.push(await product(stack));
+      results['Code Runner (contract)']!.push(await viaContract(ours, 'python', productRunIds));
+      if (peer) results['peer (contract)']!.push(await viaContract(peer, PEER_LANGUAGE));
       process.stderr.write('.');
     }
     process.stderr.write('\n');
@@ -130,12 +157,16 @@ async function main(): Promise<void> {
     const events = await Promise.all(
       productRunIds.map(async (id) => (await stack.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0),
     );
+    console.log(
+      `contract: POST /runs, GET /runs/{id} every 100 ms until finished, GET /runs/{id}/logs, over HTTP${peer ? `; peer: ${peer.baseUrl} (${PEER_LANGUAGE})` : ' (no PEER_API_URL: no peer measured)'}`,
+    );
     console.log(`history events per successful run: min ${Math.min(...events)}, max ${Math.max(...events)}`);
     printTable(
       Object.entries(results).map(([k, v]) => summary(k, v)),
       'raw Job (baseline)',
     );
   } finally {
+    server.close();
     await stack.close();
   }
 }
