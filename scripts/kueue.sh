@@ -48,6 +48,8 @@ up() {
   mkdir -p /etc/kueue/metrics/certs
   cp "$KQ/certs/tls.crt" "$KQ/certs/tls.key" /etc/kueue/metrics/certs/
   k apply --server-side --force-conflicts -f "$KUEUE_DIR/crds/" >/dev/null
+  # Kueue sets up its indexes at start and exits if the API server does not serve its kinds yet.
+  k wait --for=condition=Established --timeout=60s -f "$KUEUE_DIR/crds/" >/dev/null
   k create namespace kueue-system --dry-run=client -o yaml | k apply -f - >/dev/null
   if ! running; then
     # Another Kueue (e.g. started from another checkout) would answer our readiness check for us.

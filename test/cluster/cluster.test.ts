@@ -233,7 +233,9 @@ describe('the local cluster', () => {
       const name = 'ttl';
       await batch.createNamespacedJob({
         namespace: NS,
-        body: job(name, ['python3', '-c', 'pass'], { ttlSecondsAfterFinished: 1 }),
+        // 3 s, not 1: the finished Job must be read at least once before it goes, and one read on a busy
+        // machine (CI right after the cluster's start) once took longer than a 1 s window.
+        body: job(name, ['python3', '-c', 'pass'], { ttlSecondsAfterFinished: 3 }),
       });
       // Evidence that it finished before it went: a success condition or a succeeded pod count.
       const seen: string[] = [];
