@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       'bare Pod': [],
       'Code Runner (API→result)': [],
       'Code Runner (contract)': [],
-      ...(peer ? { [`peer (contract)`]: [] } : {}),
+      ...(peer ? { 'peer (contract)': [] } : {}),
     };
     for (let i = 0; i < N; i++) {
       results['raw Job (baseline)']!.push(await rawJob(stack));

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ContractClient } from '../../bench/contract-client.js';
-import { createStack, type Stack } from '../support/stack.js';
+import { createStack, eventually, type Stack } from '../support/stack.js';
 
 /**
  * The REST contract kept from the predecessors, over a real socket, with the client the overhead benchmark
@@ -65,12 +65,8 @@ describe("the predecessors' REST contract over HTTP", () => {
       'node_runs',
     ])
       expect(system).toHaveProperty(field);
-    const end = Date.now() + 60_000;
-    let last = '';
-    while (Date.now() < end && last !== 'Cancelled') {
-      last = ((await (await fetch(`${base}/runs/${runId}`)).json()) as { status: string }).status;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    expect(last).toBe('Cancelled');
+    const statusNow = async () => ((await (await fetch(`${base}/runs/${runId}`)).json()) as { status: string }).status;
+    await eventually(async () => (await statusNow()) === 'Cancelled', 60_000, 'the cancelled run to end Cancelled');
+    expect(await statusNow()).toBe('Cancelled');
   });
 });
