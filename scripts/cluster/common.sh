@@ -117,9 +117,17 @@ start_daemon() {
   # setsid: own session, survives the caller; fd 9 (our lock) closed; no stdin.
   setsid env CODE_RUNNER_COMPONENT="$name" CODE_RUNNER_OWNER="$DATA" "$@" >>"$logf" 2>&1 </dev/null 9>&- &
   local pid=$!
-  local st
+  local st i
   st=$(proc_starttime "$pid") || st=0
   echo "$pid $st $hash $logf" >"$CR_RECORD/pids/$name"
+  # Until the child has exec'd `env`, its /proc environ lacks CODE_RUNNER_COMPONENT and comp_pid calls it
+  # gone: a health check made in that moment said "exited during startup" (seen with kwok, whose health
+  # check is comp_pid itself). Wait for the exec (a few ms; at most 5 s).
+  for ((i = 0; i < 50; i++)); do
+    [ "$(proc_component "$pid")" = "$name" ] && break
+    proc_alive "$pid" || break
+    sleep 0.1
+  done
   log "$name started (pid $pid, log $logf)"
 }
 
