@@ -35,7 +35,7 @@ EOF
 
 up() {
   bash "$ROOT/scripts/build-go-tools.sh" kueue
-  NODE_IP=$(k get nodes -l '!type' -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
+  NODE_IP=$(real_node_ip)
   [ -n "$NODE_IP" ] || die "no node IP (is the cluster up?)"
   mkdir -p "$KQ/certs"
   ( source "$ROOT/scripts/cluster/pki.sh"

@@ -39,6 +39,12 @@ KUEUE_BIN="$KUEUE_DIR/bin"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0
 
+# The real node's InternalIP (kwok's fake nodes carry a type label), for what pods or the API server must
+# reach on the host: Temporal for in-cluster workers, webhooks and aggregated APIs run as local processes.
+real_node_ip() {
+  "$K8S_BIN/kubectl" get nodes -l '!type' -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}'
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 

@@ -17,7 +17,7 @@ check() { # NAME CMD...: pass when CMD succeeds
 summary() { echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; }
 
 [ -x "$HELM" ] || bash "$ROOT/scripts/build-go-tools.sh" helm
-NODE_IP=$(k get nodes -l '!type' -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
+NODE_IP=$(real_node_ip)
 [ -n "$NODE_IP" ] || die "no node IP (is the cluster up?)"
 
 # The app image (scripts/app-image.sh) in the cluster's containerd.
