@@ -39,7 +39,7 @@ build_keda() {
         go build -trimpath -ldflags "$ld" -o "$KEDA_BIN/keda-$c" "./cmd/$c"
     done )
 }
-# Kueue's controller manager, with its CRDs (from the same module) beside it. ~10 minutes on 2 cores.
+# Kueue's controller manager, with its CRDs (from the same module) beside it. ~7 minutes on 2 cores.
 build_kueue() {
   go_install kueue "$KUEUE_VERSION" sigs.k8s.io/kueue/cmd/kueue "$KUEUE_BIN"
   [ -f "$KUEUE_DIR/crds/kueue.x-k8s.io_workloads.yaml" ] && return

@@ -16,6 +16,7 @@ PIDFILE="$KQ/kueue.pid"
 WEBHOOK_PORT="${KUEUE_WEBHOOK_PORT:-19443}"
 WEBHOOKS=code-runner-kueue
 NS_LABEL=code-runner.dev/kueue
+HEALTH_ADDR=127.0.0.1:18081
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -53,8 +54,8 @@ up() {
   k create namespace kueue-system --dry-run=client -o yaml | k apply -f - >/dev/null
   if ! running; then
     # Another Kueue (e.g. started from another checkout) would answer our readiness check for us.
-    if curl -s --max-time 2 -o /dev/null http://127.0.0.1:18081/readyz; then
-      die "something else already serves 127.0.0.1:18081 (another Kueue?): stop it first"
+    if curl -s --max-time 2 -o /dev/null http://$HEALTH_ADDR/readyz; then
+      die "something else already serves $HEALTH_ADDR (another Kueue?): stop it first"
     fi
     cat >"$KQ/config.yaml" <<EOF
 apiVersion: config.kueue.x-k8s.io/v1beta2
@@ -64,7 +65,7 @@ manageJobsWithoutQueueName: false
 leaderElection: { leaderElect: false }
 internalCertManagement: { enable: false }
 webhook: { port: $WEBHOOK_PORT, host: "$NODE_IP", certDir: "$KQ/certs" }
-health: { healthProbeBindAddress: "127.0.0.1:18081" }
+health: { healthProbeBindAddress: "$HEALTH_ADDR" }
 metrics: { bindAddress: "0" }
 integrations: { frameworks: ["batch/job", "pod"] }
 managedJobsNamespaceSelector: { matchLabels: { $NS_LABEL: enabled } }
@@ -74,7 +75,7 @@ EOF
     echo $! >"$PIDFILE"
   fi
   local deadline=$((SECONDS + 60))
-  until curl -sf --max-time 2 http://127.0.0.1:18081/readyz >/dev/null; do
+  until curl -sf --max-time 2 http://$HEALTH_ADDR/readyz >/dev/null; do
     running || die "kueue exited; see $KQ/kueue.log (last line: $(tail -n 1 "$KQ/kueue.log"))"
     [ $SECONDS -lt $deadline ] || die "kueue not ready after 60 s; see $KQ/kueue.log"
     sleep 1

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { createKubeClients } from '../../src/kube/client.js';
+import { createKubeClients, kubeStatus } from '../../src/kube/client.js';
 import { ensureRunnerNamespace } from '../../src/kube/namespace.js';
 import type { RunView } from '../../src/api/runs-service.js';
 import { isTerminal } from '../../src/domain/run.js';
@@ -43,7 +43,7 @@ describe('Kueue admits the Jobs and Pods our queue released', () => {
         ? custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, body })
         : custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural, body });
       await create.catch((err: unknown) => {
-        if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
+        if (kubeStatus(err) !== 409) throw err;
       });
     };
     await apply('resourceflavors', {
