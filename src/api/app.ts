@@ -14,12 +14,15 @@ export interface AppDeps {
   uiDir?: string;
 }
 
+const JSON_ESCAPE_MAX = 6;
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // JSON escaping can double the size of code and stdin; leave room for it, then check exact sizes.
-  const limit = 2 * (deps.cfg.limits.maxCodeBytes + deps.cfg.limits.maxStdinBytes) + 16 * 1024;
+  // JSON escaping writes a byte as at most 6 characters (a control character as \u0000): leave room for
+  // code and stdin made only of those, then the service checks their exact sizes.
+  const limit = JSON_ESCAPE_MAX * (deps.cfg.limits.maxCodeBytes + deps.cfg.limits.maxStdinBytes) + 16 * 1024;
   app.use(express.json({ limit, type: 'application/json' }));
   app.use(systemRouter(deps.system, deps.cfg));
   app.use(runsRouter(deps.runs, deps.cfg));

@@ -1,28 +1,57 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { HttpError } from '../domain/errors.js';
+import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { HttpError } from './http-error.js';
 
-/** gRPC status codes that mean "the Temporal server is not reachable right now". */
-const UNAVAILABLE_GRPC = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
+const GRPC = { DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
 
-/** Turns a Temporal/Kubernetes client failure into an HttpError; rethrows anything unknown. */
+/** The gRPC status of a Temporal client failure (the error or the ServiceError's cause), if it has one. */
+export function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  const cause = err instanceof ServiceError ? err.cause : undefined;
+  return isGrpcServiceError(cause) ? cause.code : undefined;
+}
+
+/**
+ * Turns a Temporal client failure into an HttpError; rethrows anything unknown. Only the statuses that
+ * mean the server cannot be reached or did not answer in time are reported as unavailability.
+ */
 export function translateTemporalError(err: unknown, runId?: string): never {
   if (err instanceof HttpError) throw err;
   if (err instanceof WorkflowNotFoundError)
     throw new HttpError(404, 'run_not_found', `run ${runId ?? ''} does not exist`.replace('  ', ' '), {
       run_id: runId,
     });
-  const grpc = (err as { code?: unknown }).code;
-  if (err instanceof ServiceError || (typeof grpc === 'number' && UNAVAILABLE_GRPC.has(grpc))) {
-    const cause = (err as { cause?: { code?: number } }).cause;
-    const code = typeof grpc === 'number' ? grpc : cause?.code;
-    if (code === undefined || UNAVAILABLE_GRPC.has(code))
-      throw new HttpError(
-        503,
-        'temporal_unavailable',
-        'the Temporal server is unreachable; nothing was accepted, retry later',
-      );
-  }
+  const code = grpcCode(err);
+  if (code === GRPC.UNAVAILABLE)
+    throw new HttpError(
+      503,
+      'temporal_unavailable',
+      'the Temporal server is unreachable; nothing was accepted, retry later',
+      undefined,
+      { cause: err },
+    );
+  if (code === GRPC.DEADLINE_EXCEEDED)
+    throw new HttpError(
+      503,
+      'temporal_unavailable',
+      'the Temporal server did not answer in time; nothing was accepted, retry later',
+      undefined,
+      { cause: err },
+    );
+  if (code === GRPC.RESOURCE_EXHAUSTED)
+    throw new HttpError(503, 'temporal_busy', 'the Temporal server is overloaded; retry later', undefined, {
+      cause: err,
+    });
+  if (err instanceof ServiceError || code !== undefined)
+    throw new HttpError(
+      502,
+      'temporal_error',
+      'the Temporal server refused the request',
+      { grpc_code: code ?? null },
+      {
+        cause: err,
+      },
+    );
   throw err;
 }
 
@@ -32,7 +61,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) =>
 /** The one error handler: JSON with status, stable code, message and details; never a stack trace. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const e = normalize(err);
-  if (e.status >= 500 && e.code === 'internal_error') console.error('api: unhandled error:', err);
+  if (e.code === 'internal_error') console.error('api: unhandled error:', err);
+  else if (e.status >= 500) console.error(`api: ${e.code}: ${e.cause instanceof Error ? e.cause.message : e.message}`);
   res
     .status(e.status)
     .json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });

@@ -1,5 +1,5 @@
 import { LANGUAGE_ALIASES } from '../config/languages.js';
-import { HttpError } from '../domain/errors.js';
+import { HttpError } from './http-error.js';
 import type { LanguageSpec, RunInput } from '../domain/run.js';
 
 export function resolveLanguage(languages: LanguageSpec[], requested: string): LanguageSpec {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   });
   const server = app.listen(cfg.http.port, cfg.http.host, () => {
     console.log(
-      `api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.source})`,
+      `api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.origin})`,
     );
   });
   const stop = () => {

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { enums, type temporal } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
-import { HttpError } from '../domain/errors.js';
+import { HttpError } from './http-error.js';
 import type { LanguageSpec, Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { isTerminal } from '../domain/run.js';
 import { objectName } from '../domain/names.js';
@@ -21,7 +21,8 @@ import {
   stateQuery,
 } from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
-import { translateTemporalError } from './errors.js';
+import { CursorCodec } from './cursor.js';
+import { grpcCode, translateTemporalError } from './errors.js';
 import { bounded } from '../temporal/deadline.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 import { resolveLanguage, runInput } from './languages.js';
@@ -56,11 +57,15 @@ interface Memo {
 const QUERY_DEADLINE_MS = 2000;
 
 export class RunsService {
+  private readonly cursors: CursorCodec;
+
   constructor(
     private readonly client: Client,
     private readonly cfg: Config,
     private readonly liveLogs?: LiveLogs,
-  ) {}
+  ) {
+    this.cursors = new CursorCodec(cfg.http.cursorSecret);
+  }
 
   temporalUiUrl(runId: string): string {
     return `${this.cfg.temporal.uiUrl}/namespaces/${encodeURIComponent(this.cfg.temporal.namespace)}/workflows/${encodeURIComponent(runId)}`;
@@ -172,22 +177,28 @@ export class RunsService {
     const clauses = [`WorkflowType = '${RUN_WORKFLOW_TYPE}'`, `TaskQueue = '${this.cfg.temporal.taskQueue}'`];
     if (q.status) clauses.push(`RunStatus = '${q.status}'`);
     if (q.language) clauses.push(`RunLanguage = '${q.language}'`);
+    const query = clauses.join(' AND ');
+    // A cursor is checked before anything is sent: one we did not issue for this query never reaches Temporal.
+    const nextPageToken = q.cursor ? this.cursors.decode(q.cursor, query) : undefined;
     try {
       const res = await bounded(this.client, () =>
         this.client.workflowService.listWorkflowExecutions({
           namespace: this.cfg.temporal.namespace,
           pageSize: q.limit,
-          query: clauses.join(' AND '),
-          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+          query,
+          nextPageToken,
         }),
       );
       const runs = (res.executions ?? []).map((e) => this.viewOfListed(e));
-      const token =
-        res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+      const token = res.nextPageToken?.length ? this.cursors.encode(res.nextPageToken, query) : null;
       return { runs, next_cursor: token };
     } catch (err) {
-      if ((err as { code?: number }).code === 3)
-        throw new HttpError(400, 'invalid_cursor', 'the cursor is not valid for this query');
+      // A cursor we issued that Temporal no longer accepts (its page expired, the server was reset).
+      const code = grpcCode(err);
+      if (nextPageToken && (code === 2 || code === 3))
+        throw new HttpError(400, 'invalid_cursor', 'the cursor has expired; list again from the first page', [
+          { field: 'query.cursor', message: 'start again without a cursor' },
+        ]);
       translateTemporalError(err);
     }
   }

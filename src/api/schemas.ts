@@ -33,9 +33,6 @@ export const listRunsQuery = z.object({
     .regex(/^[a-z0-9+#-]{1,32}$/)
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]*$/, 'cursor is opaque; pass back next_cursor')
-    .optional(),
+  cursor: z.string().max(4096, 'cursor is opaque; pass back next_cursor').optional(),
 });
 export type ListRunsQuery = z.infer<typeof listRunsQuery>;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
-import { HttpError } from '../domain/errors.js';
+import { HttpError } from './http-error.js';
 
 export interface FieldProblem {
   field: string;

@@ -29,6 +29,7 @@ const languageSchema = z.object({
 const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(8080, 1, 65535),
+  CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('code-runner'),
@@ -89,7 +90,8 @@ const envSchema = z.object({
 });
 
 export interface Config {
-  http: { host: string; port: number };
+  /** cursorSecret: the key that seals list cursors; API replicas behind one Service must share it. */
+  http: { host: string; port: number; cursorSecret?: string };
   temporal: {
     address: string;
     namespace: string;
@@ -218,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined;
   const runnerNamespace = e.RUNNER_NAMESPACE ?? e.KUBERNETES_NAMESPACE ?? 'code-runner-runs';
   return {
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, ...(e.CURSOR_SECRET ? { cursorSecret: e.CURSOR_SECRET } : {}) },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

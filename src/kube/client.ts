@@ -8,9 +8,13 @@ export interface KubeClients {
   core: k8s.CoreV1Api;
   batch: k8s.BatchV1Api;
   apps: k8s.AppsV1Api;
-  /** Where the configuration came from, for logs and /system/status. */
-  source: string;
+  /** Which kind of access is in use, safe to show clients (/system/status): never a file path. */
+  source: KubeAccess;
+  /** Where the configuration came from, with its path: for the server's own logs only. */
+  origin: string;
 }
+
+export type KubeAccess = 'in-cluster' | 'kubeconfig' | 'home-kubeconfig';
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -18,20 +22,24 @@ const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
  * Cluster access in Mini Code Runner's order: in-cluster service account first, then $KUBECONFIG,
  * then ~/.kube/config. (client-node's loadFromDefault tries the files first.)
  */
-export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): { kc: k8s.KubeConfig; source: string } {
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): {
+  kc: k8s.KubeConfig;
+  source: KubeAccess;
+  origin: string;
+} {
   const kc = pooled(new k8s.KubeConfig());
   if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) {
     kc.loadFromCluster();
-    return { kc, source: 'in-cluster' };
+    return { kc, source: 'in-cluster', origin: 'in-cluster service account' };
   }
   if (env.KUBECONFIG) {
     kc.loadFromFile(env.KUBECONFIG);
-    return { kc, source: env.KUBECONFIG };
+    return { kc, source: 'kubeconfig', origin: env.KUBECONFIG };
   }
   const home = join(homedir(), '.kube', 'config');
   if (existsSync(home)) {
     kc.loadFromFile(home);
-    return { kc, source: home };
+    return { kc, source: 'home-kubeconfig', origin: home };
   }
   throw new Error('no Kubernetes configuration: not in a cluster, KUBECONFIG unset and ~/.kube/config missing');
 }
@@ -55,10 +63,11 @@ function pooled(kc: k8s.KubeConfig): k8s.KubeConfig {
 }
 
 export function createKubeClients(env: NodeJS.ProcessEnv = process.env): KubeClients {
-  const { kc, source } = loadKubeConfig(env);
+  const { kc, source, origin } = loadKubeConfig(env);
   return {
     kc,
     source,
+    origin,
     core: kc.makeApiClient(k8s.CoreV1Api),
     batch: kc.makeApiClient(k8s.BatchV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),

@@ -14,6 +14,8 @@ export class RunWatch {
   private pods?: ListWatch<V1Pod>;
   private readonly podsByRun = new Map<string, Map<string, V1Pod>>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  private watches: ListWatch<V1Job | V1Pod>[] = [];
+  private readonly failing = new Set<ListWatch<V1Job | V1Pod>>();
   private starting?: Promise<void>;
   private ready = false;
   private stopped = false;
@@ -60,28 +62,40 @@ export class RunWatch {
     this.pods.on('delete', (p) => this.dropPod(p));
     const watches = [this.jobs, this.pods].filter((lw) => lw !== undefined) as ListWatch<V1Job | V1Pod>[];
     // ListWatch retries dropped connections itself but stops on other errors: restart it, and read the
-    // API server directly until it is back.
+    // API server directly until every watch is back.
     for (const lw of watches) {
       lw.on('error', () => {
+        this.failing.add(lw);
         this.ready = false;
         if (this.stopped) return;
         setTimeout(() => {
-          if (!this.stopped)
-            void lw.start().then(
-              () => this.resync(),
-              () => undefined,
-            );
+          if (!this.stopped) void this.startWatch(lw);
         }, RESTART_DELAY_MS).unref();
       });
     }
-    await Promise.all(watches.map((lw) => lw.start()));
-    this.resync();
+    this.watches = watches;
+    await Promise.all(watches.map((lw) => this.startWatch(lw)));
+  }
+
+  /**
+   * ListWatch.start() resolves whether or not its list and watch succeeded; a failure calls the error
+   * handler first, which marks the watch failing and schedules the next try. Only a clean start counts.
+   */
+  private async startWatch(lw: ListWatch<V1Job | V1Pod>): Promise<void> {
+    this.failing.delete(lw);
+    await lw.start();
+    if (!this.failing.has(lw)) this.resync();
   }
 
   private resync(): void {
-    if (!this.pods) return;
+    if (!this.pods || this.failing.size > 0 || this.watches.length === 0) return;
     for (const p of this.pods.list(this.namespace)) this.putPod(p);
     this.ready = true;
+  }
+
+  /** Whether observations come from the watch cache (true) or must be read from the API server. */
+  get synced(): boolean {
+    return this.ready;
   }
 
   /** The cached Job (Job mode) and pods of a run; undefined while the watch is not synced. */

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config/config.js';
 
@@ -20,8 +26,23 @@ function connectionOptions(cfg: Config['temporal']): ConnectionOptions & NativeC
   return { address: cfg.address, ...(tls ? { tls } : {}), ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}) };
 }
 
+/**
+ * The SDK's retries, less gRPC UNKNOWN: Temporal answers it for requests it cannot serve (a page token it
+ * cannot parse), and retrying those only turns a prompt answer into a deadline that reads as an outage.
+ */
+const UNKNOWN = 2;
+const defaults = defaultGrpcRetryOptions();
+const retry = makeGrpcRetryInterceptor({
+  delayFunction: defaults.delayFunction,
+  retryableDecider: (attempt, status) => status.code !== UNKNOWN && defaults.retryableDecider(attempt, status),
+});
+
 export async function connectClient(cfg: Config['temporal']): Promise<Client> {
-  const connection = await Connection.connect({ ...connectionOptions(cfg), connectTimeout: '5s' });
+  const connection = await Connection.connect({
+    ...connectionOptions(cfg),
+    connectTimeout: '5s',
+    interceptors: [retry],
+  });
   return new Client({ connection, namespace: cfg.namespace });
 }
 

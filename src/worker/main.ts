@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       deps,
     });
     console.log(
-      `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.source}`,
+      `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.origin}`,
     );
     await ensureSweeper(cfg);
     await worker.run();

@@ -59,8 +59,36 @@ describe('API input validation and errors', () => {
     expect(res.body.error.details[0].field).toBe('body.code');
   });
 
+  it('code within its limit is accepted whatever its characters (NULs escape to six times their size)', async () => {
+    const code = '\0'.repeat(stack.cfg.limits.maxCodeBytes);
+    const stdin = '\u0001'.repeat(stack.cfg.limits.maxStdinBytes);
+    const res = await post({ language: 'python', code: `${code.slice(1)}#`, stdin });
+    expect(res.status).toBe(201);
+    await stack.client.workflow.getHandle(res.body.run_id).terminate('test done');
+    expectError(await post({ language: 'python', code: `${code}#` }), 413, 'payload_too_large');
+  });
+
+  it('a cursor we did not issue is an immediate 400 invalid_cursor, never sent to Temporal', async () => {
+    for (const cursor of ['abc', 'AQ', '%00', 'A'.repeat(300)]) {
+      const t0 = Date.now();
+      const res = await request(stack.app).get('/runs').query({ cursor });
+      expectError(res, 400, 'invalid_cursor');
+      expect(res.body.error.details[0].field).toBe('query.cursor');
+      expect(Date.now() - t0).toBeLessThan(1000); // the bug took Temporal's 5 s call bound
+    }
+  });
+
+  it('the system status says which kind of Kubernetes access is in use, not where its file is', async () => {
+    const res = await request(stack.app).get('/system/status');
+    expect(res.status).toBe(200);
+    expect(['in-cluster', 'kubeconfig', 'home-kubeconfig']).toContain(res.body.kubernetes.source);
+    expect(JSON.stringify(res.body)).not.toContain(process.env.KUBECONFIG ?? '/admin.kubeconfig');
+  });
+
   it('a body over the transport limit is 413 body_too_large', async () => {
-    expectError(await post({ language: 'python', code: 'x'.repeat(1024 * 1024) }), 413, 'body_too_large');
+    const limits = stack.cfg.limits;
+    const over = 6 * (limits.maxCodeBytes + limits.maxStdinBytes) + 17 * 1024;
+    expectError(await post({ language: 'python', code: 'x'.repeat(over) }), 413, 'body_too_large');
   });
 
   it('a body that is not JSON is 415', async () => {

@@ -83,11 +83,28 @@ describe('Helm chart infra/helm/code-runner', () => {
         'RoleBinding',
         'RoleBinding',
         'RoleBinding',
+        'Secret',
         'Service',
         'ServiceAccount',
         'ServiceAccount',
       ].sort(),
     );
+    // The API replicas share one cursor key, from a Secret the chart generates (or api.cursorSecret).
+    const secret = find(objs, 'Secret', 'cr-code-runner-api-cursor') as unknown as { data: Record<string, string> };
+    expect(Buffer.from(secret.data['cursor-secret'] ?? '', 'base64').length).toBeGreaterThanOrEqual(32);
+    const api = find(objs, 'Deployment', 'cr-code-runner-api') as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } };
+    };
+    expect(api.spec.template.spec.containers[0]?.env.find((e) => e.name === 'CURSOR_SECRET')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'cr-code-runner-api-cursor', key: 'cursor-secret' },
+    });
+    const chosen = find(render(['api.cursorSecret=my-own-secret-of-24-chars']), 'Secret', 'cr-code-runner-api-cursor');
+    expect(
+      Buffer.from(
+        (chosen as unknown as { data: Record<string, string> }).data['cursor-secret'] ?? '',
+        'base64',
+      ).toString(),
+    ).toBe('my-own-secret-of-24-chars');
     const ns = find(objs, 'Namespace', 'code-runner-runs');
     expect(ns.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',

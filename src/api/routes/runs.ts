@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config/config.js';
-import { HttpError } from '../../domain/errors.js';
+import { HttpError } from '../http-error.js';
 import type { RunsService, RunView } from '../runs-service.js';
 import {
   createRunBody,
