@@ -32,6 +32,8 @@ const TITLES: Record<string, string> = {
   route_not_found: 'Not found',
   run_finished: 'The run has already finished',
   temporal_unavailable: 'The run queue is unreachable',
+  temporal_busy: 'The run queue is overloaded',
+  temporal_error: 'The run queue refused the request',
   invalid_cursor: 'That page is no longer available',
   internal_error: 'Something went wrong on the server',
   network_error: 'Cannot reach Code Runner',
@@ -55,6 +57,8 @@ export function describeApiError(status: number, code: string, message: string, 
   else if (code === 'network_error')
     text =
       'The browser could not reach the Code Runner API. Check that it is running and that you are online, then try again.';
+  else if (code === 'temporal_busy')
+    text = 'The Temporal server that queues runs is overloaded, so nothing was accepted. Try again in a moment.';
   else if (code === 'invalid_cursor') text = 'The list changed since this page was loaded. Go back to the first page.';
   else if (status >= 500 && code === 'internal_error')
     text = 'The API hit an unexpected error. Try again; if it keeps happening, look at the API’s log.';
