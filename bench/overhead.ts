@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     }
     process.stderr.write('\n');
     console.log(
-      `overhead benchmark: ${N} sequential hello-world runs per case (python, same sandbox spec), long polls woken by a watch (window ${stack.cfg.poll.observeWindowSeconds}s), cap MAX_ACTIVE_RUNS=${stack.cfg.admission.maxActiveRuns}, SANDBOX_KIND=${stack.cfg.runner.kind}`,
+      `overhead benchmark: ${N} sequential hello-world runs per case (python, same sandbox spec), status polls on workflow timers (fallback ${stack.cfg.poll.maxMs} ms) woken early by the watch, cap MAX_ACTIVE_RUNS=${stack.cfg.admission.maxActiveRuns}, SANDBOX_KIND=${stack.cfg.runner.kind}`,
     );
     const events = await Promise.all(
       productRunIds.map(async (id) => (await stack.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0),

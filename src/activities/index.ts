@@ -24,11 +24,13 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
   };
 }
 
-export function activityDeps(cfg: Config, kube: KubeClients): ActivityDeps {
+/** `notify` wakes a run's workflow (a signal through the worker's Temporal client); see wakes.ts. */
+export function activityDeps(cfg: Config, kube: KubeClients, notify?: (runId: string) => Promise<void>): ActivityDeps {
   return {
     kube,
     watch: new RunWatch(kube, cfg.runner.namespace, cfg.runner.kind),
-    recheck: { initialMs: cfg.poll.initialMs, maxMs: cfg.poll.maxMs, factor: cfg.poll.factor },
+    ...(notify ? { notify } : {}),
+    settleMs: cfg.poll.runningSettleMs,
     logLimitBytes: cfg.runner.logLimitBytes,
     sandbox: sandboxSettings(cfg),
     admission: { taskQueue: cfg.temporal.taskQueue, ...cfg.admission },

@@ -1,11 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { V1Job, V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta, type V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
-import { isTerminal, type Observation, type RunInput, type RunLogs, type RunStatus } from '../domain/run.js';
+import { isTerminal, type Observation, type RunInput, type RunLogs } from '../domain/run.js';
 import { buildJob, buildPod, workspaceConfigMap, type SandboxSettings } from './manifests.js';
+import { RunWakes } from './wakes.js';
 import { readBoundedPodLog } from '../kube/logs.js';
 import { interpret, interpretPod } from './interpret.js';
 import type { RunWatch } from '../kube/run-watch.js';
@@ -18,8 +19,10 @@ export interface KubernetesDeps {
   logLimitBytes: number;
   /** The worker's shared watch on runner objects (started on first use). */
   watch: RunWatch;
-  /** How often a long poll re-reads while nothing happens: cache if watched, else the API server. */
-  recheck: { initialMs: number; maxMs: number; factor: number };
+  /** Wakes a run's workflow early (a signal); without it the workflow's timer alone paces the polls. */
+  notify?: (runId: string) => Promise<void>;
+  /** A fresh Running wakes the workflow only after this long, in case the verdict follows at once. */
+  settleMs: number;
 }
 
 /** Maps a Kubernetes API error to a typed ApplicationFailure: permanent ones are not retried. */
@@ -59,6 +62,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
   const { core, batch } = deps.kube;
   const { namespace } = deps.sandbox;
   const podMode = deps.sandbox.kind === 'Pod';
+  const wakes = new RunWakes(deps.watch, deps.notify, deps.settleMs, (runId, t) => observeCached(runId, t));
 
   async function readOrNull<T>(what: string, read: () => Promise<T>): Promise<T | null> {
     try {
@@ -71,161 +75,116 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 
   return {
     /**
-     * A long poll: the run's Job and pod, interpreted, as soon as the status differs from `known` (or the
-     * run vanished), or after `waitMs`. Woken by the worker's watch, so a change is seen within
-     * milliseconds and an unchanged run costs no history events; heartbeats (after a quiet start) carry
-     * cancellation.
-     * A poll that sees the verdict also collects the output and deletes the sandbox (`output` is set),
-     * so a plain run needs no separate clean-up activity.
+     * Step 1 of the card: the run's code and stdin in a ConfigMap of their own (owned by the Job once the
+     * Job exists). With INLINE_CODE_BYTES (opt-in) a small submission rides in the Job instead: no object.
      */
-    async awaitRunChange(args: {
-      runId: string;
-      timeoutSeconds: number;
-      known: RunStatus;
-      /** Whether the last observation was held by an outside queue: entering or leaving it is a change. */
-      knownHeld?: boolean;
-      waitMs: number;
-      /** The first poll of a run creates its objects (idempotent: retries never make a second Job). */
-      create?: RunInput;
-      /** A change to Running is reported only after this long without a verdict (see RunPolicy). */
-      settleMs?: number;
-    }): Promise<Observation> {
-      const ctx = Context.current();
-      // Quiet at first: each heartbeat the server receives is a write to the run's state, and the SDK sends
-      // the first one at once. A poll that ends within a third of its heartbeat timeout (counted from the
-      // attempt's start, creation included) sends none except the verdict's, which keeps the output safe
-      // for a retry of the clean-up.
-      const quietUntil = Date.now() + (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3;
-      // A retry after the verdict was seen (and maybe the Job already deleted) finishes that clean-up.
-      const seen = ctx.info.heartbeatDetails as { verdict?: Observation } | undefined;
-      if (seen?.verdict?.output) {
-        await cleanUp(args.runId, seen.verdict.podName);
-        return seen.verdict;
-      }
-      // A sandbox created just now is observed from the create response (the watch may not have delivered
-      // it yet, and reading the API server instead cost a GET and a pod LIST per run).
-      let created = args.create ? await createRunObjects(args.create) : undefined;
-      const watched = await deps.watch.start().then(
-        () => true,
-        () => false,
+    async createConfigMap(input: RunInput): Promise<{ configMap: string | null; created: boolean; bytes: number }> {
+      const bytes = Buffer.byteLength(input.code) + Buffer.byteLength(input.stdin);
+      const cm = workspaceConfigMap(input, deps.sandbox);
+      if (!cm) return { configMap: null, created: false, bytes };
+      const name = objectName(input.runId);
+      const { created } = await createIdempotent(
+        `ConfigMap ${name}`,
+        input.runId,
+        () => core.createNamespacedConfigMap({ namespace, body: cm }),
+        () => core.readNamespacedConfigMap({ name, namespace }),
       );
-      const end = Date.now() + args.waitMs;
-      let recheckMs = deps.recheck.initialMs;
-      const settleMs = args.settleMs ?? 0;
-      let settleUntil: number | undefined;
-      for (;;) {
-        const o = created ? created : await observe(args.runId, args.timeoutSeconds);
-        created = undefined;
-        if (isTerminal(o.status) && !o.vanished) {
-          const logs = o.podName ? await readLogs(o.podName) : EMPTY_LOGS;
-          ctx.heartbeat({ verdict: { ...o, output: logs } });
-          await cleanUp(args.runId, o.podName);
-          return { ...o, output: logs };
-        }
-        const changed =
-          o.status !== args.known || o.vanished === true || (o.held === true) !== (args.knownHeld === true);
-        // A fresh Running is held back for settleMs, in case the verdict follows at once (short runs).
-        const holding = changed && !o.vanished && o.status === 'Running' && settleMs > 0;
-        const until = holding ? Math.min(end, (settleUntil ??= Date.now() + settleMs)) : end;
-        const left = until - Date.now();
-        if ((changed && !holding) || left <= 0 || ctx.cancellationSignal.aborted) return o;
-        if (Date.now() >= quietUntil) ctx.heartbeat();
-        await deps.watch.changed(args.runId, Math.min(left, recheckMs), ctx.cancellationSignal);
-        recheckMs = Math.min(Math.round(recheckMs * deps.recheck.factor), deps.recheck.maxMs);
-        if (!watched) await deps.watch.start().catch(() => undefined);
-      }
+      return { configMap: name, created, bytes };
     },
 
     /**
-     * Clean-up when no poll saw a verdict (cancelled, start timeout, vanished, failed activity): reads the
-     * output (bounded) if there is a pod, then deletes the pods at once and the Job (and so a ConfigMap).
-     * Logs are read before anything is deleted; a retry after a partial delete reuses the logs kept in the
-     * heartbeat.
+     * Step 2: the sandbox Job (a bare Pod with SANDBOX_KIND=Pod), then the ConfigMap is made its own so the
+     * garbage collector removes it with the Job. Idempotent: a retry adopts the Job, never a second one.
+     * Returns the first observation, from the create response.
      */
-    async finalizeRun(args: { runId: string; podName?: string; readLogs: boolean }): Promise<RunLogs> {
-      const ctx = Context.current();
-      let logs: RunLogs = (ctx.info.heartbeatDetails as RunLogs | undefined) ?? EMPTY_LOGS;
-      if (args.readLogs && args.podName && ctx.info.heartbeatDetails === undefined) {
-        logs = await readLogs(args.podName);
-        ctx.heartbeat(logs);
-      }
-      // A pod still running is killed now (grace 0) rather than by the garbage collector's graceful delete.
-      await core
-        .deleteCollectionNamespacedPod({ namespace, labelSelector: runSelector(args.runId), gracePeriodSeconds: 0 })
-        .catch(ignoreNotFound(`deleting pods of ${objectName(args.runId)}`));
-      await cleanUp(args.runId);
-      return logs;
+    async createJob(
+      input: RunInput,
+    ): Promise<{ kind: 'Job' | 'Pod'; name: string; created: boolean; wakeArmed: boolean } & Observation> {
+      await deps.watch.start().catch(() => undefined);
+      const name = objectName(input.runId);
+      const t = input.timeoutSeconds;
+      const sandbox = podMode
+        ? await createIdempotent<V1Pod>(
+            `pod ${name}`,
+            input.runId,
+            () => core.createNamespacedPod({ namespace, body: buildPod(input, deps.sandbox) }),
+            () => core.readNamespacedPod({ name, namespace }),
+          ).then((r) => ({ ...r, seen: interpretPod(r.object, t) }))
+        : await createIdempotent<V1Job>(
+            `Job ${name}`,
+            input.runId,
+            () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
+            () => batch.readNamespacedJob({ name, namespace }),
+          ).then((r) => ({ ...r, seen: interpret(r.object, [], t) }));
+      const uid = sandbox.object.metadata?.uid;
+      const owned = uid ? workspaceConfigMap(input, deps.sandbox, { kind: podMode ? 'Pod' : 'Job', uid }) : undefined;
+      if (owned?.metadata?.ownerReferences)
+        await core
+          .patchNamespacedConfigMap(
+            { name, namespace, body: { metadata: { ownerReferences: owned.metadata.ownerReferences } } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          )
+          .catch(ignoreNotFound(`owning ConfigMap ${name}`));
+      const wakeArmed = wakes.arm(input.runId, sandbox.seen, t);
+      return { kind: podMode ? 'Pod' : 'Job', name, created: sandbox.created, wakeArmed, ...sandbox.seen };
+    },
+
+    /**
+     * Step 3, once per workflow timer (or early wake-up): the Job and its pod, interpreted. While the run
+     * is not finished, the worker's watch signals the workflow at its next change (`wakeArmed`).
+     */
+    async pollJobStatus(args: {
+      runId: string;
+      timeoutSeconds: number;
+    }): Promise<Observation & { wakeArmed: boolean }> {
+      await deps.watch.start().catch(() => undefined);
+      const o = await observe(args.runId, args.timeoutSeconds);
+      const wakeArmed = !isTerminal(o.status) && !o.vanished && wakes.arm(args.runId, o, args.timeoutSeconds);
+      return { ...o, wakeArmed };
+    },
+
+    /** Step 4: the run's output, bounded; a pod that never started has none. */
+    async fetchLogs(args: { runId: string; podName?: string }): Promise<RunLogs> {
+      return args.podName ? readLogs(args.podName) : EMPTY_LOGS;
+    },
+
+    /**
+     * Step 5, in every outcome: the pods at once (grace 0: the slot is given back right after), the Job,
+     * and the ConfigMap. Idempotent: what is already gone is skipped.
+     */
+    async cleanUp(args: { runId: string }): Promise<{ deleted: string[] }> {
+      wakes.disarm(args.runId);
+      const name = objectName(args.runId);
+      const deleted: string[] = [];
+      const del = async (what: string, fn: () => Promise<unknown>) => {
+        if (await fn().then(() => true, ignoreNotFound(`deleting ${what}`))) deleted.push(what);
+      };
+      await del(`pods of ${name}`, () =>
+        core.deleteCollectionNamespacedPod({
+          namespace,
+          labelSelector: runSelector(args.runId),
+          gracePeriodSeconds: 0,
+        }),
+      );
+      if (!podMode)
+        await del(`Job ${name}`, () =>
+          batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 }),
+        );
+      await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
+      return { deleted };
     },
   };
 
-  /**
-   * Deletes the Job, and then the finished pod at once (grace 0) rather than later through the garbage
-   * collector: the slot is given back right after this, and the cap counts pods that exist, finished or
-   * not. A ConfigMap (large code only) is owned by the sandbox, so the garbage collector deletes it with
-   * the sandbox. A failure before the sandbox is gone leaves the run observable for the retry (which
-   * otherwise finds the verdict and output in the heartbeat). In Pod mode the pod is the sandbox.
-   */
-  async function cleanUp(runId: string, podName?: string): Promise<void> {
-    const name = objectName(runId);
-    if (podMode) {
-      await core
-        .deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 })
-        .catch(ignoreNotFound(`deleting pod ${name}`));
-      return;
-    }
-    await batch
-      .deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 })
-      .catch(ignoreNotFound(`deleting Job ${name}`));
-    if (podName)
-      await core
-        .deleteNamespacedPod({ name: podName, namespace, gracePeriodSeconds: 0 })
-        .catch(ignoreNotFound(`deleting pod ${podName}`));
-  }
-
-  /**
-   * Creates the sandbox (Job, or bare Pod), which carries small code itself; larger code then goes into a
-   * ConfigMap owned by the sandbox (the pod cannot start before its ConfigMap exists, the kubelet waits for
-   * it). Safe to retry: never a second sandbox. Returns the first observation if this call created it.
-   */
-  async function createRunObjects(input: RunInput): Promise<Observation | undefined> {
-    const name = objectName(input.runId);
-    const t = input.timeoutSeconds;
-    const sandbox = podMode
-      ? await createIdempotent<V1Pod>(
-          `pod ${name}`,
-          input.runId,
-          () => core.createNamespacedPod({ namespace, body: buildPod(input, deps.sandbox) }),
-          () => core.readNamespacedPod({ name, namespace }),
-        ).then((r) => ({ ...r, seen: () => interpretPod(r.object, t) }))
-      : await createIdempotent<V1Job>(
-          `Job ${name}`,
-          input.runId,
-          () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
-          () => batch.readNamespacedJob({ name, namespace }),
-        ).then((r) => ({ ...r, seen: () => interpret(r.object, [], t) }));
-    const uid = sandbox.object.metadata?.uid;
-    const configMap = workspaceConfigMap(input, deps.sandbox, uid ? { kind: podMode ? 'Pod' : 'Job', uid } : undefined);
-    if (configMap)
-      await createIdempotent(
-        `ConfigMap ${name}`,
-        input.runId,
-        () => core.createNamespacedConfigMap({ namespace, body: configMap }),
-        () => core.readNamespacedConfigMap({ name, namespace }),
-      );
-    return sandbox.created ? sandbox.seen() : undefined;
-  }
-
   /** From the watch's cache when it has the sandbox; else (not synced, or newer than the cache) the API. */
   async function observe(runId: string, timeoutSeconds: number): Promise<Observation> {
+    const cached = observeCached(runId, timeoutSeconds);
+    if (cached) return cached;
     const name = objectName(runId);
-    const cached = deps.watch.snapshot(runId, name);
-    if (podMode) {
-      const pod = cached?.pods.find((p) => p.metadata?.name === name);
-      if (pod) return interpretPod(pod, timeoutSeconds);
-      const read = await readOrNull(`pod ${name}`, () => core.readNamespacedPod({ name, namespace }));
-      return interpretPod(read, timeoutSeconds);
-    }
-    if (cached?.job) return interpret(cached.job, cached.pods, timeoutSeconds);
+    if (podMode)
+      return interpretPod(
+        await readOrNull(`pod ${name}`, () => core.readNamespacedPod({ name, namespace })),
+        timeoutSeconds,
+      );
     const job = await readOrNull(`Job ${name}`, () => batch.readNamespacedJob({ name, namespace }));
     if (!job) return interpret(null, [], timeoutSeconds);
     const pods = await core
@@ -234,6 +193,16 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
         throw toFailure(err, `listing pods of ${name}`);
       });
     return interpret(job, pods.items, timeoutSeconds);
+  }
+
+  function observeCached(runId: string, timeoutSeconds: number): Observation | undefined {
+    const name = objectName(runId);
+    const cached = deps.watch.snapshot(runId, name);
+    if (podMode) {
+      const pod = cached?.pods.find((p) => p.metadata?.name === name);
+      return pod ? interpretPod(pod, timeoutSeconds) : undefined;
+    }
+    return cached?.job ? interpret(cached.job, cached.pods, timeoutSeconds) : undefined;
   }
 
   async function readLogs(podName: string): Promise<RunLogs> {

@@ -8,7 +8,7 @@ import {
 import { enums, type temporal } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
 import { HttpError } from './http-error.js';
-import type { LanguageSpec, Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
+import type { LanguageSpec, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { isTerminal } from '../domain/run.js';
 import { objectName } from '../domain/names.js';
 import {
@@ -85,9 +85,8 @@ export class RunsService {
     const args: RunWorkflowArgs = {
       input,
       policy: {
-        observeWindowMs: this.cfg.poll.observeWindowSeconds * 1000,
+        poll: { initialMs: this.cfg.poll.initialMs, maxMs: this.cfg.poll.maxMs, factor: this.cfg.poll.factor },
         startTimeoutSeconds: this.cfg.runner.startTimeoutSeconds,
-        runningSettleMs: this.cfg.poll.runningSettleMs,
       },
     };
     try {
@@ -368,35 +367,34 @@ export class RunsService {
   }
 
   /**
-   * A finished run's output lives once in history: in the result of the poll that saw the verdict
-   * (`output`), or of the clean-up activity when no poll did (cancelled, timed out before start...).
+   * A finished run's output lives once in history: in the result of its `fetchLogs` step, a local
+   * activity, so a marker event whose data names the activity type and whose result is the logs.
    */
   private async finalOutput(runId: string): Promise<{ logs: string; truncated: boolean }> {
     const history = await this.client.workflow
       .getHandle(runId)
       .fetchHistory()
       .catch((err: unknown) => translateTemporalError(err, runId));
-    const E = enums.EventType;
-    const collectors = new Map<string, string>();
     const converter = this.client.options.loadedDataConverter.payloadConverter;
     for (const ev of history.events ?? []) {
-      const name = ev.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (ev.eventType === E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && name && OUTPUT_COLLECTORS.has(name))
-        collectors.set(String(ev.eventId), name);
-      const done = ev.activityTaskCompletedEventAttributes;
-      const kind = done ? collectors.get(String(done.scheduledEventId)) : undefined;
-      const payload = done?.result?.payloads?.[0];
-      if (ev.eventType !== E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || !kind || !payload) continue;
-      const result = converter.fromPayload<RunLogs & Observation>(payload);
-      const out = kind === 'finalizeRun' ? result : result.output;
-      if (out) return { logs: out.logs, truncated: out.truncated };
+      const marker = ev.markerRecordedEventAttributes;
+      if (ev.eventType !== enums.EventType.EVENT_TYPE_MARKER_RECORDED || marker?.markerName !== LOCAL_ACTIVITY_MARKER)
+        continue;
+      const data = marker.details?.data?.payloads?.[0]?.data;
+      const result = marker.details?.result?.payloads?.[0];
+      if (!data || !result) continue;
+      const { activity_type: type } = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string };
+      if (type !== OUTPUT_STEP) continue;
+      const out = converter.fromPayload<RunLogs>(result);
+      return { logs: out.logs, truncated: out.truncated };
     }
     return { logs: '', truncated: false };
   }
 }
 
-/** Activities whose result can carry a run's output. */
-const OUTPUT_COLLECTORS = new Set(['awaitRunChange', 'finalizeRun']);
+/** The marker Temporal's SDK core records for a local activity, and the step whose result is the output. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const OUTPUT_STEP = 'fetchLogs';
 
 function fromState(s: RunState): Partial<RunView> {
   return {

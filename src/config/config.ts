@@ -64,14 +64,13 @@ const envSchema = z.object({
   MAX_CODE_BYTES: int(65536, 1, 1048576),
   MAX_STDIN_BYTES: int(65536, 0, 1048576),
   // Kubernetes refuses more than 256 KiB of annotations on one object (inline code travels in two).
-  INLINE_CODE_BYTES: int(16384, 0, 131072),
+  INLINE_CODE_BYTES: int(0, 0, 131072),
   SANDBOX_KIND: z.enum(['Job', 'Pod']).default('Job'),
   LOG_LIMIT_BYTES: int(262144, 1024, 1048576),
   START_TIMEOUT_SECONDS: int(120, 5, 3600),
   POLL_INITIAL_MS: int(1000, 10, 60000),
   POLL_MAX_MS: int(5000, 10, 300000),
   POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
-  OBSERVE_WINDOW_SECONDS: int(30, 1, 600),
   RUNNING_SETTLE_MS: int(2000, 0, 10000),
   SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
   MAX_ACTIVE_RUNS: int(10, 0, 100000),
@@ -108,7 +107,7 @@ export interface Config {
     jobTtlSeconds: number;
     startTimeoutSeconds: number;
     logLimitBytes: number;
-    /** Code + stdin up to this many bytes travel in the Job (downward API); larger in a ConfigMap. */
+    /** Opt-in: code + stdin up to this many bytes travel in the Job (downward API); 0 (default): always a ConfigMap. */
     inlineCodeBytes: number;
     /** Label Jobs for Kueue's LocalQueue of this name (clusters that run Kueue). */
     kueueQueue?: string;
@@ -128,7 +127,7 @@ export interface Config {
     syncWaitMaxSeconds: number;
   };
   /** Long polls of a run's objects: the window, and how often they re-read while nothing happens. */
-  poll: { initialMs: number; maxMs: number; factor: number; observeWindowSeconds: number; runningSettleMs: number };
+  poll: { initialMs: number; maxMs: number; factor: number; runningSettleMs: number };
   languages: LanguageSpec[];
   worker: {
     deployment?: string;
@@ -267,7 +266,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       initialMs: e.POLL_INITIAL_MS,
       maxMs: e.POLL_MAX_MS,
       factor: e.POLL_FACTOR,
-      observeWindowSeconds: e.OBSERVE_WINDOW_SECONDS,
       runningSettleMs: e.RUNNING_SETTLE_MS,
     },
     languages,

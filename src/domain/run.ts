@@ -80,8 +80,6 @@ export interface Observation {
   held?: boolean;
   /** A failure that will not recover by waiting (image missing, bad spec). */
   permanent?: boolean;
-  /** Set when the poll saw the verdict: the output it collected before it deleted the sandbox. */
-  output?: RunLogs;
 }
 
 export interface RunLogs {
@@ -92,7 +90,7 @@ export interface RunLogs {
   unavailable?: string;
 }
 
-/** The workflow's result. Output itself is kept once in history (in the result of the activity that collected it). */
+/** The workflow's result. Output itself is kept once in history (in the result of its `fetchLogs` step). */
 export interface RunResult {
   runId: string;
   status: RunStatus;

@@ -5,15 +5,15 @@ import type { SandboxKind } from '../domain/run.js';
 
 /**
  * One list-watch per worker on the runner Jobs and pods of the namespace (not one request per poll per
- * run; pods only when the sandboxes are bare Pods): a run's observation is read from this cache, and a
- * waiting poll wakes up on the next event of its run. Reconnects by itself (client-node's ListWatch);
+ * run; pods only when the sandboxes are bare Pods): a run's observation is read from this cache, and
+ * listeners hear of every event of a run (to wake its workflow early). Reconnects by itself (client-node's ListWatch);
  * until the first list completes, callers read the API server directly.
  */
 export class RunWatch {
   private jobs?: ListWatch<V1Job>;
   private pods?: ListWatch<V1Pod>;
   private readonly podsByRun = new Map<string, Map<string, V1Pod>>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly listeners: ((runId: string) => void)[] = [];
   private watches: ListWatch<V1Job | V1Pod>[] = [];
   private readonly failing = new Set<ListWatch<V1Job | V1Pod>>();
   private starting?: Promise<void>;
@@ -107,24 +107,6 @@ export class RunWatch {
     };
   }
 
-  /** Resolves on the run's next event, after timeoutMs, or when aborted, whichever comes first. */
-  changed(runId: string, timeoutMs: number, abort?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.waiters.get(runId) ?? new Set();
-      this.waiters.set(runId, set);
-      const done = () => {
-        clearTimeout(timer);
-        abort?.removeEventListener('abort', done);
-        set.delete(done);
-        if (set.size === 0) this.waiters.delete(runId);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      abort?.addEventListener('abort', done);
-      set.add(done);
-    });
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     this.ready = false;
@@ -149,8 +131,13 @@ export class RunWatch {
     this.wake(runId);
   }
 
+  /** Calls `fn` with the run id of every event on a runner Job or pod. */
+  onChange(fn: (runId: string) => void): void {
+    this.listeners.push(fn);
+  }
+
   private wake(runId: string): void {
-    for (const w of [...(this.waiters.get(runId) ?? [])]) w();
+    for (const fn of this.listeners) fn(runId);
   }
 }
 

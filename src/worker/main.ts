@@ -5,6 +5,8 @@ import { createKubeClients } from '../kube/client.js';
 import { ensureRunnerNamespace } from '../kube/namespace.js';
 import { connectClient, connectWorkerConnection } from '../temporal/connection.js';
 import { ensureSweepSchedule } from '../temporal/sweep-schedule.js';
+import { wakeRun } from '../temporal/wake.js';
+import type { Client } from '@temporalio/client';
 import { createRunWorker } from './worker.js';
 
 /** Worker entry point: load config, connect once, wire, run until SIGINT/SIGTERM. */
@@ -13,7 +15,8 @@ async function main(): Promise<void> {
   const kube = createKubeClients();
   await ensureRunnerNamespace(kube, cfg.runner.namespace);
   const connection = await connectWorkerConnection(cfg.temporal);
-  const deps = activityDeps(cfg, kube);
+  const client = await connectClient(cfg.temporal);
+  const deps = activityDeps(cfg, kube, wakeRun(client));
   try {
     const worker = await createRunWorker({
       connection,
@@ -30,24 +33,20 @@ async function main(): Promise<void> {
     console.log(
       `worker: polling ${cfg.temporal.address} namespace=${cfg.temporal.namespace} queue=${cfg.temporal.taskQueue}; kube=${kube.origin}`,
     );
-    await ensureSweeper(cfg);
+    await ensureSweeper(client, cfg.temporal.taskQueue);
     await worker.run();
   } finally {
     await deps.watch.stop();
+    await client.connection.close();
     await connection.close();
   }
 }
 
 /** The durable leak sweeper (a Temporal Schedule); a failure here is logged, never fatal. */
-async function ensureSweeper(cfg: ReturnType<typeof loadConfig>): Promise<void> {
+async function ensureSweeper(client: Client, taskQueue: string): Promise<void> {
   try {
-    const client = await connectClient(cfg.temporal);
-    try {
-      const id = await ensureSweepSchedule(client, cfg.temporal.taskQueue);
-      console.log(`worker: leak sweeper schedule ${id} in place`);
-    } finally {
-      await client.connection.close();
-    }
+    const id = await ensureSweepSchedule(client, taskQueue);
+    console.log(`worker: leak sweeper schedule ${id} in place`);
   } catch (err) {
     console.error(
       `worker: could not ensure the leak sweeper schedule: ${err instanceof Error ? err.message : String(err)}`,

@@ -7,6 +7,8 @@ import type { RunState } from '../domain/run.js';
 export const RUN_WORKFLOW_TYPE = 'runWorkflow';
 
 export const cancelSignal = defineSignal<[{ reason?: string }?]>('cancel');
+/** From the worker's watch: the run's Job or pod changed, poll now rather than at the next timer. */
+export const runChangedSignal = defineSignal('runChanged');
 export const stateQuery = defineQuery<RunState>('state');
 
 export const SA_STATUS = defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD);
@@ -22,18 +24,15 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
   RunPod: 'Keyword',
 };
 
-/** Guards and the observation window: inputs, not constants, so tests and operators tune them. */
+/** Guards and the poll cadence: inputs, not constants, so tests and operators tune them. */
 export interface RunPolicy {
-  /** Longest long poll of the run's objects; a poll returns at once when the status changes. */
-  observeWindowMs: number;
+  /**
+   * Workflow timers between status polls: from initialMs, growing by factor to maxMs. While the worker's
+   * watch will wake the run at its next change, the timer is only the fallback and is set to maxMs.
+   */
+  poll: { initialMs: number; maxMs: number; factor: number };
   /** A pod that has not started running after this long fails the run. */
   startTimeoutSeconds: number;
-  /**
-   * A pod that has just started is given this long to finish before Running is reported: a short run
-   * then goes from Pending straight to its verdict in one poll (its history still records the start).
-   * Absent in runs started before it existed: 0.
-   */
-  runningSettleMs?: number;
 }
 
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */

@@ -1,11 +1,9 @@
 import {
-  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -14,7 +12,16 @@ import type * as activities from '../activities/index.js';
 import { objectName } from '../domain/names.js';
 import type { Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
-import { SA_NODE, SA_POD, SA_STATUS, admitSignal, cancelSignal, stateQuery, type RunPolicy } from './definitions.js';
+import {
+  SA_NODE,
+  SA_POD,
+  SA_STATUS,
+  admitSignal,
+  cancelSignal,
+  runChangedSignal,
+  stateQuery,
+  type RunPolicy,
+} from './definitions.js';
 
 type Acts = activities.Activities;
 
@@ -24,22 +31,18 @@ const retry = {
   maximumInterval: '30s',
   nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
 };
+// The card's steps, each a local activity (one named marker event in the history, input and result
+// readable in the Web UI) so a plain run stays within its history budget. Each step is idempotent.
+const { createConfigMap, createJob, pollJobStatus, fetchLogs } = proxyLocalActivities<Acts>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '10m',
+  retry: { ...retry, maximumInterval: '10s' },
+});
 // Clean-up must outlive any outage: retried for a day, then the leak sweeper takes over.
-const { finalizeRun } = proxyActivities<Acts>({
+const { cleanUp } = proxyLocalActivities<Acts>({
   startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '24h',
-  heartbeatTimeout: '60s',
   retry: { ...retry, maximumInterval: '60s' },
-});
-// Long polls: each returns when the run's status changes (or its window ends). The first one also creates
-// the sandbox (idempotently: its Job, and a ConfigMap if the code is large); the one that sees the verdict also collects the output and
-// deletes the sandbox. A short run (done within the settle time) costs one poll, a longer one two.
-// The heartbeat timeout notices a lost worker; cancellation reaches the poll through heartbeats.
-const { awaitRunChange } = proxyActivities<Acts>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '30s',
-  cancellationType: ActivityCancellationType.TRY_CANCEL,
-  retry: { ...retry, maximumInterval: '10s', maximumAttempts: 20 },
 });
 
 // Admission requests are local activities too (one marker event); the queue itself is a workflow.
@@ -59,7 +62,10 @@ export interface RunWorkflowArgs {
   policy: RunPolicy;
 }
 
-/** One run = one workflow (id = run id): create the sandbox, watch it with timers, collect output, clean up. */
+/**
+ * One run = one workflow (id = run id), the card's shape: create the ConfigMap and the Job, poll the
+ * Job's status on workflow timers (woken early by the worker's watch), fetch the logs, clean up.
+ */
 export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<RunResult> {
   const jobName = objectName(input.runId);
   const state: RunState = {
@@ -86,6 +92,10 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   let admitted = false;
   setHandler(admitSignal, () => {
     admitted = true;
+  });
+  let woken = false;
+  setHandler(runChangedSignal, () => {
+    woken = true;
   });
 
   const now = () => new Date(Date.now()).toISOString();
@@ -122,7 +132,6 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   let queued = false;
   let attempted = false;
-  /** The output, once collected; set by the poll that saw the verdict (the sandbox is then gone). */
   let output: RunLogs | undefined;
   try {
     await CancellationScope.cancellable(async () => {
@@ -143,12 +152,12 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   // Clean-up runs in every outcome, even when the workflow itself was cancelled. The slot is given back
   // only once the Job is deleted, so the cap counts every Job that exists.
   await CancellationScope.nonCancellable(async () => {
-    if (attempted && !output)
-      output = await finalizeRun({
-        runId: input.runId,
-        podName: state.podName ?? undefined,
-        readLogs: state.podName !== null,
-      });
+    if (attempted) {
+      output = await fetchLogs({ runId: input.runId, ...(state.podName ? { podName: state.podName } : {}) }).catch(
+        (err: unknown) => ({ logs: '', truncated: false, bytes: 0, unavailable: failureReason(err) }),
+      );
+      await cleanUp({ runId: input.runId });
+    }
     outputBytes = output?.bytes ?? 0;
     outputTruncated = output?.truncated ?? false;
     if (queued) await releaseAdmission({ runId: input.runId });
@@ -189,53 +198,34 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     const watchStart = Date.now();
     // Last resort if the Job's own deadline is not enforced (node lost, controller down).
     const hardLimitMs = (input.timeoutSeconds + policy.startTimeoutSeconds + 60) * 1000;
-    let create: RunInput | undefined = input;
+    await createConfigMap(input);
+    let o: Observation & { wakeArmed: boolean } = await createJob(input);
+    let intervalMs = policy.poll.initialMs;
     for (;;) {
-      const elapsed = Date.now() - watchStart;
-      // A poll never outlasts the next guard: the start timeout while Pending, the hard limit always.
-      const guardMs = state.status === 'Pending' ? policy.startTimeoutSeconds * 1000 : hardLimitMs;
-      const waitMs = Math.max(0, Math.min(policy.observeWindowMs, guardMs - elapsed));
-      const args = {
-        runId: input.runId,
-        timeoutSeconds: input.timeoutSeconds,
-        known: state.status,
-        knownHeld: held,
-        waitMs,
-        settleMs: policy.runningSettleMs ?? 0,
-      };
-      const o = await unlessCancelled(() => awaitRunChange(create ? { ...args, create } : args));
-      if (o === null) return finish('Cancelled', cancelReason);
-      create = undefined;
       observe(o);
-      output = o.output;
       if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
-      if (o.status === 'Pending' || o.status === 'Running') {
-        setStatus(o.status);
-        const now = Date.now() - watchStart;
-        if (o.status === 'Pending' && now >= policy.startTimeoutSeconds * 1000)
-          return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
-        if (now >= hardLimitMs)
-          return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
-        continue;
+      if (o.status !== 'Pending' && o.status !== 'Running') {
+        // A short run goes from Pending to its verdict in one poll; its history still says when it ran.
+        if (state.status === 'Pending' && state.startedAt)
+          state.history.push({ status: 'Running', at: state.startedAt });
+        return finish(o.status, o.reason ?? o.status);
       }
-      // A short run goes from Pending to its verdict in one poll; its history still says when it ran.
-      if (state.status === 'Pending' && state.startedAt) state.history.push({ status: 'Running', at: state.startedAt });
-      return finish(o.status, o.reason ?? o.status);
+      setStatus(o.status);
+      const elapsed = Date.now() - watchStart;
+      if (o.status === 'Pending' && elapsed >= policy.startTimeoutSeconds * 1000)
+        return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
+      if (elapsed >= hardLimitMs)
+        return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
+      // The next poll: at the timer, or earlier when the worker's watch wakes the run. A poll never waits
+      // past the next guard (the start timeout while Pending, the hard limit always).
+      const guardMs = (o.status === 'Pending' ? policy.startTimeoutSeconds * 1000 : hardLimitMs) - elapsed;
+      const waitMs = Math.max(1, Math.min(o.wakeArmed ? policy.poll.maxMs : intervalMs, guardMs));
+      intervalMs = Math.min(Math.round(intervalMs * policy.poll.factor), policy.poll.maxMs);
+      await condition(() => woken || state.cancelRequested, waitMs);
+      woken = false;
+      if (state.cancelRequested) return finish('Cancelled', cancelReason);
+      o = await pollJobStatus({ runId: input.runId, timeoutSeconds: input.timeoutSeconds });
     }
-  }
-
-  /** Runs `fn` until it settles or the cancel signal arrives (then it is cancelled and null returned). */
-  async function unlessCancelled<T>(fn: () => Promise<T>): Promise<T | null> {
-    if (state.cancelRequested) return null;
-    const scope = new CancellationScope();
-    const work = scope.run(fn);
-    const cancelled = condition(() => state.cancelRequested).then(() => null);
-    const first = await Promise.race([work, cancelled]);
-    if (first === null) {
-      scope.cancel();
-      work.catch(() => undefined);
-    }
-    return first;
   }
 }
 

@@ -1,6 +1,7 @@
 import { ANNOTATION_CODE } from '../../src/activities/manifests.js';
 import { objectName } from '../../src/domain/names.js';
 import { ApiClient } from '../support/api.js';
+import { runHistory } from '../support/history.js';
 import { createStack, eventually, runnerObjects, type Stack } from '../support/stack.js';
 
 /**
@@ -11,7 +12,8 @@ describe('runs with bare Pod sandboxes (SANDBOX_KIND=Pod)', () => {
   let stack: Stack;
   let api: ApiClient;
   beforeAll(async () => {
-    stack = await createStack({ SANDBOX_KIND: 'Pod' });
+    // Both throughput opt-ins together: bare Pods, and small code inline in the pod.
+    stack = await createStack({ SANDBOX_KIND: 'Pod', INLINE_CODE_BYTES: '16384' });
     await stack.startWorker();
     api = new ApiClient(stack.app);
   });
@@ -46,9 +48,12 @@ describe('runs with bare Pod sandboxes (SANDBOX_KIND=Pod)', () => {
     expect(done.node_name).toBeTruthy();
     expect((await api.logs(runId)).logs).toBe('pod\n');
     await expectCleanedUp(runId);
-    // a run that shows Running costs a second poll: still within the 40-event budget of a plain run
-    const history = await stack.client.workflow.getHandle(runId).fetchHistory();
-    expect(history.events?.length).toBeLessThanOrEqual(40);
+    // the card's steps, with the opt-ins' differences in their results; within the 40-event budget
+    const h = await runHistory(stack.client, runId);
+    const step = (t: string) => h.steps.find((s) => s.type === t)?.result as Record<string, unknown>;
+    expect(step('createConfigMap')).toMatchObject({ configMap: null, created: false });
+    expect(step('createJob')).toMatchObject({ kind: 'Pod', name: objectName(runId), created: true });
+    expect(h.events).toBeLessThanOrEqual(40);
   });
 
   it('the time limit and a non-zero exit are read from the pod alone', async () => {

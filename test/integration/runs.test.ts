@@ -1,6 +1,7 @@
 import { ANNOTATION_CODE } from '../../src/activities/manifests.js';
 import { objectName } from '../../src/domain/names.js';
 import { ApiClient } from '../support/api.js';
+import { CARD_STEPS, runHistory } from '../support/history.js';
 import { createStack, eventually, runnerObjects, type Stack } from '../support/stack.js';
 
 /** Full stack: real Express app → real Temporal → real worker → real Kubernetes Job on the local node. */
@@ -47,15 +48,20 @@ describe('runs through the whole stack', () => {
     const logs = await api.logs(runId);
     expect(logs.logs).toBe('hello from python 3\n');
     await expectCleanedUp(runId);
-    // A short run is one long poll: it creates the sandbox, sees the verdict, collects the output and
-    // deletes the sandbox; no separate clean-up activity, and far under 40 history events.
-    const history = await stack.client.workflow.getHandle(runId).fetchHistory();
-    const activities = (history.events ?? []).flatMap((e) => {
-      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-      return name ? [name] : [];
-    });
-    expect(activities).toEqual(['awaitRunChange']);
-    expect(history.events?.length).toBeLessThanOrEqual(25);
+    // The history reads as the card: ConfigMap, Job, status polls, logs, clean-up; within 40 events.
+    const h = await runHistory(stack.client, runId);
+    const card = h.steps.map((s) => s.type).filter((t) => CARD_STEPS.includes(t));
+    expect(card.slice(0, 2)).toEqual(['createConfigMap', 'createJob']);
+    expect(card.slice(-2)).toEqual(['fetchLogs', 'cleanUp']);
+    expect(card.slice(2, -2).every((t) => t === 'pollJobStatus')).toBe(true);
+    expect(card.length).toBeGreaterThanOrEqual(5); // the verdict came from at least one status poll
+    expect(h.timers).toBeGreaterThanOrEqual(1); // polls are paced by workflow timers
+    const step = (t: string) => h.steps.find((s) => s.type === t)?.result as Record<string, unknown>;
+    expect(step('createConfigMap')).toMatchObject({ configMap: objectName(runId), created: true });
+    expect(step('createJob')).toMatchObject({ kind: 'Job', name: objectName(runId), created: true, status: 'Pending' });
+    expect(step('fetchLogs')).toMatchObject({ logs: 'hello from python 3\n', truncated: false });
+    expect(step('cleanUp')).toMatchObject({ deleted: expect.arrayContaining([`Job ${objectName(runId)}`]) });
+    expect(h.events).toBeLessThanOrEqual(40);
   });
 
   it('javascript hello world succeeds', async () => {
@@ -73,8 +79,8 @@ describe('runs through the whole stack', () => {
     expect((await api.logs(runId)).logs).toBe('SHOUT\n');
   });
 
-  it('code larger than the inline size goes through a ConfigMap owned by the Job, removed with it', async () => {
-    const padding = `# ${'x'.repeat(stack.cfg.runner.inlineCodeBytes)}\n`;
+  it('code and stdin live in a ConfigMap owned by the Job, removed with it', async () => {
+    const padding = `# ${'x'.repeat(20000)}\n`;
     const code = `${padding}import time\nprint(input(), flush=True)\ntime.sleep(3)\nprint("done")`;
     const runId = await api.start({ language: 'python', code, stdin: 'big one\n', timeout_seconds: 30 });
     await eventually(async () => (await api.logs(runId)).logs.includes('big one'), 60000, 'the program to start');

@@ -253,11 +253,13 @@ describe('the sandbox contains hostile code', () => {
     const runId = await api.start({ language: 'python', code, timeout_seconds: 20 });
     await eventually(async () => (await api.logs(runId)).logs.includes('planted'), 60_000, 'the links');
     // while the links exist, the code the workspace is read from is still exactly the submitted code
-    // (small code rides in the pod's annotations, projected read-only by the downward API)
+    // (in the run's immutable ConfigMap, mounted read-only)
     const { pods, configMaps } = await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId);
-    expect(configMaps).toHaveLength(0);
-    expect(pods[0]!.metadata?.annotations?.[ANNOTATION_CODE]).toBe(code);
-    expect(pods[0]!.spec?.volumes?.find((v) => v.name === 'workspace')?.downwardAPI?.defaultMode).toBe(0o444);
+    expect(configMaps).toHaveLength(1);
+    expect(configMaps[0]!.data?.['main.py']).toBe(code);
+    expect(configMaps[0]!.immutable).toBe(true);
+    expect(pods[0]!.metadata?.annotations?.[ANNOTATION_CODE]).toBeUndefined();
+    expect(pods[0]!.spec?.volumes?.find((v) => v.name === 'workspace')?.configMap?.defaultMode).toBe(0o444);
     const done = await api.waitDone(runId);
     expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0, logs_truncated: false });
     expect((await api.logs(runId)).logs).toBe('linked /tmp/x\nlinked /tmp/y\nrefused /workspace/z 30\nplanted\ndone\n');

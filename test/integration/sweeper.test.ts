@@ -73,8 +73,8 @@ describe('leak sweeper', () => {
     await plantPodLeak(unknownPod);
     expect(await exists(unknown)).toEqual({ job: true, cm: true });
     expect(await podExists(unknownPod)).toBe(true);
-    // the running run's small code rides in its Job: it has no ConfigMap of its own
-    expect(await exists(running)).toEqual({ job: true, cm: false });
+    // the running run has its Job and its ConfigMap
+    expect(await exists(running)).toEqual({ job: true, cm: true });
 
     const result = await stack.client.workflow.execute<(i: SweepInput) => Promise<SweepResult>>(SWEEP_WORKFLOW_TYPE, {
       taskQueue: stack.cfg.temporal.taskQueue,
@@ -96,7 +96,7 @@ describe('leak sweeper', () => {
     expect(await podExists(unknownPod)).toBe(false);
     expect(await exists(unknown)).toEqual({ job: false, cm: false });
     expect(await exists(finished)).toEqual({ job: false, cm: false });
-    expect(await exists(running)).toEqual({ job: true, cm: false });
+    expect(await exists(running)).toEqual({ job: true, cm: true });
 
     expect((await api.cancel(running)).status).toBe(202);
     expect(await api.waitDone(running)).toMatchObject({ status: 'Cancelled' });

@@ -7,6 +7,7 @@ import { createKubeClients, type KubeClients } from '../../src/kube/client.js';
 import { ensureRunnerNamespace } from '../../src/kube/namespace.js';
 import { connectClient, connectWorkerConnection } from '../../src/temporal/connection.js';
 import { removeSweepSchedule } from '../../src/temporal/sweep-schedule.js';
+import { wakeRun } from '../../src/temporal/wake.js';
 import { createRunWorker } from '../../src/worker/worker.js';
 import { activityDeps } from '../../src/activities/index.js';
 import { createApp } from '../../src/api/app.js';
@@ -20,7 +21,10 @@ import { BUNDLE_PATH } from './paths.js';
 /** Namespace every integration test's runs land in (Pod Security restricted, enforced). */
 export const TEST_RUNNER_NAMESPACE = 'code-runner-test';
 
-/** The environment a test stack runs with: fast polls, its own task queue, the test namespace. */
+/**
+ * The environment a test stack runs with: fast polls while the watch cannot wake a run, the default
+ * fallback timer otherwise (so histories look as deployed), its own task queue, the test namespace.
+ */
 export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -28,7 +32,7 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     TEMPORAL_TASK_QUEUE: `test-${randomUUID().slice(0, 8)}`,
     RUNNER_NAMESPACE: TEST_RUNNER_NAMESPACE,
     POLL_INITIAL_MS: '300',
-    POLL_MAX_MS: '1000',
+    POLL_MAX_MS: '5000',
     POLL_FACTOR: '1.5',
     START_TIMEOUT_SECONDS: '60',
     JOB_TTL_SECONDS: '600',
@@ -68,7 +72,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
   async function startWorker(workflowBundle: WorkflowBundleOption = { codePath: BUNDLE_PATH }): Promise<RunningWorker> {
     const connection = await connectWorkerConnection(cfg.temporal);
     connections.push(connection);
-    const deps = activityDeps(cfg, kube);
+    const deps = activityDeps(cfg, kube, wakeRun(client));
     const worker = await createRunWorker({
       connection,
       namespace: cfg.temporal.namespace,

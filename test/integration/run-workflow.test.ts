@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../src/config/config.js';
+import type { Observation, RunInput, RunLogs, RunResult } from '../../src/domain/run.js';
+import { FailureTypes } from '../../src/domain/errors.js';
+import { connectClient } from '../../src/temporal/connection.js';
+import { RUN_WORKFLOW_TYPE, cancelSignal, runChangedSignal } from '../../src/workflows/definitions.js';
+import type { RunWorkflowArgs } from '../../src/workflows/run.js';
+import { BUNDLE_PATH } from '../support/paths.js';
+import { eventually, testEnv } from '../support/stack.js';
+
+/**
+ * The run workflow's own logic (the card's order, timers, guards, wake-ups, cancel at each step, failing
+ * steps) with STAND-IN activities that script what Kubernetes reports: the real workflow code on the real
+ * Temporal dev server, with short timers. (Temporal's time-skipping test server is a download this
+ * machine cannot make, so time passes for real here, in milliseconds.) The real-cluster suites cover
+ * the real activities.
+ */
+type Poll = Observation & { wakeArmed: boolean };
+
+/** Stand-in activities: each call is recorded; `polls` scripts what each status poll sees. */
+function standIns(script: { polls: Poll[]; createJob?: () => Poll }) {
+  const calls: string[] = [];
+  let n = 0;
+  const record = (name: string) => calls.push(name);
+  return {
+    calls,
+    activities: {
+      async requestAdmission() {
+        record('requestAdmission');
+        return { immediate: true };
+      },
+      async releaseAdmission() {
+        record('releaseAdmission');
+      },
+      async createConfigMap(input: RunInput) {
+        record('createConfigMap');
+        return { configMap: `run-${input.runId}`, created: true, bytes: input.code.length };
+      },
+      async createJob(input: RunInput) {
+        record('createJob');
+        const first = script.createJob?.() ?? { status: 'Pending' as const, wakeArmed: false };
+        return { kind: 'Job' as const, name: `run-${input.runId}`, created: true, ...first };
+      },
+      async pollJobStatus() {
+        record('pollJobStatus');
+        return script.polls[Math.min(n++, script.polls.length - 1)]!;
+      },
+      async fetchLogs(): Promise<RunLogs> {
+        record('fetchLogs');
+        return { logs: 'stand-in output\n', truncated: false, bytes: 16 };
+      },
+      async cleanUp() {
+        record('cleanUp');
+        return { deleted: ['stand-in'] };
+      },
+    },
+  };
+}
+
+describe('run workflow logic (stand-in activities)', () => {
+  const cfg = loadConfig(testEnv());
+  let client: Client;
+  let connection: NativeConnection;
+  beforeAll(async () => {
+    client = await connectClient(cfg.temporal);
+    connection = await NativeConnection.connect({ address: cfg.temporal.address });
+  });
+  afterAll(async () => {
+    await client.connection.close();
+    await connection.close();
+  });
+
+  const args = (policy: Partial<RunWorkflowArgs['policy']> = {}): RunWorkflowArgs => ({
+    input: {
+      runId: randomUUID(),
+      language: 'python',
+      code: 'print(1)',
+      stdin: '',
+      timeoutSeconds: 5,
+      sandbox: { image: 'stand-in', fileName: 'main.py', command: ['python3', 'main.py'] },
+      createdAt: new Date().toISOString(),
+    },
+    policy: { poll: { initialMs: 50, maxMs: 200, factor: 1.5 }, startTimeoutSeconds: 30, ...policy },
+  });
+
+  /** Runs one workflow on a worker with the given stand-ins; `during` acts on the handle while it runs. */
+  async function run(
+    acts: ReturnType<typeof standIns>['activities'],
+    a: RunWorkflowArgs,
+    during?: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
+  ): Promise<RunResult> {
+    const taskQueue = `wf-test-${randomUUID().slice(0, 8)}`;
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: { codePath: BUNDLE_PATH },
+      activities: acts,
+    });
+    return worker.runUntil(async () => {
+      const h = await client.workflow.start(RUN_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: a.input.runId,
+        args: [a],
+      });
+      if (during) await during(h);
+      return (await h.result()) as RunResult;
+    });
+  }
+
+  const pending: Poll = { status: 'Pending', wakeArmed: false };
+  const running: Poll = {
+    status: 'Running',
+    podName: 'p',
+    nodeName: 'n',
+    startedAt: new Date().toISOString(),
+    wakeArmed: false,
+  };
+  const succeeded: Poll = { status: 'Succeeded', exitCode: 0, reason: 'exit code 0', podName: 'p', wakeArmed: false };
+
+  it('follows the card: ConfigMap, Job, polls on timers until the verdict, logs, clean-up', async () => {
+    const s = standIns({ polls: [pending, running, running, succeeded] });
+    const r = await run(s.activities, args());
+    expect(r).toMatchObject({ status: 'Succeeded', exitCode: 0, podName: 'p', outputBytes: 16 });
+    expect(r.history.map((h) => h.status)).toEqual(['Queued', 'Pending', 'Running', 'Succeeded']);
+    expect(s.calls).toEqual([
+      'requestAdmission',
+      'createConfigMap',
+      'createJob',
+      'pollJobStatus',
+      'pollJobStatus',
+      'pollJobStatus',
+      'pollJobStatus',
+      'fetchLogs',
+      'cleanUp',
+      'releaseAdmission',
+    ]);
+  });
+
+  it('a wake-up signal polls at once; without it the armed fallback timer would wait a minute', async () => {
+    const armed: Poll = { status: 'Pending', wakeArmed: true };
+    const s = standIns({ polls: [succeeded], createJob: () => armed });
+    const a = args({ poll: { initialMs: 60_000, maxMs: 60_000, factor: 1 } });
+    const t0 = Date.now();
+    const r = await run(s.activities, a, async (h) => {
+      await eventually(async () => s.calls.includes('createJob'), 10_000, 'the Job step');
+      await h.signal(runChangedSignal);
+    });
+    expect(r.status).toBe('Succeeded');
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(s.calls.filter((c) => c === 'pollJobStatus')).toHaveLength(1);
+  });
+
+  it('a pod that never starts fails the run at the start timeout, and is still cleaned up', async () => {
+    const s = standIns({ polls: [{ ...pending, reason: 'no node fits' }] });
+    const r = await run(s.activities, args({ startTimeoutSeconds: 1 }));
+    expect(r).toMatchObject({ status: 'Failed', reason: 'did not start within 1s: no node fits' });
+    expect(s.calls.slice(-3)).toEqual(['fetchLogs', 'cleanUp', 'releaseAdmission']);
+  });
+
+  it('cancel while polling: Cancelled, logs fetched and everything cleaned up', async () => {
+    const s = standIns({ polls: [running] });
+    const r = await run(s.activities, args(), async (h) => {
+      await eventually(async () => s.calls.includes('pollJobStatus'), 10_000, 'a status poll');
+      await h.signal(cancelSignal, { reason: 'test cancel' });
+    });
+    expect(r).toMatchObject({ status: 'Cancelled', reason: 'test cancel' });
+    expect(s.calls.slice(-3)).toEqual(['fetchLogs', 'cleanUp', 'releaseAdmission']);
+  });
+
+  it('a Temporal cancellation while waiting on the timer is honoured the same way', async () => {
+    const s = standIns({ polls: [running] });
+    const r = await run(s.activities, args({ poll: { initialMs: 60_000, maxMs: 60_000, factor: 1 } }), async (h) => {
+      await eventually(async () => s.calls.includes('createJob'), 10_000, 'the Job step');
+      await h.cancel();
+    }).catch((e: unknown) => e);
+    // The workflow catches the cancellation, cleans up, and completes with its verdict.
+    expect(r).toMatchObject({ status: 'Cancelled', reason: 'cancelled through Temporal' });
+    expect(s.calls.slice(-3)).toEqual(['fetchLogs', 'cleanUp', 'releaseAdmission']);
+  });
+
+  it('a permanent Kubernetes failure fails the run with its reason and skips nothing of the clean-up', async () => {
+    const s = standIns({ polls: [succeeded] });
+    const acts = {
+      ...s.activities,
+      async createJob(): Promise<never> {
+        s.calls.push('createJob');
+        throw ApplicationFailure.nonRetryable(
+          'creating Job: Kubernetes API 403: forbidden',
+          FailureTypes.KubeForbidden,
+        );
+      },
+    };
+    const r = await run(acts, args());
+    expect(r).toMatchObject({ status: 'Failed', reason: 'creating Job: Kubernetes API 403: forbidden' });
+    expect(s.calls).not.toContain('pollJobStatus');
+    expect(s.calls.slice(-3)).toEqual(['fetchLogs', 'cleanUp', 'releaseAdmission']);
+  });
+
+  it('a vanished Job ends the run Failed, saying so', async () => {
+    const s = standIns({
+      polls: [{ status: 'Failed', vanished: true, reason: 'the run’s Job disappeared', wakeArmed: false }],
+    });
+    const r = await run(s.activities, args());
+    expect(r).toMatchObject({ status: 'Failed', reason: 'the run’s Job disappeared' });
+  });
+});
