@@ -8,7 +8,7 @@ import { connectClient } from '../src/temporal/connection.js';
 import { removeSweepSchedule } from '../src/temporal/sweep-schedule.js';
 import { createKubeClients } from '../src/kube/client.js';
 import { ensureRunnerNamespace } from '../src/kube/namespace.js';
-import { buildSandbox, workspaceConfigMap } from '../src/activities/manifests.js';
+import { buildSandbox, workspaceConfigMap } from '../src/kube/sandbox/manifests.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import { admissionWorkflowId } from '../src/workflows/definitions.js';

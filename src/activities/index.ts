@@ -3,7 +3,8 @@ import type { KubeClients } from '../kube/client.js';
 import { RunWatch } from '../kube/run-watch.js';
 import { createAdmissionActivities, type AdmissionDeps } from './admission.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
-import type { SandboxSettings } from './manifests.js';
+import { createSandbox } from '../kube/sandbox/index.js';
+import type { SandboxSettings } from '../kube/sandbox/manifests.js';
 import { createSweeperActivities } from './sweeper.js';
 
 export type ActivityDeps = KubernetesDeps & { admission: AdmissionDeps };
@@ -26,13 +27,16 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
 
 /** `notify` wakes a run's workflow (a signal through the worker's Temporal client); see wakes.ts. */
 export function activityDeps(cfg: Config, kube: KubeClients, notify?: (runId: string) => Promise<void>): ActivityDeps {
+  const settings = sandboxSettings(cfg);
+  const sandbox = createSandbox(kube, settings);
   return {
     kube,
-    watch: new RunWatch(kube, cfg.runner.namespace, cfg.runner.kind),
+    settings,
+    sandbox,
+    watch: new RunWatch(kube, cfg.runner.namespace, sandbox.watchesJobs),
     ...(notify ? { notify } : {}),
     settleMs: cfg.poll.runningSettleMs,
     logLimitBytes: cfg.runner.logLimitBytes,
-    sandbox: sandboxSettings(cfg),
     admission: { taskQueue: cfg.temporal.taskQueue, ...cfg.admission },
   };
 }
@@ -42,7 +46,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createKubernetesActivities(deps),
     ...createAdmissionActivities(deps.admission),
-    ...createSweeperActivities({ kube: deps.kube, namespace: deps.sandbox.namespace }),
+    ...createSweeperActivities({ kube: deps.kube, namespace: deps.settings.namespace }),
   };
 }
 

@@ -1,21 +1,23 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta, type V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1ObjectMeta } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs } from '../domain/run.js';
-import { buildJob, buildPod, workspaceConfigMap, type SandboxSettings } from './manifests.js';
+import { workspaceConfigMap, type SandboxSettings } from '../kube/sandbox/manifests.js';
+import type { Sandbox } from '../kube/sandbox/index.js';
 import { RunWakes } from './wakes.js';
 import { readBoundedPodLog } from '../kube/logs.js';
-import { interpret, interpretPod } from './interpret.js';
 import type { RunWatch } from '../kube/run-watch.js';
 
 /** Activities that talk to Kubernetes. One module per external system; clients are injected. */
 
 export interface KubernetesDeps {
   kube: KubeClients;
-  sandbox: SandboxSettings;
+  settings: SandboxSettings;
+  /** What holds a run's pod (Job or bare Pod): the one seam for that choice. */
+  sandbox: Sandbox;
   logLimitBytes: number;
   /** The worker's shared watch on runner objects (started on first use). */
   watch: RunWatch;
@@ -59,19 +61,10 @@ async function createIdempotent<T extends { metadata?: V1ObjectMeta }>(
 }
 
 export function createKubernetesActivities(deps: KubernetesDeps) {
-  const { core, batch } = deps.kube;
-  const { namespace } = deps.sandbox;
-  const podMode = deps.sandbox.kind === 'Pod';
+  const { core } = deps.kube;
+  const { namespace } = deps.settings;
+  const sandbox = deps.sandbox;
   const wakes = new RunWakes(deps.watch, deps.notify, deps.settleMs, (runId, t) => observeCached(runId, t));
-
-  async function readOrNull<T>(what: string, read: () => Promise<T>): Promise<T | null> {
-    try {
-      return await read();
-    } catch (err) {
-      if (isNotFound(err)) return null;
-      throw toFailure(err, `reading ${what}`);
-    }
-  }
 
   return {
     /**
@@ -80,7 +73,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
      */
     async createConfigMap(input: RunInput): Promise<{ configMap: string | null; created: boolean; bytes: number }> {
       const bytes = Buffer.byteLength(input.code) + Buffer.byteLength(input.stdin);
-      const cm = workspaceConfigMap(input, deps.sandbox);
+      const cm = workspaceConfigMap(input, deps.settings);
       if (!cm) return { configMap: null, created: false, bytes };
       const name = objectName(input.runId);
       const { created } = await createIdempotent(
@@ -103,21 +96,15 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       await deps.watch.start().catch(() => undefined);
       const name = objectName(input.runId);
       const t = input.timeoutSeconds;
-      const sandbox = podMode
-        ? await createIdempotent<V1Pod>(
-            `pod ${name}`,
-            input.runId,
-            () => core.createNamespacedPod({ namespace, body: buildPod(input, deps.sandbox) }),
-            () => core.readNamespacedPod({ name, namespace }),
-          ).then((r) => ({ ...r, seen: interpretPod(r.object, t) }))
-        : await createIdempotent<V1Job>(
-            `Job ${name}`,
-            input.runId,
-            () => batch.createNamespacedJob({ namespace, body: buildJob(input, deps.sandbox) }),
-            () => batch.readNamespacedJob({ name, namespace }),
-          ).then((r) => ({ ...r, seen: interpret(r.object, [], t) }));
-      const uid = sandbox.object.metadata?.uid;
-      const owned = uid ? workspaceConfigMap(input, deps.sandbox, { kind: podMode ? 'Pod' : 'Job', uid }) : undefined;
+      const { object, created } = await createIdempotent(
+        `${sandbox.kind} ${name}`,
+        input.runId,
+        () => sandbox.create(input),
+        () => sandbox.read(name),
+      );
+      const seen = sandbox.interpretObject(object, t);
+      const uid = object.metadata?.uid;
+      const owned = uid ? workspaceConfigMap(input, deps.settings, { kind: sandbox.kind, uid }) : undefined;
       if (owned?.metadata?.ownerReferences)
         await core
           .patchNamespacedConfigMap(
@@ -125,8 +112,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
             setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
           )
           .catch(ignoreNotFound(`owning ConfigMap ${name}`));
-      const wakeArmed = wakes.arm(input.runId, sandbox.seen, t);
-      return { kind: podMode ? 'Pod' : 'Job', name, created: sandbox.created, wakeArmed, ...sandbox.seen };
+      const wakeArmed = wakes.arm(input.runId, seen, t);
+      return { kind: sandbox.kind, name, created, wakeArmed, ...seen };
     },
 
     /**
@@ -166,10 +153,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
           gracePeriodSeconds: 0,
         }),
       );
-      if (!podMode)
-        await del(`Job ${name}`, () =>
-          batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 }),
-        );
+      if (await sandbox.remove(name).catch(ignoreNotFound(`deleting ${sandbox.kind} ${name}`)))
+        deleted.push(`${sandbox.kind} ${name}`);
       await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
       return { deleted };
     },
@@ -177,32 +162,17 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 
   /** From the watch's cache when it has the sandbox; else (not synced, or newer than the cache) the API. */
   async function observe(runId: string, timeoutSeconds: number): Promise<Observation> {
-    const cached = observeCached(runId, timeoutSeconds);
-    if (cached) return cached;
-    const name = objectName(runId);
-    if (podMode)
-      return interpretPod(
-        await readOrNull(`pod ${name}`, () => core.readNamespacedPod({ name, namespace })),
-        timeoutSeconds,
-      );
-    const job = await readOrNull(`Job ${name}`, () => batch.readNamespacedJob({ name, namespace }));
-    if (!job) return interpret(null, [], timeoutSeconds);
-    const pods = await core
-      .listNamespacedPod({ namespace, labelSelector: runSelector(runId) })
-      .catch((err: unknown) => {
-        throw toFailure(err, `listing pods of ${name}`);
-      });
-    return interpret(job, pods.items, timeoutSeconds);
+    return (
+      observeCached(runId, timeoutSeconds) ??
+      (await sandbox.fromServer(runId, timeoutSeconds).catch((err: unknown) => {
+        throw toFailure(err, `reading ${sandbox.kind} ${objectName(runId)}`);
+      }))
+    );
   }
 
   function observeCached(runId: string, timeoutSeconds: number): Observation | undefined {
     const name = objectName(runId);
-    const cached = deps.watch.snapshot(runId, name);
-    if (podMode) {
-      const pod = cached?.pods.find((p) => p.metadata?.name === name);
-      return pod ? interpretPod(pod, timeoutSeconds) : undefined;
-    }
-    return cached?.job ? interpret(cached.job, cached.pods, timeoutSeconds) : undefined;
+    return sandbox.fromCache(deps.watch.snapshot(runId, name), name, timeoutSeconds);
   }
 
   async function readLogs(podName: string): Promise<RunLogs> {

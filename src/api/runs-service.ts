@@ -5,59 +5,29 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { enums, type temporal } from '../temporal/proto.js';
 import type { Config } from '../config/config.js';
-import { HttpError } from './http-error.js';
-import type { LanguageSpec, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
+import type { LanguageSpec, RunResult, RunStatus } from '../domain/run.js';
 import { isTerminal } from '../domain/run.js';
-import { objectName } from '../domain/names.js';
-import {
-  RUN_WORKFLOW_TYPE,
-  SA_LANGUAGE,
-  SA_NODE,
-  SA_POD,
-  SA_STATUS,
-  cancelSignal,
-  stateQuery,
-} from '../workflows/definitions.js';
+import type { RunView } from '../domain/run-view.js';
+import { bounded } from '../temporal/deadline.js';
+import { RUN_WORKFLOW_TYPE, SA_LANGUAGE, SA_STATUS, cancelSignal, stateQuery } from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
 import { CursorCodec } from './cursor.js';
 import { grpcCode, translateTemporalError } from './errors.js';
-import { bounded } from '../temporal/deadline.js';
-import type { CreateRunBody, ListRunsQuery } from './schemas.js';
+import { HttpError } from './http-error.js';
 import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
+import { finalOutput } from './run-output.js';
+import { fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
+import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 
-/** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
-export interface RunView {
-  run_id: string;
-  status: RunStatus;
-  language: string | null;
-  job_name: string;
-  pod_name: string | null;
-  node_name: string | null;
-  reason: string | null;
-  exit_code: number | null;
-  created_at: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  timeout_seconds: number | null;
-  logs_truncated: boolean | null;
-  cancel_requested: boolean;
-  /** When each status was reached (empty when only the search attributes are known). */
-  status_history: { status: RunStatus; at: string }[];
-  temporal_ui_url: string;
-}
-
-interface Memo {
-  timeout_seconds?: number;
-  request_hash?: string;
-}
+export type { RunView } from '../domain/run-view.js';
 
 const QUERY_DEADLINE_MS = 2000;
 
 export class RunsService {
   private readonly cursors: CursorCodec;
+  private readonly views: RunViews;
 
   constructor(
     private readonly client: Client,
@@ -65,6 +35,7 @@ export class RunsService {
     private readonly liveLogs?: LiveLogs,
   ) {
     this.cursors = new CursorCodec(cfg.http.cursorSecret);
+    this.views = new RunViews((runId) => this.temporalUiUrl(runId));
   }
 
   temporalUiUrl(runId: string): string {
@@ -101,7 +72,7 @@ export class RunsService {
             { key: SA_STATUS, value: 'Queued' },
             { key: SA_LANGUAGE, value: lang.id },
           ],
-          memo: { timeout_seconds: body.timeout_seconds, request_hash: requestHash } satisfies Memo,
+          memo: { timeout_seconds: body.timeout_seconds, request_hash: requestHash } satisfies RunMemo,
         }),
       );
     } catch (err) {
@@ -111,7 +82,7 @@ export class RunsService {
       }
       translateTemporalError(err, runId);
     }
-    return { view: this.queuedView(input), created: true };
+    return { view: this.views.queued(input), created: true };
   }
 
   async get(runId: string): Promise<RunView> {
@@ -168,7 +139,7 @@ export class RunsService {
         live: true,
       };
     }
-    const out = await this.finalOutput(runId);
+    const out = await finalOutput(this.client, runId);
     return { run_id: runId, logs: out.logs, truncated: out.truncated, status: view.status, live: false };
   }
 
@@ -188,7 +159,7 @@ export class RunsService {
           nextPageToken,
         }),
       );
-      const runs = (res.executions ?? []).map((e) => this.viewOfListed(e));
+      const runs = (res.executions ?? []).map((e) => this.views.listed(e));
       const token = res.nextPageToken?.length ? this.cursors.encode(res.nextPageToken, query) : null;
       return { runs, next_cursor: token };
     } catch (err) {
@@ -227,7 +198,7 @@ export class RunsService {
     runId: string,
     hash: string,
   ): Promise<RunView> {
-    const memo = (desc.memo ?? {}) as Memo;
+    const memo = (desc.memo ?? {}) as RunMemo;
     if (memo.request_hash !== hash)
       throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', {
         run_id: runId,
@@ -255,70 +226,14 @@ export class RunsService {
     }
   }
 
-  private queuedView(input: RunInput): RunView {
-    return {
-      run_id: input.runId,
-      status: 'Queued',
-      language: input.language,
-      job_name: objectName(input.runId),
-      pod_name: null,
-      node_name: null,
-      reason: null,
-      exit_code: null,
-      created_at: input.createdAt,
-      started_at: null,
-      finished_at: null,
-      timeout_seconds: input.timeoutSeconds,
-      logs_truncated: null,
-      cancel_requested: false,
-      status_history: [{ status: 'Queued', at: input.createdAt }],
-      temporal_ui_url: this.temporalUiUrl(input.runId),
-    };
-  }
-
-  private baseView(
-    runId: string,
-    sa: WorkflowExecutionDescription['typedSearchAttributes'],
-    memo: Memo,
-    start?: Date,
-    close?: Date,
-  ): RunView {
-    return {
-      run_id: runId,
-      status: (sa.get(SA_STATUS) as RunStatus | undefined) ?? 'Queued',
-      language: sa.get(SA_LANGUAGE) ?? null,
-      job_name: objectName(runId),
-      pod_name: sa.get(SA_POD) ?? null,
-      node_name: sa.get(SA_NODE) ?? null,
-      reason: null,
-      exit_code: null,
-      created_at: start?.toISOString() ?? null,
-      started_at: null,
-      finished_at: close?.toISOString() ?? null,
-      timeout_seconds: memo.timeout_seconds ?? null,
-      logs_truncated: null,
-      cancel_requested: false,
-      status_history: [],
-      temporal_ui_url: this.temporalUiUrl(runId),
-    };
-  }
-
   private async viewOf(desc: WorkflowExecutionDescription): Promise<RunView> {
     const runId = desc.workflowId;
-    const base = this.baseView(
-      runId,
-      desc.typedSearchAttributes,
-      (desc.memo ?? {}) as Memo,
-      desc.startTime,
-      desc.closeTime,
-    );
+    const base = this.views.described(desc);
     const handle = this.client.workflow.getHandle<(a: RunWorkflowArgs) => Promise<RunResult>>(runId);
     switch (desc.status.name) {
       case 'RUNNING': {
         // The query needs a worker; without one, the search attributes still tell the status.
-        const state = await this.client
-          .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(stateQuery))
-          .catch(() => null);
+        const state = await bounded(this.client, () => handle.query(stateQuery), QUERY_DEADLINE_MS).catch(() => null);
         if (!state) return base;
         // The worker answers from its own state, which can be a moment ahead of the server: a final
         // status there means the result is about to be recorded, so return the result itself.
@@ -344,86 +259,6 @@ export class RunsService {
         return { ...base, status: 'Failed', reason: `workflow ${desc.status.name.toLowerCase()}` };
     }
   }
-
-  private viewOfListed(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): RunView {
-    const runId = e.execution?.workflowId ?? '';
-    const fields = e.searchAttributes?.indexedFields ?? {};
-    const sa = (name: string): string | undefined => {
-      const p = fields[name];
-      return p?.data ? (JSON.parse(Buffer.from(p.data).toString('utf8')) as string) : undefined;
-    };
-    const ts = (t?: temporal.api.workflow.v1.IWorkflowExecutionInfo['startTime']) =>
-      t?.seconds != null ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null;
-    return {
-      ...this.queuedView({ runId } as RunInput),
-      status: (sa('RunStatus') as RunStatus | undefined) ?? 'Queued',
-      language: sa('RunLanguage') ?? null,
-      pod_name: sa('RunPod') ?? null,
-      node_name: sa('RunNode') ?? null,
-      created_at: ts(e.startTime),
-      finished_at: ts(e.closeTime),
-      timeout_seconds: null,
-    };
-  }
-
-  /**
-   * A finished run's output lives once in history: in the result of its `fetchLogs` step, a local
-   * activity, so a marker event whose data names the activity type and whose result is the logs.
-   */
-  private async finalOutput(runId: string): Promise<{ logs: string; truncated: boolean }> {
-    const history = await this.client.workflow
-      .getHandle(runId)
-      .fetchHistory()
-      .catch((err: unknown) => translateTemporalError(err, runId));
-    const converter = this.client.options.loadedDataConverter.payloadConverter;
-    for (const ev of history.events ?? []) {
-      const marker = ev.markerRecordedEventAttributes;
-      if (ev.eventType !== enums.EventType.EVENT_TYPE_MARKER_RECORDED || marker?.markerName !== LOCAL_ACTIVITY_MARKER)
-        continue;
-      const data = marker.details?.data?.payloads?.[0]?.data;
-      const result = marker.details?.result?.payloads?.[0];
-      if (!data || !result) continue;
-      const { activity_type: type } = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string };
-      if (type !== OUTPUT_STEP) continue;
-      const out = converter.fromPayload<RunLogs>(result);
-      return { logs: out.logs, truncated: out.truncated };
-    }
-    return { logs: '', truncated: false };
-  }
-}
-
-/** The marker Temporal's SDK core records for a local activity, and the step whose result is the output. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-const OUTPUT_STEP = 'fetchLogs';
-
-function fromState(s: RunState): Partial<RunView> {
-  return {
-    status: s.status,
-    pod_name: s.podName,
-    node_name: s.nodeName,
-    reason: s.reason,
-    exit_code: s.exitCode,
-    started_at: s.startedAt,
-    finished_at: s.finishedAt,
-    cancel_requested: s.cancelRequested,
-    status_history: s.history,
-  };
-}
-
-function fromResult(r: RunResult): Partial<RunView> {
-  return {
-    status: r.status,
-    language: r.language,
-    pod_name: r.podName,
-    node_name: r.nodeName,
-    reason: r.reason,
-    exit_code: r.exitCode,
-    created_at: r.createdAt,
-    started_at: r.startedAt,
-    finished_at: r.finishedAt,
-    logs_truncated: r.outputTruncated,
-    status_history: r.history ?? [],
-  };
 }
 
 function hashRequest(body: CreateRunBody): string {

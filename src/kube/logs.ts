@@ -1,5 +1,5 @@
 import type { KubeClients } from './client.js';
-import { RUN_CONTAINER } from '../activities/manifests.js';
+import { RUN_CONTAINER } from './sandbox/manifests.js';
 
 export interface BoundedLog {
   logs: string;

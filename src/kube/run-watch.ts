@@ -1,7 +1,6 @@
 import { ListWatch, Watch, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
 import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
-import type { SandboxKind } from '../domain/run.js';
 
 /**
  * One list-watch per worker on the runner Jobs and pods of the namespace (not one request per poll per
@@ -23,7 +22,8 @@ export class RunWatch {
   constructor(
     private readonly kube: KubeClients,
     private readonly namespace: string,
-    private readonly kind: SandboxKind = 'Job',
+    /** Follow Jobs as well as pods (the sandbox's `watchesJobs`). */
+    private readonly withJobs = true,
   ) {}
 
   /** Starts both watches once; later calls wait for the same start. */
@@ -39,7 +39,7 @@ export class RunWatch {
     const { kc, core, batch } = this.kube;
     const ns = this.namespace;
     const watch = new Watch(kc);
-    if (this.kind === 'Job')
+    if (this.withJobs)
       this.jobs = new ListWatch<V1Job>(
         `/apis/batch/v1/namespaces/${ns}/jobs`,
         watch,
@@ -99,7 +99,7 @@ export class RunWatch {
   }
 
   /** The cached Job (Job mode) and pods of a run; undefined while the watch is not synced. */
-  snapshot(runId: string, jobName: string): { job: V1Job | undefined; pods: V1Pod[] } | undefined {
+  snapshot(runId: string, jobName: string): RunSnapshot | undefined {
     if (!this.ready || !this.pods) return undefined;
     return {
       job: this.jobs?.get(jobName, this.namespace),
@@ -139,6 +139,12 @@ export class RunWatch {
   private wake(runId: string): void {
     for (const fn of this.listeners) fn(runId);
   }
+}
+
+/** What the cache holds of one run: its Job (when Jobs are watched) and its pods. */
+export interface RunSnapshot {
+  job: V1Job | undefined;
+  pods: V1Pod[];
 }
 
 const RESTART_DELAY_MS = 1000;

@@ -2,6 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AdmissionState, Ticket } from '../domain/admission.js';
 import type { RunState } from '../domain/run.js';
+import type { PollPolicy } from '../domain/run-machine.js';
 
 /** Shared between workflow, worker and client: names here are part of the product's contract. */
 export const RUN_WORKFLOW_TYPE = 'runWorkflow';
@@ -24,16 +25,8 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
   RunPod: 'Keyword',
 };
 
-/** Guards and the poll cadence: inputs, not constants, so tests and operators tune them. */
-export interface RunPolicy {
-  /**
-   * Workflow timers between status polls: from initialMs, growing by factor to maxMs. While the worker's
-   * watch will wake the run at its next change, the timer is only the fallback and is set to maxMs.
-   */
-  poll: { initialMs: number; maxMs: number; factor: number };
-  /** A pod that has not started running after this long fails the run. */
-  startTimeoutSeconds: number;
-}
+/** Guards and the poll cadence (src/domain/run-machine.ts): inputs, so tests and operators tune them. */
+export type RunPolicy = PollPolicy;
 
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */
 export const ADMISSION_WORKFLOW_TYPE = 'admissionWorkflow';

@@ -12,6 +12,7 @@ import type * as activities from '../activities/index.js';
 import { objectName } from '../domain/names.js';
 import type { Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
+import { nextStep } from '../domain/run-machine.js';
 import {
   SA_NODE,
   SA_POD,
@@ -196,32 +197,26 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   async function watch(): Promise<void> {
     const watchStart = Date.now();
-    // Last resort if the Job's own deadline is not enforced (node lost, controller down).
-    const hardLimitMs = (input.timeoutSeconds + policy.startTimeoutSeconds + 60) * 1000;
     await createConfigMap(input);
     let o: Observation & { wakeArmed: boolean } = await createJob(input);
     let intervalMs = policy.poll.initialMs;
     for (;;) {
       observe(o);
-      if (o.vanished) return finish('Failed', o.reason ?? 'Job vanished');
-      if (o.status !== 'Pending' && o.status !== 'Running') {
+      const next = nextStep(
+        o,
+        { elapsedMs: Date.now() - watchStart, intervalMs, timeoutSeconds: input.timeoutSeconds },
+        policy,
+      );
+      if (next.kind === 'verdict') {
         // A short run goes from Pending to its verdict in one poll; its history still says when it ran.
-        if (state.status === 'Pending' && state.startedAt)
+        if (!o.vanished && state.status === 'Pending' && state.startedAt)
           state.history.push({ status: 'Running', at: state.startedAt });
-        return finish(o.status, o.reason ?? o.status);
+        return finish(next.status, next.reason);
       }
-      setStatus(o.status);
-      const elapsed = Date.now() - watchStart;
-      if (o.status === 'Pending' && elapsed >= policy.startTimeoutSeconds * 1000)
-        return finish('Failed', `did not start within ${policy.startTimeoutSeconds}s: ${o.reason ?? 'pending'}`);
-      if (elapsed >= hardLimitMs)
-        return finish('Failed', 'run exceeded its hard limit without a verdict from Kubernetes');
-      // The next poll: at the timer, or earlier when the worker's watch wakes the run. A poll never waits
-      // past the next guard (the start timeout while Pending, the hard limit always).
-      const guardMs = (o.status === 'Pending' ? policy.startTimeoutSeconds * 1000 : hardLimitMs) - elapsed;
-      const waitMs = Math.max(1, Math.min(o.wakeArmed ? policy.poll.maxMs : intervalMs, guardMs));
-      intervalMs = Math.min(Math.round(intervalMs * policy.poll.factor), policy.poll.maxMs);
-      await condition(() => woken || state.cancelRequested, waitMs);
+      setStatus(next.status);
+      intervalMs = next.nextIntervalMs;
+      // The next poll: at the timer, or earlier when the worker's watch wakes the run.
+      await condition(() => woken || state.cancelRequested, next.waitMs);
       woken = false;
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
       o = await pollJobStatus({ runId: input.runId, timeoutSeconds: input.timeoutSeconds });

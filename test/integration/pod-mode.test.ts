@@ -1,4 +1,4 @@
-import { ANNOTATION_CODE } from '../../src/activities/manifests.js';
+import { ANNOTATION_CODE } from '../../src/kube/sandbox/manifests.js';
 import { objectName } from '../../src/domain/names.js';
 import { ApiClient } from '../support/api.js';
 import { runHistory } from '../support/history.js';

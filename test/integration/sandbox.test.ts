@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { NetworkingV1Api } from '@kubernetes/client-node';
 import type { RunView } from '../../src/api/runs-service.js';
-import { ANNOTATION_CODE } from '../../src/activities/manifests.js';
+import { ANNOTATION_CODE } from '../../src/kube/sandbox/manifests.js';
 import { RUNNER_NETWORK_POLICY_NAME } from '../../src/kube/namespace.js';
 import { ApiClient } from '../support/api.js';
 import { createStack, eventually, runnerObjects, sleep, type Stack } from '../support/stack.js';

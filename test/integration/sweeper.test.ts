@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sandboxSettings } from '../../src/activities/index.js';
-import { buildConfigMap, buildJob, buildPod } from '../../src/activities/manifests.js';
+import { buildConfigMap, buildJob, buildPod } from '../../src/kube/sandbox/manifests.js';
 import { runInput } from '../../src/api/languages.js';
 import type { SweepInput, SweepResult } from '../../src/activities/sweeper.js';
 import { objectName } from '../../src/domain/names.js';

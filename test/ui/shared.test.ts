@@ -9,7 +9,8 @@ import { formatDuration, timeAgo } from '../../src/ui/shared/format.js';
 import { STATUS_INFO, explainReason, isFinal, timeline } from '../../src/ui/shared/status.js';
 import { RUN_STATUSES, type Run, type SystemStatus } from '../../src/ui/shared/types.js';
 
-// Compile-time: the browser's types accept what the server sends (tsc fails the build if they drift).
+// Compile-time: the browser's types accept what the server sends (tsc fails the build if they drift; a
+// run is the server's own type).
 const _runFromServer = (v: RunView): Run => v;
 const _statusFromServer = (s: Awaited<ReturnType<SystemService['status']>>): SystemStatus => s;
 void _runFromServer;
@@ -30,6 +31,7 @@ const run = (over: Partial<Run>): Run => ({
   timeout_seconds: 10,
   logs_truncated: null,
   cancel_requested: false,
+  status_history: [],
   temporal_ui_url: 'http://localhost:8233/namespaces/default/workflows/r1',
   ...over,
 });

@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { interpret, interpretPod } from '../../src/activities/interpret.js';
+import { interpret, interpretPod } from '../../src/kube/sandbox/interpret.js';
 
 const job = (conditions: NonNullable<V1Job['status']>['conditions'] = []): V1Job => ({
   metadata: { name: 'run-x' },

@@ -10,7 +10,7 @@ import {
   sandboxCommand,
   workspaceConfigMap,
   type SandboxSettings,
-} from '../../src/activities/manifests.js';
+} from '../../src/kube/sandbox/manifests.js';
 import { objectName } from '../../src/domain/names.js';
 import type { RunInput } from '../../src/domain/run.js';
 

@@ -1,5 +1,5 @@
 import { RUNNER_NETWORK_POLICY_NAME, runnerNetworkPolicy } from '../../src/kube/namespace.js';
-import { buildJob, type SandboxSettings } from '../../src/activities/manifests.js';
+import { buildJob, type SandboxSettings } from '../../src/kube/sandbox/manifests.js';
 import type { RunInput } from '../../src/domain/run.js';
 
 const input: RunInput = {

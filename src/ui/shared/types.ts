@@ -4,23 +4,8 @@
 export { RUN_STATUSES, type RunStatus } from '../../domain/run.js';
 import type { RunStatus } from '../../domain/run.js';
 
-export interface Run {
-  run_id: string;
-  status: RunStatus;
-  language: string | null;
-  job_name: string;
-  pod_name: string | null;
-  node_name: string | null;
-  reason: string | null;
-  exit_code: number | null;
-  created_at: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  timeout_seconds: number | null;
-  logs_truncated: boolean | null;
-  cancel_requested: boolean;
-  temporal_ui_url: string;
-}
+// A run and a page of runs are the server's own types (src/domain/run-view.ts), not a copy.
+export type { RunView as Run, RunPage } from '../../domain/run-view.js';
 
 export interface RunLogs {
   run_id: string;
@@ -28,11 +13,6 @@ export interface RunLogs {
   truncated: boolean;
   status: RunStatus;
   live: boolean;
-}
-
-export interface RunPage {
-  runs: Run[];
-  next_cursor: string | null;
 }
 
 export interface Language {

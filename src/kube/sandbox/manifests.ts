@@ -7,7 +7,7 @@ import type {
   V1PodSpec,
   V1SecurityContext,
 } from '@kubernetes/client-node';
-import type { RunInput, SandboxKind, SandboxResources, Toleration } from '../domain/run.js';
+import type { RunInput, SandboxKind, SandboxResources, Toleration } from '../../domain/run.js';
 import {
   APP_NAME,
   LABEL_APP,
@@ -17,7 +17,7 @@ import {
   LABEL_RUN_ID,
   RUNNER_COMPONENT,
   objectName,
-} from '../domain/names.js';
+} from '../../domain/names.js';
 
 /** Pure builders for a run's Kubernetes objects. No I/O; unit-tested without a cluster. */
 

@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import type { Observation } from '../domain/run.js';
+import type { Observation } from '../../domain/run.js';
 import { RUN_CONTAINER, TIMEOUT_EXIT_CODE } from './manifests.js';
 
 /** Pure: turns a run's sandbox (a Job and its pods, or a bare Pod) into its status and a reason in words. */
