@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the baseline, the product run, the resource sampling and the report share one setup.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one property per route family, with the oracle each needs, reads best in one place.
 import { randomUUID } from 'node:crypto';
 import { parse } from 'node:querystring';
 import fc from 'fast-check';

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every hostile-code case against the one sandbox, side by side.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the live monitor's panels share one refresh loop and its state.
 import { batchTimeout, canGenerateLoad, runLimited, sleepProgram } from '../../shared/load.js';
 import { shortId } from '../../shared/format.js';
 import type { LanguagesResponse, SystemStatus, WorkerPod } from '../../shared/types.js';
