@@ -3,17 +3,19 @@
 #
 #   scripts/cluster.sh up       start (or repair) the cluster; idempotent; recovers from an unclean stop
 #   scripts/cluster.sh down     stop everything it started and remove mounts, netns, cni0, iptables rules
-#   scripts/cluster.sh status   each component up/down and the node's Ready state (exit 0 = all healthy)
+#   scripts/cluster.sh status   each component up/down, whether the Job controller acts, the node's Ready
+#                               state (exit 0 = all healthy)
 #   scripts/cluster.sh kwok     start kwok with $KWOK_NODES (default 5) fake nodes (taint kwok.x-k8s.io/node=fake)
 #   scripts/cluster.sh env      print export lines for KUBECONFIG and CONTAINERD_ADDRESS
 #   scripts/cluster.sh reset    down, then delete this clone's cluster state (certs, etcd data, logs)
+#   scripts/cluster.sh kill C   SIGKILL component C, as a crash would (fault tests); `up` brings it back
 #
 # Kubeconfig: $DATA/cluster/admin.kubeconfig (server https://127.0.0.1:6443). Logs: $DATA/cluster/logs/.
 # Containerd socket: /run/code-runner/containerd/containerd.sock. Layout: see scripts/cluster/common.sh.
 # Environment: CLUSTER_IMAGES (subset for scripts/images.sh import, default all), KWOK_NODES,
 # NODE_IFACE / NODE_IP / NODE_NAME (default: eth0, its IPv4, the hostname), KUBELET_MAX_PODS (110).
 source "$(dirname "$0")/lib.sh"
-for f in common pki components cleanup; do
+for f in common pki components cleanup job-probe kwok; do
   # shellcheck source=/dev/null
   source "$ROOT/scripts/cluster/$f.sh"
 done
@@ -25,7 +27,7 @@ PATH="$PATH:/usr/sbin:/sbin" # iptables, ip, conntrack, runc live there; CI shel
 set -E
 trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || printf "ERROR: scripts/cluster.sh %s failed (exit %s) at %s:%s running: %s\n" "${CLUSTER_CMD:-}" "$rc" "${BASH_SOURCE[0]#"$ROOT"/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 require_root() { [ "$(id -u)" = 0 ] || die "scripts/cluster.sh must run as root (it starts containerd, kubelet and changes iptables)"; }
 
@@ -177,15 +179,17 @@ identity_of() {
   return 0
 }
 
-# ensure_started NAME: start NAME unless it already runs with the same config and is healthy.
-# Appends NAME to STARTED when it was (re)started.
+# ensure_started NAME [WHY]: start NAME unless it already runs with the same config and is healthy; given
+# WHY (a reason, said of NAME: "watched ..."), restart it anyway. Appends NAME to STARTED when (re)started.
 ensure_started() {
-  local name="$1" pid hash i was_running=0
+  local name="$1" why="${2:-}" pid hash i was_running=0
   component_cmd "$name"
   hash=$(config_hash "${CMD[@]}" "$(identity_of "$name")")
   if pid=$(comp_pid "$name"); then
     was_running=1
-    if [ "$(comp_hash "$name")" = "$hash" ]; then
+    if [ -n "$why" ]; then
+      log "$name (pid $pid) $why: restarting it"
+    elif [ "$(comp_hash "$name")" = "$hash" ]; then
       for ((i = 0; i < 50; i++)); do
         "health_$name" >/dev/null 2>&1 && return 0
         sleep 0.2
@@ -210,10 +214,12 @@ ensure_started() {
   STARTED+=("$name")
 }
 
+was_started() { [[ " ${STARTED[*]} " == *" $1 "* ]]; }
+
 wait_started() {
   local name
   for name in "$@"; do
-    [[ " ${STARTED[*]} " == *" $name "* ]] || continue
+    was_started "$name" || continue
     wait_healthy "$name" "${HEALTH_TIMEOUT[$name]}" "health_$name"
     log "$name healthy"
   done
@@ -275,6 +281,17 @@ wait_default_sa() {
   done
 }
 
+# The Job controller must act, not only answer /healthz: restart the controller-manager once if it does not.
+ensure_job_controller() {
+  local r
+  if r=$(job_controller_acts 20); then log "Job controller $r"; return 0; fi
+  log "Job controller $r: restarting kube-controller-manager"
+  ensure_started kube-controller-manager "has a Job controller that does not act"
+  wait_started kube-controller-manager
+  r=$(job_controller_acts 20) || comp_die kube-controller-manager "runs, but its Job controller $r, even after a restart"
+  log "Job controller $r"
+}
+
 cmd_up() {
   local t0
   t0=$(now)
@@ -309,14 +326,21 @@ cmd_up() {
   ensure_started kube-apiserver
   wait_started kube-apiserver
   apply_rbac
-  ensure_started kube-controller-manager
-  ensure_started kube-scheduler
-  ensure_started kubelet
-  ensure_started kube-proxy
+  # Every component below watches the API server through client-go reflectors, which retry a dropped
+  # watch with a backoff that grows (0.8 s doubling to 30 s, plus up to 100% jitter) and resets only after
+  # 2 quiet minutes: after an API server restart they ran on stale caches for up to a minute. Restart them.
+  local c why=""
+  was_started kube-apiserver && why="watched the API server that was restarted"
+  for c in kube-controller-manager kube-scheduler kubelet kube-proxy; do ensure_started "$c" "$why"; done
   wait_started kube-controller-manager kube-scheduler kubelet kube-proxy
   finish_images
   wait_node_ready 120
   wait_default_sa
+  if [ -n "$why" ] && comp_pid kwok >/dev/null; then # optional, started by `kwok`
+    ensure_started kwok "$why"
+    wait_started kwok
+  fi
+  ensure_job_controller
   local what="started ${#STARTED[@]} component(s)"
   [ ${#STARTED[@]} -gt 0 ] || what="already up, nothing changed"
   echo "cluster up in $(elapsed "$t0")s ($what): node $NODE_NAME Ready, KUBECONFIG=$ADMIN_KUBECONFIG, CONTAINERD_ADDRESS=$CONTAINERD_SOCK, logs in $CL_LOGS"
@@ -374,6 +398,14 @@ cmd_status() {
     state="not Ready"; ok=1
   fi
   printf '%-24s %s\n' "node $NODE_NAME" "$state"
+  if ! health_kube-apiserver >/dev/null 2>&1; then
+    state="not checked (the API server does not answer)"; ok=1
+  elif ! comp_pid kube-controller-manager >/dev/null; then
+    state="down (kube-controller-manager is not running)"; ok=1
+  elif ! state=$(job_controller_acts 20); then
+    ok=1
+  fi
+  printf '%-24s %s\n' "Job controller" "$state"
   printf '%-24s %s\n' kubeconfig "$ADMIN_KUBECONFIG"
   exit $ok
 }
@@ -383,11 +415,18 @@ cmd_env() {
   echo "export CONTAINERD_ADDRESS=$CONTAINERD_SOCK"
 }
 
-# ---- kwok -----------------------------------------------------------------------------------------
+# ---- kill (fault tests) ----------------------------------------------------------------------------
 
-cmd_kwok() {
-  source "$ROOT/scripts/cluster/kwok.sh"
-  kwok_up
+cmd_kill() {
+  local name="${1:-}" pid i
+  if [ -z "$name" ] || [[ " ${ALL_COMPONENTS[*]} kwok " != *" $name "* ]]; then
+    die "usage: scripts/cluster.sh kill COMPONENT (one of: ${ALL_COMPONENTS[*]} kwok)"
+  fi
+  require_root
+  pid=$(comp_pid "$name") || die "$name is not running"
+  kill -KILL "$pid"
+  for ((i = 0; i < 50; i++)); do proc_alive "$pid" || break; sleep 0.1; done
+  echo "killed $name (pid $pid) with SIGKILL"
 }
 
 main() {
@@ -398,9 +437,10 @@ main() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
-    kwok) cmd_kwok "$@" ;;
+    kwok) kwok_up "$@" ;; # scripts/cluster/kwok.sh
     env) cmd_env ;;
     reset) cmd_reset ;;
+    kill) cmd_kill "$@" ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

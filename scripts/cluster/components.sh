@@ -240,6 +240,12 @@ api_get() {
   _curl --cacert "$CL_PKI/ca.crt" --cert "$CL_PKI/admin.crt" --key "$CL_PKI/admin.key" "$@" "https://127.0.0.1:6443$path"
 }
 api_exists() { [ "$(api_get "$1" -o /dev/null -w '%{http_code}' 2>/dev/null)" = 200 ]; }
+# api_send METHOD PATH [JSON]: a write as admin; prints the HTTP status code (000: no answer).
+api_send() {
+  local data=()
+  [ -z "${3:-}" ] || data=(-H 'Content-Type: application/json' --data-binary "$3")
+  api_get "$2" -X "$1" "${data[@]}" -o /dev/null -w '%{http_code}'
+}
 health_kube-apiserver() {
   [ "$(_curl --cacert "$CL_PKI/ca.crt" --cert "$CL_PKI/admin.crt" --key "$CL_PKI/admin.key" https://127.0.0.1:6443/readyz)" = ok ]
 }
