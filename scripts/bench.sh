@@ -2,7 +2,7 @@
 # Benchmarks: brings up the project's Temporal and cluster (as the tests do) and runs bench/ programs,
 # each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | all]
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 bash scripts/deps.sh
 npm run --silent build
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then

@@ -42,7 +42,7 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
-cd "$work"
+cd "$work" || exit 1
 log "kubernetes $K8S_VERSION: resolving modules (log: $work/build.log)"
 run_logged "go mod tidy for kubernetes" "$work/build.log" go mod tidy -e
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"

@@ -25,6 +25,7 @@ PATH="$PATH:/usr/sbin:/sbin" # iptables, ip, conntrack, runc live there; CI shel
 
 # Any unexpected failure still ends with one line saying where (die() covers the expected ones).
 set -E
+# shellcheck disable=SC2154 # rc is assigned inside the trap's own string
 trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || printf "ERROR: scripts/cluster.sh %s failed (exit %s) at %s:%s running: %s\n" "${CLUSTER_CMD:-}" "$rc" "${BASH_SOURCE[0]#"$ROOT"/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }

@@ -2,7 +2,7 @@
 # Installs the pinned npm dependencies (including the Node 24 runtime from the npm registry) when the
 # lockfile changed since the last install. The machine's own node/npm only bootstrap this step.
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 command -v npm >/dev/null || die "npm is required to install dependencies (not found on PATH)"
 stamp=node_modules/.code-runner-lock.sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

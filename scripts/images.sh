@@ -248,7 +248,8 @@ do_build() {
   WORK_TO_CLEAN="$work"
   mkdir -p "$r"
   if [[ "$IMAGE_FROM" == base ]]; then
-    local base="$IMG_CACHE/base/bookworm-minbase-$(base_key).tar"
+    local base
+    base="$IMG_CACHE/base/bookworm-minbase-$(base_key).tar"
     [[ -f "$base" ]] || die "base root filesystem $base is missing"
     echo "== unpack base $base"
     tar --numeric-owner -xpf "$base" -C "$r"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034 # paths and settings read by the scripts that source this one
 # Shared helpers for the project's shell scripts. Source it; do not run it.
 set -euo pipefail
 

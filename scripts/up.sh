@@ -5,7 +5,7 @@
 #  - Then the worker and the API, in the foreground; Ctrl-C stops both (the cluster and Temporal stay up:
 #    `make down` stops them).
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 bash scripts/deps.sh
 npm run --silent build

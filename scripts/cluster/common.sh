@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # constants read by the files that source this one
 # Shared constants and process helpers for scripts/cluster.sh. Sourced after scripts/lib.sh.
 #
 # Layout

@@ -172,6 +172,7 @@ EOF
 }
 
 # component_cmd NAME: sets CMD (the command line) for NAME.
+# shellcheck disable=SC2054 # flag values hold commas (Node,RBAC), not array separators
 component_cmd() {
   local p="$CL_PKI"
   case "$1" in
@@ -258,6 +259,7 @@ health_containerd() {
 health_kubelet() { [ "$(_curl http://127.0.0.1:10248/healthz)" = ok ]; }
 health_kube-proxy() { [ "$(_curl -o /dev/null -w '%{http_code}' http://127.0.0.1:10256/healthz)" = 200 ]; }
 
+# shellcheck disable=SC2034 # read by scripts/cluster.sh (wait_started)
 declare -A HEALTH_TIMEOUT=(
   [etcd]=30 [kube-apiserver]=90 [kube-controller-manager]=60 [kube-scheduler]=60
   [containerd]=30 [kubelet]=60 [kube-proxy]=60 [kwok]=10

@@ -12,6 +12,7 @@ KWOK_NODE_PODS="${KWOK_NODE_PODS:-110}"
 KWOK_NODE_STORAGE="${KWOK_NODE_STORAGE:-1Ti}"
 
 component_cmd_kwok() {
+  # shellcheck disable=SC2034 # CMD is read by component_cmd's caller
   CMD=("$KWOK_BIN/kwok" --kubeconfig="$ADMIN_KUBECONFIG" --config="$CL_DIR/kwok.yaml"
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake
     --node-lease-duration-seconds=40 --cidr=10.244.0.1/16)
@@ -70,6 +71,7 @@ kwok_up() {
     printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n---\n'
     cat "$ROOT/scripts/cluster/kwok-stages.yaml"
   } | write_if_changed "$CL_DIR/kwok.yaml"
+  # shellcheck disable=SC2034 # STARTED is appended to by ensure_started and read by wait_started
   STARTED=()
   ensure_started kwok
   wait_started kwok
