@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     POLL_INITIAL_MS: String(poll.initialMs),
     POLL_MAX_MS: String(poll.maxMs),
     POLL_FACTOR: String(poll.factor),
+    POLL_FALLBACK_MS: String(poll.fallbackMs),
   });
   await stack.startWorker();
   // The product's API over a real socket for the contract client (the wait=true case runs in-process).
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     }
     process.stderr.write('\n');
     console.log(
-      `overhead benchmark: ${N} sequential hello-world runs per case (python, same sandbox spec), status polls on workflow timers (fallback ${stack.cfg.poll.maxMs} ms) woken early by the watch, cap MAX_ACTIVE_RUNS=${stack.cfg.admission.maxActiveRuns}, SANDBOX_KIND=${stack.cfg.runner.kind}`,
+      `overhead benchmark: ${N} sequential hello-world runs per case (python, same sandbox spec), status polls on workflow timers (fallback ${stack.cfg.poll.fallbackMs} ms) woken early by the watch, cap MAX_ACTIVE_RUNS=${stack.cfg.admission.maxActiveRuns}, SANDBOX_KIND=${stack.cfg.runner.kind}`,
     );
     const events = await Promise.all(
       productRunIds.map(async (id) => (await stack.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0),

@@ -15,7 +15,7 @@
 # Environment: CLUSTER_IMAGES (subset for scripts/images.sh import, default all), KWOK_NODES,
 # NODE_IFACE / NODE_IP / NODE_NAME (default: eth0, its IPv4, the hostname), KUBELET_MAX_PODS (110).
 source "$(dirname "$0")/lib.sh"
-for f in common pki components cleanup job-probe kwok; do
+for f in common pki components cleanup job-probe kwok netpol-plugin; do
   # shellcheck source=/dev/null
   source "$ROOT/scripts/cluster/$f.sh"
 done
@@ -65,7 +65,7 @@ ensure_packages() {
     [iptables]=iptables [ip6tables]=iptables [iptables-save]=iptables [conntrack]=conntrack [socat]=socat
     [ip]=iproute2 [ss]=iproute2 [openssl]=openssl [curl]=curl [findmnt]=util-linux [mountpoint]=util-linux
     [setsid]=util-linux [flock]=util-linux [nsenter]=util-linux [debootstrap]=debootstrap
-    [jq]=jq # jq, curl, nsenter, flock: the NetworkPolicy CNI plugin (scripts/cluster/netpol-cni.sh)
+    [jq]=jq # jq: scripts/images.sh; nsenter: the NetworkPolicy CNI plugin (tools/netpol-cni)
   )
   local missing=() c p
   for c in "${!want[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${want[$c]}"); done

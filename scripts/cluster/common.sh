@@ -33,7 +33,7 @@ POD_CIDR="10.88.0.0/16"
 POD_CIDR_PREFIX="10.88."
 CNI_BRIDGE="cni0"
 CNI_NETWORK="code-runner"
-NETPOL_PLUGIN="code-runner-netpol" # chained CNI plugin enforcing NetworkPolicy isolation (netpol-cni.sh)
+NETPOL_PLUGIN="code-runner-netpol" # chained CNI plugin enforcing NetworkPolicy isolation (tools/netpol-cni)
 PAUSE_IMAGE="localhost/code-runner/pause:3.10"
 CLUSTER_DOMAIN="cluster.local"
 

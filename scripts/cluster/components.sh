@@ -54,10 +54,10 @@ EOF
   sed -e 's/^disabled_plugins = \[/disabled_plugins = ["io.containerd.grpc.v1.cri", /' \
     "$CL_DIR/containerd.toml" | write_if_changed "$CL_DIR/containerd-maint.toml"
 
-  # NetworkPolicy isolation (the bridge enforces none): our chained plugin, see scripts/cluster/netpol-cni.sh.
-  # Installed next to the system plugins (containerd 1.6 takes one bin_dir); removed by `down`.
-  cmp -s "$ROOT/scripts/cluster/netpol-cni.sh" "$CNI_BIN_DIR/$NETPOL_PLUGIN" ||
-    install -m 0755 "$ROOT/scripts/cluster/netpol-cni.sh" "$CNI_BIN_DIR/$NETPOL_PLUGIN"
+  # NetworkPolicy isolation (the bridge enforces none): our chained plugin tools/netpol-cni (Go), built into
+  # the cache and installed next to the system plugins by scripts/cluster/netpol-plugin.sh (containerd 1.6
+  # takes one bin_dir); removed by `down`.
+  install_netpol_plugin
   # CNI: one bridge network, host-local IPAM kept under /var/lib/code-runner so cleanup finds it.
   # containerd's CRI sets up the pods' loopback itself (go-cni WithLoNetwork, using $CNI_BIN_DIR/loopback).
   write_if_changed "$CL_DIR/cni/10-code-runner.conflist" <<EOF

@@ -136,8 +136,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     },
 
     /**
-     * Step 5, in every outcome: the pods at once (grace 0: the slot is given back right after), the Job,
-     * and the ConfigMap. Idempotent: what is already gone is skipped.
+     * Step 5, in every outcome: the pods at once (grace 0: the slot is given back right after), the
+     * ConfigMap and the Job. Idempotent: what is already gone is skipped.
      */
     async cleanUp(args: { runId: string }): Promise<{ deleted: string[] }> {
       wakes.disarm(args.runId);
@@ -153,9 +153,10 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
           gracePeriodSeconds: 0,
         }),
       );
+      // The ConfigMap before its owner: the garbage collector then has nothing left to delete for it.
+      await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
       if (await sandbox.remove(name).catch(ignoreNotFound(`deleting ${sandbox.kind} ${name}`)))
         deleted.push(`${sandbox.kind} ${name}`);
-      await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
       return { deleted };
     },
   };

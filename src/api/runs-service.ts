@@ -56,7 +56,12 @@ export class RunsService {
     const args: RunWorkflowArgs = {
       input,
       policy: {
-        poll: { initialMs: this.cfg.poll.initialMs, maxMs: this.cfg.poll.maxMs, factor: this.cfg.poll.factor },
+        poll: {
+          initialMs: this.cfg.poll.initialMs,
+          maxMs: this.cfg.poll.maxMs,
+          factor: this.cfg.poll.factor,
+          fallbackMs: this.cfg.poll.fallbackMs,
+        },
         startTimeoutSeconds: this.cfg.runner.startTimeoutSeconds,
       },
     };

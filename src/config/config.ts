@@ -71,6 +71,7 @@ const envSchema = z.object({
   POLL_INITIAL_MS: int(1000, 10, 60000),
   POLL_MAX_MS: int(5000, 10, 300000),
   POLL_FACTOR: z.coerce.number().min(1).max(10).default(1.5),
+  POLL_FALLBACK_MS: int(15000, 100, 600000),
   RUNNING_SETTLE_MS: int(2000, 0, 10000),
   SYNC_WAIT_MAX_SECONDS: int(60, 1, 600),
   MAX_ACTIVE_RUNS: int(10, 0, 100000),
@@ -127,7 +128,7 @@ export interface Config {
     syncWaitMaxSeconds: number;
   };
   /** Long polls of a run's objects: the window, and how often they re-read while nothing happens. */
-  poll: { initialMs: number; maxMs: number; factor: number; runningSettleMs: number };
+  poll: { initialMs: number; maxMs: number; factor: number; fallbackMs: number; runningSettleMs: number };
   languages: LanguageSpec[];
   worker: {
     deployment?: string;
@@ -266,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       initialMs: e.POLL_INITIAL_MS,
       maxMs: e.POLL_MAX_MS,
       factor: e.POLL_FACTOR,
+      fallbackMs: e.POLL_FALLBACK_MS,
       runningSettleMs: e.RUNNING_SETTLE_MS,
     },
     languages,

@@ -3,8 +3,11 @@ import type { Observation, RunStatus } from './run.js';
 /** Pure: what a run does after each look at its sandbox. No clocks, no I/O: the workflow passes time in. */
 
 export interface PollPolicy {
-  /** Timers between polls: from initialMs, growing by factor to maxMs; maxMs while a wake-up is armed. */
-  poll: { initialMs: number; maxMs: number; factor: number };
+  /**
+   * Timers between polls: from initialMs, growing by factor to maxMs; fallbackMs while the worker's watch
+   * will wake the run at its next change (so a missed event or a dead watch costs at most that long).
+   */
+  poll: { initialMs: number; maxMs: number; factor: number; fallbackMs: number };
   /** A pod not running after this long fails the run. */
   startTimeoutSeconds: number;
 }
@@ -46,7 +49,7 @@ export function nextStep(
       reason: 'run exceeded its hard limit without a verdict from Kubernetes',
     };
   const guardMs = (o.status === 'Pending' ? startMs : hardMs) - at.elapsedMs;
-  const timerMs = o.wakeArmed ? p.poll.maxMs : at.intervalMs;
+  const timerMs = o.wakeArmed ? p.poll.fallbackMs : at.intervalMs;
   return {
     kind: 'wait',
     status: o.status,

@@ -83,7 +83,7 @@ describe('run workflow logic (stand-in activities)', () => {
       sandbox: { image: 'stand-in', fileName: 'main.py', command: ['python3', 'main.py'] },
       createdAt: new Date().toISOString(),
     },
-    policy: { poll: { initialMs: 50, maxMs: 200, factor: 1.5 }, startTimeoutSeconds: 30, ...policy },
+    policy: { poll: { initialMs: 50, maxMs: 200, factor: 1.5, fallbackMs: 200 }, startTimeoutSeconds: 30, ...policy },
   });
 
   /** Runs one workflow on a worker with the given stand-ins; `during` acts on the handle while it runs. */
@@ -142,7 +142,7 @@ describe('run workflow logic (stand-in activities)', () => {
   it('a wake-up signal polls at once; without it the armed fallback timer would wait a minute', async () => {
     const armed: Poll = { status: 'Pending', wakeArmed: true };
     const s = standIns({ polls: [succeeded], createJob: () => armed });
-    const a = args({ poll: { initialMs: 60_000, maxMs: 60_000, factor: 1 } });
+    const a = args({ poll: { initialMs: 60_000, maxMs: 60_000, factor: 1, fallbackMs: 60_000 } });
     const t0 = Date.now();
     const r = await run(s.activities, a, async (h) => {
       await eventually(async () => s.calls.includes('createJob'), 10_000, 'the Job step');
@@ -172,10 +172,14 @@ describe('run workflow logic (stand-in activities)', () => {
 
   it('a Temporal cancellation while waiting on the timer is honoured the same way', async () => {
     const s = standIns({ polls: [running] });
-    const r = await run(s.activities, args({ poll: { initialMs: 60_000, maxMs: 60_000, factor: 1 } }), async (h) => {
-      await eventually(async () => s.calls.includes('createJob'), 10_000, 'the Job step');
-      await h.cancel();
-    }).catch((e: unknown) => e);
+    const r = await run(
+      s.activities,
+      args({ poll: { initialMs: 60_000, maxMs: 60_000, factor: 1, fallbackMs: 60_000 } }),
+      async (h) => {
+        await eventually(async () => s.calls.includes('createJob'), 10_000, 'the Job step');
+        await h.cancel();
+      },
+    ).catch((e: unknown) => e);
     // The workflow catches the cancellation, cleans up, and completes with its verdict.
     expect(r).toMatchObject({ status: 'Cancelled', reason: 'cancelled through Temporal' });
     expect(s.calls.slice(-3)).toEqual(['fetchLogs', 'cleanUp', 'releaseAdmission']);

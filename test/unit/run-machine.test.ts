@@ -2,7 +2,10 @@ import { hardLimitMs, nextStep, type PollPolicy } from '../../src/domain/run-mac
 
 /** The run's state machine in isolation: observation + elapsed time → verdict or the next wait. */
 describe('run state machine', () => {
-  const p: PollPolicy = { poll: { initialMs: 1000, maxMs: 5000, factor: 1.5 }, startTimeoutSeconds: 120 };
+  const p: PollPolicy = {
+    poll: { initialMs: 1000, maxMs: 5000, factor: 1.5, fallbackMs: 15000 },
+    startTimeoutSeconds: 120,
+  };
   const at = (elapsedMs: number, intervalMs = 1000) => ({ elapsedMs, intervalMs, timeoutSeconds: 10 });
 
   it('a final status is the verdict, with its reason', () => {
@@ -30,11 +33,12 @@ describe('run state machine', () => {
       nextIntervalMs: 1500,
     });
     expect(nextStep({ status: 'Running' }, at(0, 4000), p)).toMatchObject({ waitMs: 4000, nextIntervalMs: 5000 });
-    expect(nextStep({ status: 'Running', wakeArmed: true }, at(0, 1000), p)).toMatchObject({ waitMs: 5000 });
+    expect(nextStep({ status: 'Running', wakeArmed: true }, at(0, 1000), p)).toMatchObject({ waitMs: 15000 });
   });
 
   it('never waits past the start timeout while Pending, then fails the run with the reason seen', () => {
     expect(nextStep({ status: 'Pending', wakeArmed: true }, at(119_000), p)).toMatchObject({ waitMs: 1000 });
+    expect(nextStep({ status: 'Pending', wakeArmed: true }, at(110_000), p)).toMatchObject({ waitMs: 10_000 });
     expect(nextStep({ status: 'Pending', reason: 'no node fits' }, at(120_000), p)).toEqual({
       kind: 'verdict',
       status: 'Failed',

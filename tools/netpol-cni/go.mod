@@ -1,0 +1,3 @@
+module code-runner/tools/netpol-cni
+
+go 1.24
