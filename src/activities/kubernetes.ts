@@ -136,8 +136,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     },
 
     /**
-     * Step 5, in every outcome: the pods at once (grace 0: the slot is given back right after), the
-     * ConfigMap and the Job. Idempotent: what is already gone is skipped.
+     * Step 5, in every outcome: the ConfigMap, the Job, and its pods at once (grace 0: the slot is given
+     * back right after). Idempotent: what is already gone is skipped.
      */
     async cleanUp(args: { runId: string }): Promise<{ deleted: string[] }> {
       wakes.disarm(args.runId);
@@ -146,6 +146,11 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       const del = async (what: string, fn: () => Promise<unknown>) => {
         if (await fn().then(() => true, ignoreNotFound(`deleting ${what}`))) deleted.push(what);
       };
+      // The ConfigMap before its owner (the garbage collector then has nothing left to do for it), the
+      // sandbox before its pods (its controller then does not react to each pod's deletion).
+      await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
+      if (await sandbox.remove(name).catch(ignoreNotFound(`deleting ${sandbox.kind} ${name}`)))
+        deleted.push(`${sandbox.kind} ${name}`);
       await del(`pods of ${name}`, () =>
         core.deleteCollectionNamespacedPod({
           namespace,
@@ -153,10 +158,6 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
           gracePeriodSeconds: 0,
         }),
       );
-      // The ConfigMap before its owner: the garbage collector then has nothing left to delete for it.
-      await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
-      if (await sandbox.remove(name).catch(ignoreNotFound(`deleting ${sandbox.kind} ${name}`)))
-        deleted.push(`${sandbox.kind} ${name}`);
       return { deleted };
     },
   };

@@ -4,9 +4,8 @@ import vm from 'node:vm';
  * The SDK's activation time limit (`isolateExecutionTimeout`) is the `vm` module's `timeout` on every call
  * into the workflow context: 3-5 calls per activation (activate, unblock conditions, conclude) plus two
  * per query. For each such call Node starts a watchdog thread and joins it when the call returns. On this
- * machine (context switches are expensive under its hypervisor) that was 28% of the worker's CPU: with
- * the limit, bench/scale.ts measured 0.057-0.063 CPU-s per run and 8.1-8.8 runs/s; without it 0.045 and
- * 9.5 (README, Benchmarks, seventh round).
+ * machine (context switches are expensive under its hypervisor) that was 28% of the worker's CPU
+ * (docs/benchmarks.md, seventh round).
  *
  * What the limit buys is small here: only our own workflow code runs in the worker (user code runs in
  * the sandbox Jobs), and with workflows on the main thread a looping activation stops the whole worker

@@ -4,10 +4,9 @@ import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared.js';
  * The SDK's workflow stack traces (the `__stack_trace` query behind the Temporal UI's "Stack Trace" tab)
  * come from a V8 promise hook that, for every promise a workflow creates, captures a stack, maps each
  * frame through the workflow bundle's source map and keeps the result while the promise is pending.
- * With the workflows on the worker's main thread the hook also runs for every promise of the activities.
- * Measured with bench/scale.ts at ~1,000 open runs (README, Benchmarks, sixth round): worker CPU per run
- * 0.073 → 0.053 s and the V8 heap peak 165 → 116 MiB without it. Our workflows wait in one place each
- * (admission, a poll, clean-up), which the UI shows as their pending activity or signal anyway, so the
+ * With the workflows on the worker's main thread the hook also runs for every promise of the activities:
+ * a quarter of the worker's CPU and a third of its heap (docs/benchmarks.md, sixth round). Our workflows
+ * wait in one place each (admission, a timer, clean-up), which the UI shows in their history anyway, so the
  * worker runs without it unless WORKER_WORKFLOW_STACK_TRACES=true.
  *
  * Without the hook the SDK answers the query with "Workflow stack traces are not enabled on this

@@ -16,7 +16,7 @@ const preloadModules = () => ['@temporalio/workflow', workflowsPath()];
  * `preloadModules` evaluates the workflow modules and the SDK's API once, in the shared V8 context,
  * instead of once per cached workflow: they hold no module-level state (only definitions and activity
  * proxies), so sharing them is safe, and each cached workflow then costs its activator and its own
- * variables only. Measured with bench/scale.ts (README, Benchmarks, fifth round).
+ * variables only (docs/benchmarks.md, fifth round).
  */
 export const bundlerOptions = () => ({ workflowsPath: workflowsPath(), preloadModules: preloadModules() });
 
@@ -26,7 +26,7 @@ export interface WorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   concurrency: number;
-  /** Workflows kept in memory between tasks (~35 KB of heap each, measured); evicted ones are replayed. */
+  /** Workflows kept in memory between tasks; evicted ones are replayed from history. */
   maxCachedWorkflows: number;
   /** Keep the SDK's workflow stack traces (costly; src/worker/stack-traces.ts). Off: for the whole process. */
   workflowStackTraces?: boolean;
@@ -39,9 +39,8 @@ export interface WorkerOptions {
 /**
  * Workflows run on the worker's main thread, in the SDK's reusable V8 context, not in a worker thread
  * of their own: one V8 isolate instead of two (the second one loads the SDK and its protobuf
- * definitions again) and no message passing per activation. Measured with bench/scale.ts at ~1,000 open
- * runs (README, Benchmarks, fifth round): peak RSS 298-371 MiB against 333-356 MiB with the thread, about
- * the same worker CPU per run. The SDK reaches this through its `debugMode`, which also lifts the
+ * definitions again) and no message passing per activation: less memory, the same CPU
+ * (docs/benchmarks.md, fifth round). The SDK reaches this through its `debugMode`, which also lifts the
  * activation time limit (to 49.7 days); `activationLimitMs` sets one (`isolateExecutionTimeout`, an option
  * the SDK accepts but does not declare), so a workflow stuck in a loop fails its task instead of hanging
  * the worker (test/integration/worker.test.ts). Without one, no watchdog thread per call either.
