@@ -8,10 +8,10 @@ test:       ## the whole test suite against the real Temporal and the real local
 	bash scripts/test.sh
 
 down:       ## stop the local cluster and the Temporal dev server
-	bash scripts/temporal.sh down; bash scripts/cluster.sh down
+	bash scripts/temporal.sh down; bash localcluster/cluster.sh down
 
 status:
-	bash scripts/temporal.sh status; bash scripts/cluster.sh status
+	bash scripts/temporal.sh status; bash localcluster/cluster.sh status
 
 build:
 	bash scripts/deps.sh && npm run build

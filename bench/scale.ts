@@ -239,7 +239,7 @@ async function product(port: number, worker: Proc) {
 async function main(): Promise<void> {
   await ensureRunnerNamespace(kube, NAMESPACE);
   const nodes = await kube.core.listNode({ labelSelector: 'type=kwok' });
-  if (nodes.items.length === 0) throw new Error('no kwok nodes: run `bash scripts/cluster.sh kwok` first');
+  if (nodes.items.length === 0) throw new Error('no kwok nodes: run `bash localcluster/cluster.sh kwok` first');
 
   console.error(`baseline: ${N} raw ${KIND}s on ${nodes.items.length} kwok nodes...`);
   const raw = await rawSandboxes();

@@ -6,7 +6,7 @@ cd "$ROOT" || exit 1
 bash scripts/deps.sh
 npm run --silent build
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
-  bash scripts/cluster.sh up
+  bash localcluster/cluster.sh up
   bash scripts/temporal.sh up
   export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
 fi
@@ -18,14 +18,14 @@ shift || true
 case "$which" in
   overhead) exec "$NODE" dist/bench/overhead.js "$@" ;;
   scale)
-    KWOK_NODES="${KWOK_NODES:-10}" bash scripts/cluster.sh kwok
+    KWOK_NODES="${KWOK_NODES:-10}" bash localcluster/cluster.sh kwok
     exec "$NODE" dist/bench/scale.js "$@"
     ;;
   overload) exec "$NODE" dist/bench/overload.js "$@" ;;
   all)
     "$NODE" dist/bench/overhead.js
     "$NODE" dist/bench/overload.js
-    KWOK_NODES="${KWOK_NODES:-10}" bash scripts/cluster.sh kwok
+    KWOK_NODES="${KWOK_NODES:-10}" bash localcluster/cluster.sh kwok
     "$NODE" dist/bench/scale.js
     ;;
   *) die "unknown benchmark '$which' (overhead | scale | overload | all)" ;;

@@ -5,7 +5,7 @@
 #
 #   bash scripts/helm-smoke.sh
 #
-# Needs: the local cluster up (scripts/cluster.sh up), Temporal up (scripts/temporal.sh up), npm run build.
+# Needs: the local cluster up (localcluster/cluster.sh up), Temporal up (scripts/temporal.sh up), npm run build.
 # Temporal must be reachable from pods at the node IP: if it listens on 127.0.0.1 only, a socat
 # forwarder NODE_IP:7233 -> 127.0.0.1:7233 runs for the duration of the script.
 source "$(dirname "${BASH_SOURCE[0]}")/smoke-lib.sh"

@@ -8,7 +8,7 @@
 #
 #   bash scripts/keda-smoke.sh
 #
-# Needs: the local cluster up (scripts/cluster.sh up), Temporal up (scripts/temporal.sh up), npm run build.
+# Needs: the local cluster up (localcluster/cluster.sh up), Temporal up (scripts/temporal.sh up), npm run build.
 source "$(dirname "${BASH_SOURCE[0]}")/smoke-lib.sh"
 RELEASE=kedasmoke
 NS=code-runner-kedasmoke
@@ -42,7 +42,7 @@ trap cleanup EXIT
 # ca.crt, tls.crt, tls.key: the cluster scripts' own CA and issuer, in KEDA's directory (made once; the
 # leaf is re-issued when its SANs, e.g. the node IP, change). Both ends of the gRPC link present tls.crt.
 mkdir -p "$KDIR/certs"
-( source "$ROOT/scripts/cluster/pki.sh"
+( source "$ROOT/localcluster/lib/pki.sh"
   CL_PKI="$KDIR/certs"
   make_ca ca keda-local-ca
   issue tls /CN=keda-operator both "DNS:keda-operator,DNS:keda-operator.keda.svc,IP:127.0.0.1,IP:$NODE_IP" )

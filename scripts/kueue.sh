@@ -6,7 +6,7 @@
 #
 #   bash scripts/kueue.sh up | down | status
 #
-# Needs: the local cluster up (scripts/cluster.sh up).
+# Needs: the local cluster up (localcluster/cluster.sh up).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PATH="$PATH:/usr/sbin:/sbin"
 export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
@@ -39,7 +39,7 @@ up() {
   NODE_IP=$(real_node_ip)
   [ -n "$NODE_IP" ] || die "no node IP (is the cluster up?)"
   mkdir -p "$KQ/certs"
-  ( source "$ROOT/scripts/cluster/pki.sh"
+  ( source "$ROOT/localcluster/lib/pki.sh"
     CL_PKI="$KQ/certs"
     make_ca ca kueue-webhook-ca
     issue tls /CN=kueue-webhook server "DNS:kueue-webhook,IP:127.0.0.1,IP:$NODE_IP" )

@@ -23,7 +23,7 @@ bash scripts/build-go-tools.sh keda
 bash scripts/build-go-tools.sh kueue
 
 if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
-  bash scripts/cluster.sh up
+  bash localcluster/cluster.sh up
   bash scripts/temporal.sh up
   export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
 fi

@@ -11,7 +11,7 @@ bash scripts/deps.sh
 npm run --silent build
 
 if [ -z "${KUBECONFIG:-}" ]; then
-  bash scripts/cluster.sh up
+  bash localcluster/cluster.sh up
   export KUBECONFIG="$DATA/cluster/admin.kubeconfig"
 else
   log "kubernetes: using KUBECONFIG=$KUBECONFIG"

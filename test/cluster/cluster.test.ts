@@ -1,6 +1,6 @@
 /**
  * (Over 300 lines on purpose: each Kubernetes feature the product relies on, proved on the one cluster.)
- * Proves the project's own cluster (scripts/cluster.sh up) is a real Kubernetes: Jobs run real
+ * Proves the project's own cluster (localcluster/cluster.sh up) is a real Kubernetes: Jobs run real
  * containers, the kernel enforces memory limits, the Job and TTL controllers work, PodSecurity
  * admission is enforced and Services route through kube-proxy.
  *

@@ -1,5 +1,5 @@
 /**
- * The local cluster's NetworkPolicy isolation (tools/netpol-cni, a Go CNI plugin) follows NetworkPolicy's
+ * The local cluster's NetworkPolicy isolation (localcluster/netpol-cni, a Go CNI plugin) follows NetworkPolicy's
  * selection rules: matchLabels and matchExpressions select pods, policyTypes default to Ingress (plus
  * Egress when egress rules exist), an unselected pod keeps its network, an ingress-only isolated pod
  * may still connect out, and replies of allowed connections pass.

@@ -7,9 +7,11 @@ import { createStack, runnerObjects, sleep, type Stack } from '../support/stack.
 
 const execFileAsync = promisify(execFile);
 
-/** scripts/cluster.sh COMMAND, without blocking the event loop (the in-process API keeps answering). */
+/** localcluster/cluster.sh COMMAND, without blocking the event loop (the in-process API keeps answering). */
 async function cluster(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('bash', [`${REPO_ROOT}scripts/cluster.sh`, ...args], { timeout: 180_000 });
+  const { stdout } = await execFileAsync('bash', [`${REPO_ROOT}localcluster/cluster.sh`, ...args], {
+    timeout: 180_000,
+  });
   return stdout;
 }
 
@@ -48,7 +50,7 @@ const RESTART_SPACING_MS = 10_000;
 const POD_CREATED_WITHIN_MS = 5_000;
 const STARTED_WITHIN_MS = 10_000;
 
-/** kube-apiserver killed (SIGKILL) under a running run and brought back by `scripts/cluster.sh up`. */
+/** kube-apiserver killed (SIGKILL) under a running run and brought back by `localcluster/cluster.sh up`. */
 describe('API server crash', () => {
   let stack: Stack;
   let api: ApiClient;

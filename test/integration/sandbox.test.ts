@@ -13,7 +13,7 @@ import { createStack, eventually, runnerObjects, sleep, type Stack } from '../su
  * The sandbox against an attacker, through the product: every program goes in through POST /runs and
  * every assertion is on what the user gets back (status, reason, exit code, output, truncation).
  * Network: the runner namespace's default-deny NetworkPolicy, enforced on the local cluster by
- * tools/netpol-cni (Go). A dropped connection times out; "refused" or "connected" would mean
+ * localcluster/netpol-cni (Go). A dropped connection times out; "refused" or "connected" would mean
  * the packet got through, so every probe must end "timeout".
  */
 const TARGET_NS = 'code-runner-sandbox-target';

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from '../support/paths.js';
 
 /**
- * The local cluster's NetworkPolicy CNI plugin (tools/netpol-cni, Go) is security-critical: its own unit
+ * The local cluster's NetworkPolicy CNI plugin (localcluster/netpol-cni, Go) is security-critical: its own unit
  * tests (selectors, policy types, fail closed) run here with `go test`, and gofmt/vet must be clean.
  */
 describe('NetworkPolicy CNI plugin (Go)', () => {
-  const dir = `${REPO_ROOT}tools/netpol-cni`;
+  const dir = `${REPO_ROOT}localcluster/netpol-cni`;
   const go = (...args: string[]) =>
     execFileSync('go', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' } });
 

@@ -1,5 +1,5 @@
 // code-runner-netpol: a chained CNI plugin that enforces NetworkPolicy *isolation* on the local cluster.
-// Installed by scripts/cluster.sh as $CNI_BIN_DIR/code-runner-netpol, last in the code-runner conflist.
+// Installed by localcluster/cluster.sh as $CNI_BIN_DIR/code-runner-netpol, last in the code-runner conflist.
 //
 // Why: the bridge CNI enforces no NetworkPolicy, and no policy engine is available to this machine. The
 // plugin runs inside the pod's CNI ADD, before any container of the pod starts, so user code never has

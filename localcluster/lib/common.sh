@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034 # constants read by the files that source this one
-# Shared constants and process helpers for scripts/cluster.sh. Sourced after scripts/lib.sh.
+# Shared constants and process helpers for localcluster/cluster.sh. Sourced after scripts/lib.sh.
 #
 # Layout
 #   per clone   $DATA/cluster/          pki/, *.kubeconfig, configs, etcd/ (data), logs/<name>.log
@@ -33,7 +33,7 @@ POD_CIDR="10.88.0.0/16"
 POD_CIDR_PREFIX="10.88."
 CNI_BRIDGE="cni0"
 CNI_NETWORK="code-runner"
-NETPOL_PLUGIN="code-runner-netpol" # chained CNI plugin enforcing NetworkPolicy isolation (tools/netpol-cni)
+NETPOL_PLUGIN="code-runner-netpol" # chained CNI plugin enforcing NetworkPolicy isolation (localcluster/netpol-cni)
 PAUSE_IMAGE="localhost/code-runner/pause:3.10"
 CLUSTER_DOMAIN="cluster.local"
 

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Config files, command lines and health checks of each component. Sourced by scripts/cluster.sh.
+# Config files, command lines and health checks of each component. Sourced by localcluster/cluster.sh.
 # component_cmd NAME fills the array CMD; health_NAME succeeds when the component serves.
 
 write_configs() {
@@ -54,8 +54,8 @@ EOF
   sed -e 's/^disabled_plugins = \[/disabled_plugins = ["io.containerd.grpc.v1.cri", /' \
     "$CL_DIR/containerd.toml" | write_if_changed "$CL_DIR/containerd-maint.toml"
 
-  # NetworkPolicy isolation (the bridge enforces none): our chained plugin tools/netpol-cni (Go), built into
-  # the cache and installed next to the system plugins by scripts/cluster/netpol-plugin.sh (containerd 1.6
+  # NetworkPolicy isolation (the bridge enforces none): our chained plugin localcluster/netpol-cni (Go), built into
+  # the cache and installed next to the system plugins by localcluster/lib/netpol-plugin.sh (containerd 1.6
   # takes one bin_dir); removed by `down`.
   install_netpol_plugin
   # CNI: one bridge network, host-local IPAM kept under /var/lib/code-runner so cleanup finds it.
@@ -259,7 +259,7 @@ health_containerd() {
 health_kubelet() { [ "$(_curl http://127.0.0.1:10248/healthz)" = ok ]; }
 health_kube-proxy() { [ "$(_curl -o /dev/null -w '%{http_code}' http://127.0.0.1:10256/healthz)" = 200 ]; }
 
-# shellcheck disable=SC2034 # read by scripts/cluster.sh (wait_started)
+# shellcheck disable=SC2034 # read by localcluster/cluster.sh (wait_started)
 declare -A HEALTH_TIMEOUT=(
   [etcd]=30 [kube-apiserver]=90 [kube-controller-manager]=60 [kube-scheduler]=60
   [containerd]=30 [kubelet]=60 [kube-proxy]=60 [kwok]=10

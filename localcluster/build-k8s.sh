@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubectl from source
 # through the Go module proxy into $CACHE/kubernetes-$K8S_VERSION/bin. Idempotent: a cached build is reused.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../scripts/lib.sh"
 
 COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kube-proxy)
 have_all() { for c in "${COMPONENTS[@]}"; do [ -x "$K8S_BIN/$c" ] || return 1; done; }

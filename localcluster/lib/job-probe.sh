@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Does the Job controller act? Sourced by scripts/cluster.sh (up, status).
+# Does the Job controller act? Sourced by localcluster/cluster.sh (up, status).
 # The controller-manager's /healthz only says that the process serves: with informers gone stale (after an
-# API server restart, see cmd_up in scripts/cluster.sh) it answers ok while its Job controller ignores Jobs.
+# API server restart, see cmd_up in localcluster/cluster.sh) it answers ok while its Job controller ignores Jobs.
 
 JOB_PROBE_NS=kube-system
 

@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # The project's own single-node Kubernetes, as plain processes on this machine (no systemd, no Docker).
 #
-#   scripts/cluster.sh up       start (or repair) the cluster; idempotent; recovers from an unclean stop
-#   scripts/cluster.sh down     stop everything it started and remove mounts, netns, cni0, iptables rules
-#   scripts/cluster.sh status   each component up/down, whether the Job controller acts, the node's Ready
+#   localcluster/cluster.sh up       start (or repair) the cluster; idempotent; recovers from an unclean stop
+#   localcluster/cluster.sh down     stop everything it started and remove mounts, netns, cni0, iptables rules
+#   localcluster/cluster.sh status   each component up/down, whether the Job controller acts, the node's Ready
 #                               state (exit 0 = all healthy)
-#   scripts/cluster.sh kwok     start kwok with $KWOK_NODES (default 5) fake nodes (taint kwok.x-k8s.io/node=fake)
-#   scripts/cluster.sh env      print export lines for KUBECONFIG and CONTAINERD_ADDRESS
-#   scripts/cluster.sh reset    down, then delete this clone's cluster state (certs, etcd data, logs)
-#   scripts/cluster.sh kill C   SIGKILL component C, as a crash would (fault tests); `up` brings it back
+#   localcluster/cluster.sh kwok     start kwok with $KWOK_NODES (default 5) fake nodes (taint kwok.x-k8s.io/node=fake)
+#   localcluster/cluster.sh env      print export lines for KUBECONFIG and CONTAINERD_ADDRESS
+#   localcluster/cluster.sh reset    down, then delete this clone's cluster state (certs, etcd data, logs)
+#   localcluster/cluster.sh kill C   SIGKILL component C, as a crash would (fault tests); `up` brings it back
 #
 # Kubeconfig: $DATA/cluster/admin.kubeconfig (server https://127.0.0.1:6443). Logs: $DATA/cluster/logs/.
-# Containerd socket: /run/code-runner/containerd/containerd.sock. Layout: see scripts/cluster/common.sh.
+# Containerd socket: /run/code-runner/containerd/containerd.sock. Layout: see localcluster/lib/common.sh.
 # Environment: CLUSTER_IMAGES (subset for scripts/images.sh import, default all), KWOK_NODES,
 # NODE_IFACE / NODE_IP / NODE_NAME (default: eth0, its IPv4, the hostname), KUBELET_MAX_PODS (110).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../scripts/lib.sh"
 for f in common pki components cleanup job-probe kwok netpol-plugin; do
   # shellcheck source=/dev/null
-  source "$ROOT/scripts/cluster/$f.sh"
+  source "$ROOT/localcluster/lib/$f.sh"
 done
 
 LOCK_FILE="${CR_RUN%/*}/code-runner-cluster.lock"
@@ -26,18 +26,18 @@ PATH="$PATH:/usr/sbin:/sbin" # iptables, ip, conntrack, runc live there; CI shel
 # Any unexpected failure still ends with one line saying where (die() covers the expected ones).
 set -E
 # shellcheck disable=SC2154 # rc is assigned inside the trap's own string
-trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || printf "ERROR: scripts/cluster.sh %s failed (exit %s) at %s:%s running: %s\n" "${CLUSTER_CMD:-}" "$rc" "${BASH_SOURCE[0]#"$ROOT"/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
+trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || printf "ERROR: localcluster/cluster.sh %s failed (exit %s) at %s:%s running: %s\n" "${CLUSTER_CMD:-}" "$rc" "${BASH_SOURCE[0]#"$ROOT"/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
-require_root() { [ "$(id -u)" = 0 ] || die "scripts/cluster.sh must run as root (it starts containerd, kubelet and changes iptables)"; }
+require_root() { [ "$(id -u)" = 0 ] || die "localcluster/cluster.sh must run as root (it starts containerd, kubelet and changes iptables)"; }
 
 take_lock() {
   mkdir -p "${LOCK_FILE%/*}"
   exec 9>"$LOCK_FILE"
   if ! flock -n 9; then
-    log "another scripts/cluster.sh is running; waiting for it (lock $LOCK_FILE)"
-    flock -w 1800 9 || die "timed out waiting for another scripts/cluster.sh (lock $LOCK_FILE)"
+    log "another localcluster/cluster.sh is running; waiting for it (lock $LOCK_FILE)"
+    flock -w 1800 9 || die "timed out waiting for another localcluster/cluster.sh (lock $LOCK_FILE)"
   fi
 }
 
@@ -65,7 +65,7 @@ ensure_packages() {
     [iptables]=iptables [ip6tables]=iptables [iptables-save]=iptables [conntrack]=conntrack [socat]=socat
     [ip]=iproute2 [ss]=iproute2 [openssl]=openssl [curl]=curl [findmnt]=util-linux [mountpoint]=util-linux
     [setsid]=util-linux [flock]=util-linux [nsenter]=util-linux [debootstrap]=debootstrap
-    [jq]=jq # jq: scripts/images.sh; nsenter: the NetworkPolicy CNI plugin (tools/netpol-cni)
+    [jq]=jq # jq: scripts/images.sh; nsenter: the NetworkPolicy CNI plugin (localcluster/netpol-cni)
   )
   local missing=() c p
   for c in "${!want[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${want[$c]}"); done
@@ -114,7 +114,7 @@ ensure_binaries() {
   for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kube-proxy; do
     [ -x "$K8S_BIN/$c" ] || need_k8s=1
   done
-  [ $need_k8s = 0 ] || run_build kubernetes build-k8s bash "$ROOT/scripts/build-k8s.sh"
+  [ $need_k8s = 0 ] || run_build kubernetes build-k8s bash "$ROOT/localcluster/build-k8s.sh"
   [ -x "$ETCD_BIN/etcd" ] || run_build etcd build-etcd bash "$ROOT/scripts/build-go-tools.sh" etcd
   for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kube-proxy; do
     [ -x "$K8S_BIN/$c" ] || die "$K8S_BIN/$c is missing after the build; see $CL_LOGS/build-kubernetes.log"
@@ -252,7 +252,7 @@ finish_images() {
 
 apply_rbac() {
   if ! api_exists /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/code-runner:kube-apiserver-to-kubelet; then
-    kubectl_ apply -f "$ROOT/scripts/cluster/rbac.yaml" >"$CL_LOGS/rbac.log" 2>&1 ||
+    kubectl_ apply -f "$ROOT/localcluster/lib/rbac.yaml" >"$CL_LOGS/rbac.log" 2>&1 ||
       die "could not create the apiserver-to-kubelet RBAC; see $CL_LOGS/rbac.log (last line: $(tail -n 1 "$CL_LOGS/rbac.log"))"
   fi
 }
@@ -421,7 +421,7 @@ cmd_env() {
 cmd_kill() {
   local name="${1:-}" pid i
   if [ -z "$name" ] || [[ " ${ALL_COMPONENTS[*]} kwok " != *" $name "* ]]; then
-    die "usage: scripts/cluster.sh kill COMPONENT (one of: ${ALL_COMPONENTS[*]} kwok)"
+    die "usage: localcluster/cluster.sh kill COMPONENT (one of: ${ALL_COMPONENTS[*]} kwok)"
   fi
   require_root
   pid=$(comp_pid "$name") || die "$name is not running"
@@ -438,7 +438,7 @@ main() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
-    kwok) kwok_up "$@" ;; # scripts/cluster/kwok.sh
+    kwok) kwok_up "$@" ;; # localcluster/lib/kwok.sh
     env) cmd_env ;;
     reset) cmd_reset ;;
     kill) cmd_kill "$@" ;;

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# The NetworkPolicy CNI plugin (tools/netpol-cni, Go, standard library only): built into the cache, keyed
+# The NetworkPolicy CNI plugin (localcluster/netpol-cni, Go, standard library only): built into the cache, keyed
 # by a hash of its sources and toolchain, and installed as $CNI_BIN_DIR/$NETPOL_PLUGIN.
-# Sourced by scripts/cluster.sh after scripts/lib.sh and scripts/cluster/common.sh.
+# Sourced by localcluster/cluster.sh after scripts/lib.sh and localcluster/lib/common.sh.
 
-NETPOL_SRC="$ROOT/tools/netpol-cni"
+NETPOL_SRC="$ROOT/localcluster/netpol-cni"
 NETPOL_BUILD_FLAGS=(-trimpath -ldflags "-s -w")
 
 # netpol_src_hash: what the binary depends on: go.mod, the non-test Go files, the Go version, the flags.

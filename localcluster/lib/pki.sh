@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Certificates and kubeconfigs, with openssl only. Sourced by scripts/cluster.sh.
+# Certificates and kubeconfigs, with openssl only. Sourced by localcluster/cluster.sh.
 # Idempotent: the CA and the service-account keys are made once per clone; leaf certificates are
 # re-issued only when their parameters (node name, node IP, ...) change.
 

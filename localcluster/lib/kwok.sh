@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# `scripts/cluster.sh kwok`: fake nodes for scale tests, managed by kwok against the same control plane.
-# Sourced by scripts/cluster.sh. Nodes: kwok-node-0..N-1, annotation kwok.x-k8s.io/node=fake, label
+# `localcluster/cluster.sh kwok`: fake nodes for scale tests, managed by kwok against the same control plane.
+# Sourced by localcluster/cluster.sh. Nodes: kwok-node-0..N-1, annotation kwok.x-k8s.io/node=fake, label
 # type=kwok, taint kwok.x-k8s.io/node=fake:NoSchedule (only pods tolerating it land there). Our stages
 # (kwok-stages.yaml) make their pods Running at once and complete the pods of Jobs and bare runner pods
 # (Succeeded). No containers run.
@@ -64,12 +64,12 @@ kwok_up() {
   [ -x "$KWOK_BIN/kwok" ] || die "$KWOK_BIN/kwok is missing after the build; see $CL_LOGS/build-kwok.log"
   take_lock
   [ -f "$ADMIN_KUBECONFIG" ] && health_kube-apiserver >/dev/null 2>&1 ||
-    die "the cluster is not up (kube-apiserver at https://127.0.0.1:6443 does not answer); run scripts/cluster.sh up first"
+    die "the cluster is not up (kube-apiserver at https://127.0.0.1:6443 does not answer); run localcluster/cluster.sh up first"
   # Our own configuration, so a ~/.kwok/kwok.yaml of the user cannot change behaviour; our pod stages
   # (kwok-stages.yaml) replace kwok's defaults.
   {
     printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n---\n'
-    cat "$ROOT/scripts/cluster/kwok-stages.yaml"
+    cat "$ROOT/localcluster/lib/kwok-stages.yaml"
   } | write_if_changed "$CL_DIR/kwok.yaml"
   # shellcheck disable=SC2034 # STARTED is appended to by ensure_started and read by wait_started
   STARTED=()

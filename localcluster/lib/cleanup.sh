@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Teardown: works after a clean run and after an unclean stop (everything SIGKILLed, mounts, netns,
 # veths, cni0, iptables rules, containerd state and shims left behind), from any clone of the repo.
-# Sourced by scripts/cluster.sh.
+# Sourced by localcluster/cluster.sh.
 
 # kill_pod_processes: every process of every pod (cgroupfs driver: /sys/fs/cgroup/<ctrl>/kubepods).
 # Freeze first so a fork bomb cannot outrun the kill loop.

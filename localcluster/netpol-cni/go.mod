@@ -1,0 +1,3 @@
+module code-runner/localcluster/netpol-cni
+
+go 1.24

@@ -1,3 +1,0 @@
-module code-runner/tools/netpol-cni
-
-go 1.24
