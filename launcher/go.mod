@@ -1,0 +1,3 @@
+module code-runner/launcher
+
+go 1.24

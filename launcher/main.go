@@ -1,0 +1,155 @@
+// Command launcher runs one submission inside a sandbox pod: it compiles once, runs the
+// program per test under limits, and emits one bounded JSON result to a file and,
+// framed by nonce markers, as the last thing on stdout. See README.md.
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"time"
+
+	"code-runner/launcher/internal/cgroup"
+	"code-runner/launcher/internal/childexec"
+	"code-runner/launcher/internal/judge"
+	"code-runner/launcher/internal/result"
+	"code-runner/launcher/internal/sandbox"
+	"code-runner/launcher/internal/spec"
+	"code-runner/launcher/internal/verdict"
+)
+
+// nonceEnv carries the result nonce when the flag is not given; programs never see it.
+const nonceEnv = "CODE_RUNNER_RESULT_NONCE"
+
+// Exit codes: the result was emitted on stdout (and written, for exitOK).
+const (
+	exitOK         = 0
+	exitResultFile = 1 // result on stdout, but the result file could not be written
+	exitUsage      = 2 // bad flags: no result
+	exitNoResult   = 3 // the result could not be encoded
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == childexec.Flag {
+		childexec.Main(os.Args[2:]) // never returns
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type options struct {
+	spec, result, nonce string
+	maxResultKB         int
+	uid, gid            int
+	poll                time.Duration
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("launcher", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.spec, "spec", "/workspace/.spec.json", "spec file (JSON)")
+	fs.StringVar(&o.result, "result", "/tmp/result.json", "result file, written atomically; empty to skip")
+	fs.StringVar(&o.nonce, "nonce", os.Getenv(nonceEnv), "nonce for the stdout result markers [A-Za-z0-9_-]{8,128} (default $"+nonceEnv+", else random)")
+	fs.IntVar(&o.maxResultKB, "max-result-kb", 1024, "bound on the result JSON; captured streams are cut to fit")
+	fs.IntVar(&o.uid, "uid", -1, "run compiler and program as this uid (needs CAP_SETUID; for tests run as root)")
+	fs.IntVar(&o.gid, "gid", -1, "gid to go with -uid (default: same as -uid)")
+	fs.DurationVar(&o.poll, "poll", 10*time.Millisecond, "sampling period of the program's memory and CPU")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if o.nonce == "" {
+		o.nonce = randomNonce()
+		fmt.Fprintln(stderr, "launcher: no nonce given, using", o.nonce)
+	}
+	if !result.ValidNonce(o.nonce) {
+		return o, fmt.Errorf("nonce must match [A-Za-z0-9_-]{8,128}")
+	}
+	if o.maxResultKB < 64 || o.poll <= 0 {
+		return o, fmt.Errorf("-max-result-kb must be at least 64 and -poll positive")
+	}
+	if o.gid < 0 {
+		o.gid = o.uid
+	}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "launcher:", err)
+		return exitUsage
+	}
+	if err := sandbox.BecomeSubreaper(); err != nil {
+		fmt.Fprintln(stderr, "launcher: subreaper:", err) // orphans then go to init; carry on
+	}
+	r := judgeSpec(o)
+
+	data, err := result.Encode(r, o.maxResultKB*1024)
+	if err != nil {
+		fmt.Fprintln(stderr, "launcher:", err)
+		return exitNoResult
+	}
+	code := exitOK
+	if o.result != "" {
+		if err := result.WriteFile(o.result, data); err != nil {
+			fmt.Fprintln(stderr, "launcher: result file:", err)
+			code = exitResultFile
+		}
+	}
+	if _, err := stdout.Write(result.Frame(data, o.nonce)); err != nil {
+		fmt.Fprintln(stderr, "launcher: stdout:", err)
+	}
+	return code
+}
+
+// judgeSpec loads the spec and judges it; any failure is an InternalError result.
+func judgeSpec(o options) result.Result {
+	procCgroup, _ := os.ReadFile("/proc/self/cgroup")
+	mem := cgroup.Locate("/sys/fs/cgroup", procCgroup)
+	var r result.Result
+	s, err := spec.Load(o.spec)
+	self, exeErr := os.Executable()
+	switch {
+	case err != nil:
+		r = result.Result{Verdict: verdict.InternalError, Message: err.Error()}
+	case exeErr != nil:
+		r = result.Result{Verdict: verdict.InternalError, Message: "launcher binary: " + exeErr.Error()}
+	default:
+		runner := &sandbox.Runner{Self: self, Cgroup: mem, Poll: o.poll, Proc: "/proc"}
+		if o.uid >= 0 {
+			runner.Credential = &syscall.Credential{Uid: uint32(o.uid), Gid: uint32(o.gid)}
+		}
+		j := &judge.Judge{Runner: runner, Env: judge.ProgramEnv(os.Environ(), s.Scratch)}
+		r = j.Run(s)
+	}
+	r.Cgroup = cgroupResult(mem)
+	return r
+}
+
+func cgroupResult(m *cgroup.Memory) *result.Cgroup {
+	if m == nil {
+		return nil
+	}
+	s := m.Read()
+	toKB := func(p *int64) *int64 {
+		if p == nil {
+			return nil
+		}
+		v := *p / 1024
+		return &v
+	}
+	return &result.Cgroup{Version: m.Version, Dir: m.Dir, MemoryPeakKB: toKB(s.PeakBytes), MemoryLimitKB: toKB(s.LimitBytes), OOMKills: s.OOMKills}
+}
+
+func randomNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
