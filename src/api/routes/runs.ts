@@ -1,16 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Config } from '../../config/config.js';
 import { HttpError } from '../http-error.js';
-import type { RunsService, RunView } from '../runs-service.js';
-import {
-  createRunBody,
-  listRunsQuery,
-  runIdParams,
-  waitQuery,
-  type CreateRunBody,
-  type ListRunsQuery,
-} from '../schemas.js';
-import { requireJson, validate } from '../validate.js';
+import type { RunsService } from '../runs-service.js';
+import { createRunBody, listRunsQuery, runIdParams, waitQuery, type CreateRunBody } from '../schemas.js';
+import { requireJson, validated } from '../validate.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -47,36 +40,47 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
       .json({ ...done.view, logs: logs?.logs ?? null, done: done.done });
   };
 
-  r.post('/runs', requireJson, validate({ body, query: waitQuery }), async (req, res) => {
-    const b = res.locals.body as CreateRunBody;
-    const q = res.locals.query as { wait?: string };
-    await submit(res, idempotencyKey(req.get('idempotency-key')), b, waitMs(q.wait, b.timeout_seconds));
-  });
+  r.post(
+    '/runs',
+    requireJson,
+    validated({ body, query: waitQuery }, async ({ body: b, query: q }, req, res) => {
+      await submit(res, idempotencyKey(req.get('idempotency-key')), b, waitMs(q.wait, b.timeout_seconds));
+    }),
+  );
 
   // Synchronous submit, as the FastAPI predecessor's /api/run/sync: waits (bounded) for the result.
-  const sync = async (req: Request, res: Response) => {
-    const b = res.locals.body as CreateRunBody;
+  const sync = validated({ body }, async ({ body: b }, req, res) => {
     await submit(res, idempotencyKey(req.get('idempotency-key')), b, waitMs('true', b.timeout_seconds));
-  };
-  r.post('/runs/sync', requireJson, validate({ body }), sync);
-  r.post('/api/run/sync', requireJson, validate({ body }), sync);
-
-  r.get('/runs', validate({ query: listRunsQuery }), async (_req, res) => {
-    res.json(await runs.list(res.locals.query as ListRunsQuery));
   });
+  r.post('/runs/sync', requireJson, sync);
+  r.post('/api/run/sync', requireJson, sync);
 
-  r.get('/runs/:run_id', validate({ params: runIdParams }), async (_req, res) => {
-    res.json(await runs.get((res.locals.params as { run_id: string }).run_id));
-  });
+  r.get(
+    '/runs',
+    validated({ query: listRunsQuery }, async ({ query }, _req, res) => {
+      res.json(await runs.list(query));
+    }),
+  );
 
-  r.get('/runs/:run_id/logs', validate({ params: runIdParams }), async (_req, res) => {
-    res.json(await runs.logs((res.locals.params as { run_id: string }).run_id));
-  });
-
-  r.delete('/runs/:run_id', validate({ params: runIdParams }), async (_req, res) => {
-    const view: RunView = await runs.cancel((res.locals.params as { run_id: string }).run_id);
-    res.status(202).json(view);
-  });
+  const one = { params: runIdParams };
+  r.get(
+    '/runs/:run_id',
+    validated(one, async ({ params }, _req, res) => {
+      res.json(await runs.get(params.run_id));
+    }),
+  );
+  r.get(
+    '/runs/:run_id/logs',
+    validated(one, async ({ params }, _req, res) => {
+      res.json(await runs.logs(params.run_id));
+    }),
+  );
+  r.delete(
+    '/runs/:run_id',
+    validated(one, async ({ params }, _req, res) => {
+      res.status(202).json(await runs.cancel(params.run_id));
+    }),
+  );
 
   return r;
 }
