@@ -149,8 +149,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       // The ConfigMap before its owner (the garbage collector then has nothing left to do for it), the
       // sandbox before its pods (its controller then does not react to each pod's deletion).
       await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
-      if (await sandbox.remove(name).catch(ignoreNotFound(`deleting ${sandbox.kind} ${name}`)))
-        deleted.push(`${sandbox.kind} ${name}`);
+      await del(`${sandbox.kind} ${name}`, () => sandbox.remove(name));
       await del(`pods of ${name}`, () =>
         core.deleteCollectionNamespacedPod({
           namespace,

@@ -102,3 +102,8 @@ function safeJsonMessage(s: string): string | undefined {
 }
 
 export const isNotFound = (err: unknown): boolean => kubeStatus(err) === 404;
+
+/** The object a read returns, or null when the API server says it does not exist. */
+export function orNullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  return read.catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+}

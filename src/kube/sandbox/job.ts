@@ -1,6 +1,6 @@
 import type { V1Job } from '@kubernetes/client-node';
 import type { KubeClients } from '../client.js';
-import { isNotFound } from '../client.js';
+import { orNullIfNotFound } from '../client.js';
 import { objectName, runSelector } from '../../domain/names.js';
 import { interpret } from './interpret.js';
 import { buildJob, type SandboxSettings } from './manifests.js';
@@ -19,18 +19,12 @@ export function jobSandbox(kube: Pick<KubeClients, 'core' | 'batch'>, s: Sandbox
     fromCache: (snap, _name, t) => (snap?.job ? interpret(snap.job, snap.pods, t) : undefined),
     async fromServer(runId, t) {
       const name = objectName(runId);
-      const job = await batch.readNamespacedJob({ name, namespace }).catch((err: unknown) => {
-        if (isNotFound(err)) return null;
-        throw err;
-      });
+      const job = await orNullIfNotFound(batch.readNamespacedJob({ name, namespace }));
       if (!job) return interpret(null, [], t);
       const pods = await core.listNamespacedPod({ namespace, labelSelector: runSelector(runId) });
       return interpret(job, pods.items, t);
     },
     remove: (name) =>
-      batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 }).then(
-        () => true,
-        (err: unknown) => (isNotFound(err) ? false : Promise.reject(err)),
-      ),
+      batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background', gracePeriodSeconds: 0 }),
   };
 }

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from '../client.js';
-import { isNotFound } from '../client.js';
+import { orNullIfNotFound } from '../client.js';
 import { objectName } from '../../domain/names.js';
 import { interpretPod } from './interpret.js';
 import { buildPod, type SandboxSettings } from './manifests.js';
@@ -21,16 +21,8 @@ export function podSandbox(kube: Pick<KubeClients, 'core'>, s: SandboxSettings):
       return pod ? interpretPod(pod, t) : undefined;
     },
     async fromServer(runId, t) {
-      const pod = await core.readNamespacedPod({ name: objectName(runId), namespace }).catch((err: unknown) => {
-        if (isNotFound(err)) return null;
-        throw err;
-      });
-      return interpretPod(pod, t);
+      return interpretPod(await orNullIfNotFound(core.readNamespacedPod({ name: objectName(runId), namespace })), t);
     },
-    remove: (name) =>
-      core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).then(
-        () => true,
-        (err: unknown) => (isNotFound(err) ? false : Promise.reject(err)),
-      ),
+    remove: (name) => core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }),
   };
 }

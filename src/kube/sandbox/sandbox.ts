@@ -21,6 +21,6 @@ export interface Sandbox {
   fromCache(snapshot: RunSnapshot | undefined, name: string, timeoutSeconds: number): Observation | undefined;
   /** The run's observation from the API server. */
   fromServer(runId: string, timeoutSeconds: number): Promise<Observation>;
-  /** Deletes the sandbox object (its pods: the caller, by label); false if it was gone already. */
-  remove(name: string): Promise<boolean>;
+  /** Deletes the sandbox object (its pods: the caller, by label); a 404 as the client throws it when gone. */
+  remove(name: string): Promise<unknown>;
 }
