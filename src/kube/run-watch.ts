@@ -13,8 +13,10 @@ export class RunWatch {
   private pods?: ListWatch<V1Pod>;
   private readonly podsByRun = new Map<string, Map<string, V1Pod>>();
   private readonly listeners: ((runId: string) => void)[] = [];
-  private watches: ListWatch<V1Job | V1Pod>[] = [];
-  private readonly failing = new Set<ListWatch<V1Job | V1Pod>>();
+  /** Watches not (or no longer) cleanly started: the cache is in use only when there are none. */
+  private readonly down = new Set<ListWatch<V1Job | V1Pod>>();
+  /** Watches that failed since their current start began. */
+  private readonly failed = new Set<ListWatch<V1Job | V1Pod>>();
   private starting?: Promise<void>;
   private ready = false;
   private stopped = false;
@@ -64,8 +66,10 @@ export class RunWatch {
     // ListWatch retries dropped connections itself but stops on other errors: restart it, and read the
     // API server directly until every watch is back.
     for (const lw of watches) {
+      this.down.add(lw);
       lw.on('error', () => {
-        this.failing.add(lw);
+        this.failed.add(lw);
+        this.down.add(lw);
         this.ready = false;
         if (this.stopped) return;
         setTimeout(() => {
@@ -73,22 +77,24 @@ export class RunWatch {
         }, RESTART_DELAY_MS).unref();
       });
     }
-    this.watches = watches;
     await Promise.all(watches.map((lw) => this.startWatch(lw)));
   }
 
   /**
    * ListWatch.start() resolves whether or not its list and watch succeeded; a failure calls the error
-   * handler first, which marks the watch failing and schedules the next try. Only a clean start counts.
+   * handler first, which marks the watch failed and schedules the next try. Only a clean start counts, and
+   * the cache is used once every watch has had one (both lists loaded).
    */
   private async startWatch(lw: ListWatch<V1Job | V1Pod>): Promise<void> {
-    this.failing.delete(lw);
+    this.failed.delete(lw);
     await lw.start();
-    if (!this.failing.has(lw)) this.resync();
+    if (this.failed.has(lw)) return;
+    this.down.delete(lw);
+    this.resync();
   }
 
   private resync(): void {
-    if (!this.pods || this.failing.size > 0 || this.watches.length === 0) return;
+    if (!this.pods || this.down.size > 0) return;
     for (const p of this.pods.list(this.namespace)) this.putPod(p);
     this.ready = true;
   }
