@@ -121,9 +121,13 @@ for _ in $(seq 1 $RUNS); do
     -d '{"language":"python","code":"import time\ntime.sleep(40)","timeout_seconds":60}' | jq -r .run_id)
   ids+=("$id")
 done
-queue=$(curl -sS --max-time 10 "http://$ip/system/queue")
+# The counts come from Temporal's visibility store, which trails the starts by a moment: read until they
+# show every run (seen once in CI reading it right after the last submission).
+all_open() {
+  queue=$(curl -sS --max-time 10 "http://$ip/system/queue") && jq -e ".open_runs == $RUNS" <<<"$queue"
+}
+check "all $RUNS runs accepted and open (queued + active)" wait_for 20 all_open
 echo "GET /system/queue -> $(jq -c '{queue_depth, active_runs, max_active_runs, open_runs}' <<<"$queue")"
-check "all $RUNS runs accepted and open (queued + active)" jq -e ".open_runs == $RUNS" <<<"$queue"
 
 replicas() { k -n "$NS" get deploy "$WORKER" -o jsonpath='{.status.readyReplicas}'; }
 peak_pods=0 scaled_at=""
