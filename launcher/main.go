@@ -15,6 +15,7 @@ import (
 
 	"code-runner/launcher/internal/cgroup"
 	"code-runner/launcher/internal/childexec"
+	"code-runner/launcher/internal/install"
 	"code-runner/launcher/internal/judge"
 	"code-runner/launcher/internal/result"
 	"code-runner/launcher/internal/sandbox"
@@ -37,11 +38,16 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == childexec.Flag {
 		childexec.Main(os.Args[2:]) // never returns
 	}
+	if len(os.Args) > 1 && os.Args[1] == "install" {
+		os.Exit(installMain(os.Args[2:], os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 type options struct {
 	spec, result, nonce string
+	summary             string
+	consumeSpec         bool
 	maxResultKB         int
 	uid, gid            int
 	poll                time.Duration
@@ -54,6 +60,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.spec, "spec", "/workspace/.spec.json", "spec file (JSON)")
 	fs.StringVar(&o.result, "result", "/tmp/result.json", "result file, written atomically; empty to skip")
 	fs.StringVar(&o.nonce, "nonce", os.Getenv(nonceEnv), "nonce for the stdout result markers [A-Za-z0-9_-]{8,128} (default $"+nonceEnv+", else random)")
+	fs.StringVar(&o.summary, "summary", "", "also write a short summary (verdict, sha256 and size of the result) here, e.g. /dev/termination-log")
+	fs.BoolVar(&o.consumeSpec, "consume-spec", false, "delete the spec file once read (hidden tests stay hidden from the program)")
 	fs.IntVar(&o.maxResultKB, "max-result-kb", 1024, "bound on the result JSON; captured streams are cut to fit")
 	fs.IntVar(&o.uid, "uid", -1, "run compiler and program as this uid (needs CAP_SETUID; for tests run as root)")
 	fs.IntVar(&o.gid, "gid", -1, "gid to go with -uid (default: same as -uid)")
@@ -86,6 +94,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "launcher:", err)
 		return exitUsage
 	}
+	// Not dumpable: programs of the same uid cannot read this process's environment (the nonce)
+	// or open its stdout through /proc.
+	if err := sandbox.NotDumpable(); err != nil {
+		fmt.Fprintln(stderr, "launcher: not dumpable:", err)
+	}
 	if err := sandbox.BecomeSubreaper(); err != nil {
 		fmt.Fprintln(stderr, "launcher: subreaper:", err) // orphans then go to init; carry on
 	}
@@ -103,6 +116,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			code = exitResultFile
 		}
 	}
+	if o.summary != "" {
+		if err := result.WriteSummary(o.summary, string(r.Verdict), data); err != nil {
+			fmt.Fprintln(stderr, "launcher: summary:", err)
+		}
+	}
 	if _, err := stdout.Write(result.Frame(data, o.nonce)); err != nil {
 		fmt.Fprintln(stderr, "launcher: stdout:", err)
 	}
@@ -115,6 +133,9 @@ func judgeSpec(o options) result.Result {
 	mem := cgroup.Locate("/sys/fs/cgroup", procCgroup)
 	var r result.Result
 	s, err := spec.Load(o.spec)
+	if o.consumeSpec {
+		_ = os.Remove(o.spec)
+	}
 	self, exeErr := os.Executable()
 	switch {
 	case err != nil:
@@ -152,4 +173,28 @@ func randomNonce() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// installMain is the init container's entry: see internal/install.
+func installMain(args []string, stderr io.Writer) int {
+	var o install.Options
+	fs := flag.NewFlagSet("launcher install", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Input, "input", "/input", "the run's ConfigMap volume")
+	fs.StringVar(&o.Workspace, "workspace", "/workspace", "the writable workdir")
+	fs.StringVar(&o.Bin, "bin", "/opt/code-runner/launcher", "where to put the launcher binary")
+	fs.StringVar(&o.Spec, "spec", "/tmp/.code-runner-spec.json", "where to put the spec (0600)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	self, err := os.Executable()
+	if err == nil {
+		o.Self = self
+		err = install.Run(o)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "launcher install:", err)
+		return 1
+	}
+	return exitOK
 }

@@ -10,6 +10,7 @@ import (
 
 // Linux constants the syscall package does not name.
 const (
+	prSetDumpable       = 4  // prctl(PR_SET_DUMPABLE)
 	prSetChildSubreaper = 36 // prctl(PR_SET_CHILD_SUBREAPER)
 	pPID                = 1  // waitid idtype P_PID
 	wEXITED             = 4  // waitid: wait for exited children
@@ -19,6 +20,15 @@ const (
 // so Run can kill and reap them. It needs no privilege.
 func BecomeSubreaper() error {
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0); e != 0 {
+		return e
+	}
+	return nil
+}
+
+// NotDumpable makes /proc/<pid>/{environ,fd,mem} of this process unreadable to other
+// processes of the same uid (the programs it runs). Exec resets it in children.
+func NotDumpable() error {
+	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetDumpable, 0, 0); e != 0 {
 		return e
 	}
 	return nil
