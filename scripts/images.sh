@@ -9,16 +9,24 @@
 #   bash scripts/images.sh path   [NAME...]   print the cached archive path of each image (builds if needed)
 #   bash scripts/images.sh prune              delete cached archives the current definitions do not use
 #
-# NAMES: pause python node gcc java (default: all). Image definitions live in images/<name>.image.
+# NAMES: image names (see ALL_IMAGES below), or the groups `core` (what the service needs first) and
+# `extra` (every other language image); default: all. Definitions live in images/<name>.image; an image
+# starts from a Debian base (images/base-<suite>.image: base-trixie, base-bookworm) or from scratch.
 # Archives: $CACHE/images/<name>-<tag>-<key>.tar (docker-archive format), where <key> is a short hash
 # of the image's definition, its input files, finalize.sh, the base definition and FORMAT below.
+# After `import`, the catalog ConfigMap code-runner-images (namespace code-runner) gets one key per
+# image: {"ref", "versions", "digest"} (skipped with a log line when the cluster is not reachable).
 # Logs: $CACHE/images/logs/. Environment: CONTAINERD_ADDRESS (default /run/containerd/containerd.sock),
-# CONTAINERD_NAMESPACE (default k8s.io), CONTAINERD_SNAPSHOTTER (ctr's default: overlayfs).
+# CONTAINERD_NAMESPACE (default k8s.io), CONTAINERD_SNAPSHOTTER (ctr's default: overlayfs),
+# KUBECONFIG (default: the local cluster's $DATA/cluster/admin.kubeconfig), IMAGES_CATALOG=0 (no catalog).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Bump when the archive layout or the build procedure in this script changes: rebuilds everything.
 FORMAT=1
-ALL_IMAGES=(pause python node gcc java)
+# What the service needs first (`make run` imports these before it starts), then every other image.
+CORE_IMAGES=(pause launcher python node gcc java)
+EXTRA_IMAGES=(scripting rust go haskell pascal mono jvm ocaml r)
+ALL_IMAGES=("${CORE_IMAGES[@]}" "${EXTRA_IMAGES[@]}")
 IMAGE_SRC="$ROOT/images"
 IMG_CACHE="$CACHE/images"
 IMG_LOGS="$IMG_CACHE/logs"
@@ -32,11 +40,29 @@ PATH="$PATH:/usr/sbin:/sbin"
 
 short_hash() { sha256sum | cut -c1-12; }
 
-# Print the key of the base root filesystem (memoized in BASE_KEY).
-BASE_KEY=''
+# is_base FROM: FROM names a Debian base definition (images/base-<suite>.image).
+is_base() { [[ "$1" == base-* && -f "$IMAGE_SRC/$1.image" ]]; }
+
+# base_key BASE: print the key of a base root filesystem (memoized in BASE_KEY_OF).
+declare -A BASE_KEY_OF=()
 base_key() {
-  [[ -n "$BASE_KEY" ]] || BASE_KEY="$({ echo "format=$FORMAT"; cat "$IMAGE_SRC/base.image"; } | short_hash)"
-  echo "$BASE_KEY"
+  local b="$1"
+  is_base "$b" || die "unknown base '$b' (no $IMAGE_SRC/$b.image)"
+  [[ -n "${BASE_KEY_OF[$b]:-}" ]] ||
+    BASE_KEY_OF[$b]="$({ echo "format=$FORMAT"; cat "$IMAGE_SRC/$b.image"; } | short_hash)"
+  echo "${BASE_KEY_OF[$b]}"
+}
+
+# base_tar BASE: $CACHE/images/base/<suite>-<variant>-<key>.tar
+base_tar() {
+  local b="$1" k suite variant
+  k="$(base_key "$b")"
+  read -r suite variant < <(
+    # shellcheck disable=SC1090
+    source "$IMAGE_SRC/$b.image"
+    echo "$BASE_SUITE $BASE_VARIANT"
+  )
+  echo "$IMG_CACHE/base/$suite-$variant-$k.tar"
 }
 
 # load_def NAME: source images/NAME.image into the current shell (call inside a subshell).
@@ -45,7 +71,7 @@ load_def() {
   [[ -f "$f" ]] || die "unknown image '$name' (no $f); known: ${ALL_IMAGES[*]}"
   IMAGE_REF='' IMAGE_FROM='' IMAGE_PACKAGES=() IMAGE_INPUTS=() IMAGE_ENV=() IMAGE_ENTRYPOINT=null
   IMAGE_CMD=null IMAGE_WORKDIR=/ IMAGE_MAX_MB=0
-  unset -f image_customize image_versions 2>/dev/null || true
+  unset -f image_customize image_versions image_inputs 2>/dev/null || true
   # shellcheck disable=SC1090
   source "$f"
   [[ -n "$IMAGE_REF" ]] || die "$f does not set IMAGE_REF"
@@ -53,20 +79,26 @@ load_def() {
 
 # describe NAME: fill REF_OF, FROM_OF, KEY_OF and ARCHIVE_OF for NAME (memoized per process).
 # The key is a short hash of everything that defines the image: its .image file, its input files
-# and, for Debian-based images, the base definition and finalize.sh; plus FORMAT.
+# (IMAGE_INPUTS under images/, and the files image_inputs prints, relative to the repository) and,
+# for Debian-based images, the base definition's key and finalize.sh; plus FORMAT.
 declare -A REF_OF=() FROM_OF=() KEY_OF=() ARCHIVE_OF=()
 describe() {
-  local name="$1" bk='' ref from key
+  local name="$1" ref from key
   [[ -n "${ARCHIVE_OF[$name]:-}" ]] && return 0
-  base_key >/dev/null; bk="$BASE_KEY"
   read -r ref from key < <(
     load_def "$name"
+    if [[ "$IMAGE_FROM" != scratch ]] && ! is_base "$IMAGE_FROM"; then
+      die "$name: IMAGE_FROM must be scratch or a base (images/base-<suite>.image), not '$IMAGE_FROM'"
+    fi
     key="$({
       echo "format=$FORMAT name=$name"
       cat "$IMAGE_SRC/$name.image"
       for f in "${IMAGE_INPUTS[@]}"; do echo "== $f"; cat "$IMAGE_SRC/$f"; done
-      if [[ "$IMAGE_FROM" == base ]]; then
-        echo "== base $bk"
+      if declare -F image_inputs >/dev/null; then
+        image_inputs | while read -r f; do echo "== $f"; cat "$ROOT/$f"; done
+      fi
+      if is_base "$IMAGE_FROM"; then
+        echo "== $IMAGE_FROM $(base_key "$IMAGE_FROM")"
         cat "$IMAGE_SRC/finalize.sh"
       fi
     } | short_hash)"
@@ -194,21 +226,21 @@ ensure_host_tools() {
   fi
 }
 
-# Build the shared base root filesystem tarball, if it is not cached.
+# do_base BASE: build a base root filesystem tarball (images/BASE.image), if it is not cached.
 do_base() {
-  local key out work r
-  key="$(base_key)"
-  out="$IMG_CACHE/base/bookworm-minbase-$key.tar"
+  local b="$1" key out work r
+  key="$(base_key "$b")"
+  out="$(base_tar "$b")"
   [[ -f "$out" ]] && return 0
-  # shellcheck disable=SC1091
-  source "$IMAGE_SRC/base.image"
-  work="$IMG_CACHE/work/base-$key"
+  # shellcheck disable=SC1090
+  source "$IMAGE_SRC/$b.image"
+  work="$IMG_CACHE/work/$b-$key"
   r="$work/rootfs"
   trap on_build_exit EXIT
   trap 'exit 130' INT TERM
-  trap 'echo "ERROR: base: command failed (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
+  trap 'echo "ERROR: $b: command failed (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
   local old
-  for old in "$IMG_CACHE"/work/base-*; do remove_tree "$old"; done
+  for old in "$IMG_CACHE/work/$b"-*; do remove_tree "$old"; done
   WORK_TO_CLEAN="$work"
   mkdir -p "$work" "$IMG_CACHE/debs/debootstrap" "$IMG_CACHE/base"
   echo "== debootstrap $BASE_VARIANT $BASE_SUITE"
@@ -227,7 +259,7 @@ do_base() {
   tar --numeric-owner --sort=name -C "$r" -cf "$out.tmp" .
   mv "$out.tmp" "$out"
   remove_tree "$work"
-  echo "base ready: $out ($(du -m "$out" | cut -f1) MB)"
+  echo "$b ready: $out ($(du -m "$out" | cut -f1) MB)"
 }
 
 # Build one image archive NAME, if it is not cached.
@@ -247,9 +279,9 @@ do_build() {
   for old in "$IMG_CACHE/work/$name"-*; do remove_tree "$old"; done
   WORK_TO_CLEAN="$work"
   mkdir -p "$r"
-  if [[ "$IMAGE_FROM" == base ]]; then
+  if is_base "$IMAGE_FROM"; then
     local base
-    base="$IMG_CACHE/base/bookworm-minbase-$(base_key).tar"
+    base="$(base_tar "$IMAGE_FROM")"
     [[ -f "$base" ]] || die "base root filesystem $base is missing"
     echo "== unpack base $base"
     tar --numeric-owner -xpf "$base" -C "$r"
@@ -260,14 +292,12 @@ do_build() {
       in_chroot "$r" apt-get "${APT_OPTS[@]}" install "${IMAGE_PACKAGES[@]}"
     fi
     chroot_release_cache "$r"
-  elif [[ "$IMAGE_FROM" != scratch ]]; then
-    die "$name: IMAGE_FROM must be base or scratch, not '$IMAGE_FROM'"
   fi
   if declare -F image_customize >/dev/null; then
     echo "== customize"
     image_customize "$r"
   fi
-  if [[ "$IMAGE_FROM" == base ]]; then
+  if is_base "$IMAGE_FROM"; then
     echo "== finalize"
     cp "$IMAGE_SRC/finalize.sh" "$r/tmp/finalize.sh"
     in_chroot "$r" /bin/sh /tmp/finalize.sh
@@ -279,8 +309,10 @@ do_build() {
   if declare -F image_versions >/dev/null; then
     versions="$(image_versions "$r" 2>&1)" || die "$name: version check failed: $versions"
     echo "$versions"
+    # "<id>: <version line>" with nothing after the colon: that tool printed nothing (or failed).
+    if grep -qE '^[a-z0-9+#-]+:[[:space:]]*$' <<<"$versions"; then die "$name: a version line is empty"; fi
   fi
-  if [[ "$IMAGE_FROM" == base ]]; then chroot_end "$r"; fi
+  if is_base "$IMAGE_FROM"; then chroot_end "$r"; fi
   rm -rf "${r:?}"/tmp/* "$r"/tmp/.[!.]* 2>/dev/null || true
   assert_no_mounts "$r"
   echo "== archive"
@@ -349,8 +381,13 @@ resolve_names() {
     return
   fi
   for n in "$@"; do
-    [[ " ${ALL_IMAGES[*]} " == *" $n "* ]] || die "unknown image '$n'; known: ${ALL_IMAGES[*]}"
-    NAMES+=("$n")
+    case "$n" in
+      core) NAMES+=("${CORE_IMAGES[@]}") ;;
+      extra) NAMES+=("${EXTRA_IMAGES[@]}") ;;
+      *)
+        [[ " ${ALL_IMAGES[*]} " == *" $n "* ]] || die "unknown image '$n'; known: ${ALL_IMAGES[*]} (groups: core, extra)"
+        NAMES+=("$n") ;;
+    esac
   done
 }
 
@@ -370,11 +407,11 @@ with_lock() {
 }
 
 build_base_locked() {
-  [[ -f "$IMG_CACHE/base/bookworm-minbase-$(base_key).tar" ]] && return 0
-  local start=$SECONDS
-  log "building base root filesystem (debootstrap; log $IMG_LOGS/base.log)"
-  run_logged "build of the base root filesystem" "$IMG_LOGS/base.log" bash "$SELF" __base
-  log "base root filesystem built in $((SECONDS - start)) s"
+  local b="$1" start=$SECONDS
+  [[ -f "$(base_tar "$b")" ]] && return 0
+  log "building base root filesystem $b (debootstrap; log $IMG_LOGS/$b.log)"
+  run_logged "build of the base root filesystem $b" "$IMG_LOGS/$b.log" bash "$SELF" __base "$b"
+  log "base root filesystem $b built in $((SECONDS - start)) s"
 }
 
 build_one_locked() {
@@ -385,8 +422,8 @@ build_one_locked() {
     echo "$name ${REF_OF[$name]} cached $out"
     return 0
   fi
-  if [[ "${FROM_OF[$name]}" == base ]]; then
-    with_lock base build_base_locked
+  if is_base "${FROM_OF[$name]}"; then
+    with_lock "${FROM_OF[$name]}" build_base_locked "${FROM_OF[$name]}"
   fi
   start=$SECONDS
   log "building $name (log $IMG_LOGS/$name.log)"
@@ -407,45 +444,61 @@ cmd_build() {
 
 ctr_() { ctr --address "$CONTAINERD_ADDRESS" -n "$CONTAINERD_NAMESPACE" "$@"; }
 
-# import NAME...: build if needed, then import the images containerd does not have yet.
+# import NAME...: build if needed, then import the images containerd does not have yet, then publish
+# the catalog entries of all NAMES (an imported image's entry right away, so a long background import
+# shows each image as it lands).
 # Fast path: one `ctr images ls`; an image is present when its reference points at the manifest
 # digest recorded when this very archive was imported (<archive>.digest) and its config matches.
 cmd_import() {
-  local names name out ref want have start
+  local names name out ref want have
   resolve_names "$@"; names=("${NAMES[@]}")
-  local missing=()
-  for name in "${names[@]}"; do
-    describe "$name"
-    [[ -f "${ARCHIVE_OF[$name]}" ]] || missing+=("$name")
-  done
-  if ((${#missing[@]})); then
-    cmd_build "${missing[@]}" >&2
-  fi
+  for name in "${names[@]}"; do describe "$name"; done
   mkdir -p "$IMG_LOGS"
   command -v ctr >/dev/null || die "ctr not found (apt-get install containerd)"
   [[ -S "$CONTAINERD_ADDRESS" ]] || die "containerd socket $CONTAINERD_ADDRESS does not exist (is containerd running? set CONTAINERD_ADDRESS)"
-  local listing
+  local listing present=() failed=()
   listing="$(ctr_ images ls 2>"$IMG_LOGS/ctr-ls.log")" ||
     die "ctr images ls at $CONTAINERD_ADDRESS failed; see $IMG_LOGS/ctr-ls.log ($(tail -n 1 "$IMG_LOGS/ctr-ls.log"))"
+  # Images already present (and cached) are published first, before any build.
+  for name in "${names[@]}"; do
+    out="${ARCHIVE_OF[$name]}"
+    [[ -f "$out" ]] || continue
+    want="$(cat "${out%.tar}.digest" 2>/dev/null || true)"
+    have="$(awk -v r="${REF_OF[$name]}" '$1 == r {print $3}' <<<"$listing")"
+    [[ -n "$want" && "$have" == "$want" ]] && present+=("$name")
+  done
+  ((${#present[@]} == 0)) || publish_catalog "${present[@]}"
   for name in "${names[@]}"; do
     out="${ARCHIVE_OF[$name]}"
     ref="${REF_OF[$name]}"
-    want="$(cat "${out%.tar}.digest" 2>/dev/null || true)"
-    have="$(awk -v r="$ref" '$1 == r {print $3}' <<<"$listing")"
-    if [[ -n "$want" && "$have" == "$want" ]]; then
-      echo "$name $ref present $have"
+    if [[ " ${present[*]} " == *" $name "* ]]; then
+      echo "$name $ref present $(cat "${out%.tar}.digest")"
       continue
     fi
-    with_lock "$name" import_one_locked "$name" "$out" "$ref"
-    if [[ -n "$have" ]]; then drop_orphan_id_refs "$have" "$listing"; fi
+    # Built on demand, one image at a time, so each lands in containerd as soon as it is ready; a
+    # failed image does not stop the others (the command fails at the end).
+    if [[ ! -f "$out" ]] && ! (cmd_build "$name" >&2); then
+      failed+=("$name"); continue
+    fi
+    want="$(cat "${out%.tar}.digest" 2>/dev/null || true)"
+    have="$(ctr_ images ls | awk -v r="$ref" '$1 == r {print $3}')"
+    if [[ -n "$want" && "$have" == "$want" ]]; then
+      echo "$name $ref present $have"
+    elif with_lock "$name" import_one_locked "$name" "$out" "$ref"; then
+      if [[ -n "$have" ]]; then drop_orphan_id_refs "$have"; fi
+    else
+      failed+=("$name"); continue
+    fi
+    publish_catalog "$name"
   done
+  ((${#failed[@]} == 0)) || die "images not imported: ${failed[*]} (see $IMG_LOGS/)"
 }
 
-# drop_orphan_id_refs OLD_DIGEST LISTING: after a reference moved to a new build, remove the
+# drop_orphan_id_refs OLD_DIGEST: after a reference moved to a new build, remove the
 # "sha256:<config>" references the CRI made for the old build if no named reference uses it any
 # more, so containerd can garbage-collect the old layers.
 drop_orphan_id_refs() {
-  local old="$1" listing="$2" now r
+  local old="$1" now r
   now="$(ctr_ images ls)"
   # Still used by a named reference?
   if awk -v d="$old" '$3 == d && $1 !~ /^sha256:/ {found = 1} END {exit !found}' <<<"$now"; then
@@ -468,6 +521,70 @@ import_one_locked() {
   ctr_ content get "$cfg" >/dev/null 2>&1 || die "import of $name: config $cfg missing from containerd; see $ilog"
   echo "$have" >"${out%.tar}.digest"
   echo "$name $ref imported $have in $((SECONDS - start)) s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Catalog: ConfigMap code-runner-images in namespace code-runner, one key per image name, value
+# {"ref": REF, "versions": [lines of image_versions at build], "digest": MANIFEST_DIGEST}.
+# Merge-patched (other keys stay). Never fails the import: an unreachable cluster is logged and skipped.
+CATALOG_NAMESPACE=code-runner
+CATALOG_CONFIGMAP=code-runner-images
+CATALOG_KUBECTL=()
+CATALOG_STATE=''  # '' not checked yet, ok, skip
+
+# catalog_ready: set CATALOG_KUBECTL once; false when there is no kubectl, kubeconfig or cluster.
+catalog_ready() {
+  [[ -z "$CATALOG_STATE" ]] || { [[ "$CATALOG_STATE" == ok ]]; return; }
+  CATALOG_STATE=skip
+  if [[ "${IMAGES_CATALOG:-1}" == 0 ]]; then return 1; fi
+  local kubectl kubeconfig=()
+  if [[ -x "$K8S_BIN/kubectl" ]]; then kubectl="$K8S_BIN/kubectl"
+  elif command -v kubectl >/dev/null; then kubectl="$(command -v kubectl)"
+  else log "catalog: no kubectl; not publishing $CATALOG_NAMESPACE/$CATALOG_CONFIGMAP"; return 1; fi
+  if [[ -z "${KUBECONFIG:-}" ]]; then
+    if [[ ! -f "$DATA/cluster/admin.kubeconfig" ]]; then
+      log "catalog: no KUBECONFIG and no $DATA/cluster/admin.kubeconfig; not publishing $CATALOG_NAMESPACE/$CATALOG_CONFIGMAP"
+      return 1
+    fi
+    kubeconfig=(--kubeconfig "$DATA/cluster/admin.kubeconfig")
+  fi
+  CATALOG_KUBECTL=("$kubectl" "${kubeconfig[@]}" --request-timeout=10s)
+  if ! "${CATALOG_KUBECTL[@]}" get --raw /readyz >/dev/null 2>"$IMG_LOGS/catalog.log"; then
+    log "catalog: the cluster is not reachable ($(tail -n 1 "$IMG_LOGS/catalog.log")); not publishing $CATALOG_NAMESPACE/$CATALOG_CONFIGMAP"
+    return 1
+  fi
+  CATALOG_STATE=ok
+}
+
+# catalog_entry NAME: the JSON value of NAME's key (from the archive's .json and .digest).
+catalog_entry() {
+  local out="${ARCHIVE_OF[$1]}"
+  jq -c --arg digest "$(cat "${out%.tar}.digest" 2>/dev/null || true)" \
+    '{ref: .ref, versions: (.versions | split("\n") | map(select(test("\\S")))), digest: $digest}' "${out%.tar}.json"
+}
+
+# publish_catalog NAME...: merge NAMES' entries into the ConfigMap (creating it and the namespace).
+publish_catalog() {
+  local name data patch k
+  catalog_ready || return 0
+  k=("${CATALOG_KUBECTL[@]}")
+  data='{}'
+  for name in "$@"; do
+    describe "$name"
+    data="$(jq -c --arg k "$name" --arg v "$(catalog_entry "$name")" '. + {($k): $v}' <<<"$data")"
+  done
+  patch="$(jq -c '{data: .}' <<<"$data")"
+  {
+    "${k[@]}" get namespace "$CATALOG_NAMESPACE" >/dev/null ||
+      "${k[@]}" create namespace "$CATALOG_NAMESPACE" >/dev/null || true
+    "${k[@]}" -n "$CATALOG_NAMESPACE" patch configmap "$CATALOG_CONFIGMAP" --type merge -p "$patch" >/dev/null ||
+      jq -c --arg n "$CATALOG_CONFIGMAP" --arg ns "$CATALOG_NAMESPACE" \
+        '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $n, namespace: $ns,
+          labels: {"app.kubernetes.io/part-of": "code-runner"}}} + .' <<<"$patch" |
+        "${k[@]}" create -f - >/dev/null ||
+      "${k[@]}" -n "$CATALOG_NAMESPACE" patch configmap "$CATALOG_CONFIGMAP" --type merge -p "$patch" >/dev/null
+  } 2>"$IMG_LOGS/catalog.log" && log "catalog: $CATALOG_NAMESPACE/$CATALOG_CONFIGMAP updated: $*" ||
+    log "catalog: could not update $CATALOG_NAMESPACE/$CATALOG_CONFIGMAP ($(tail -n 1 "$IMG_LOGS/catalog.log")); skipped"
 }
 
 cmd_list() {
@@ -494,12 +611,12 @@ cmd_prune() {
   local keep=() name f
   for name in "${ALL_IMAGES[@]}"; do
     describe "$name"
-    keep+=("${ARCHIVE_OF[$name]%.tar}")
+    keep+=("${ARCHIVE_OF[$name]}")
+    if is_base "${FROM_OF[$name]}"; then keep+=("$(base_tar "${FROM_OF[$name]}")"); fi
   done
-  keep+=("$IMG_CACHE/base/bookworm-minbase-$(base_key)")
   for f in "$IMG_CACHE"/*.tar "$IMG_CACHE"/base/*.tar; do
     [[ -e "$f" ]] || continue
-    [[ " ${keep[*]} " == *" ${f%.tar} "* ]] && continue
+    [[ " ${keep[*]} " == *" $f "* ]] && continue
     rm -f "$f" "${f%.tar}.json" "${f%.tar}.digest"
     echo "pruned $f"
   done
@@ -516,7 +633,7 @@ main() {
     list) cmd_list ;;
     path) cmd_path "$@" ;;
     prune) cmd_prune ;;
-    __base) do_base ;;
+    __base) do_base "$1" ;;
     __build) do_build "$1" ;;
     -h | --help | help) usage ;;
     *) usage >&2; die "unknown command '${cmd}'; use build, import, list, path or prune" ;;
