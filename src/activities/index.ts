@@ -21,6 +21,8 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
     startTimeoutSeconds: r.startTimeoutSeconds,
     inlineCodeBytes: r.inlineCodeBytes,
     kind: r.kind,
+    launcherImage: r.launcherImage,
+    maxResultKb: r.maxResultKb,
     ...(r.kueueQueue ? { kueueQueue: r.kueueQueue } : {}),
   };
 }

@@ -5,7 +5,9 @@ import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs } from '../domain/run.js';
-import { workspaceConfigMap, type SandboxSettings } from '../kube/sandbox/manifests.js';
+import { RUN_CONTAINER, workspaceConfigMap, type SandboxSettings } from '../kube/sandbox/manifests.js';
+import { ResultLost, extractResult, parseSummary, resultLogBytes } from '../domain/judge-frame.js';
+import { inputBytes, launcherSeconds } from '../domain/launcher-spec.js';
 import type { Sandbox } from '../kube/sandbox/index.js';
 import { RunWakes } from './wakes.js';
 import { readBoundedPodLog } from '../kube/logs.js';
@@ -72,7 +74,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
      * Job exists). With INLINE_CODE_BYTES (opt-in) a small submission rides in the Job instead: no object.
      */
     async createConfigMap(input: RunInput): Promise<{ configMap: string | null; created: boolean; bytes: number }> {
-      const bytes = Buffer.byteLength(input.code) + Buffer.byteLength(input.stdin);
+      const bytes = inputBytes(input);
       const cm = workspaceConfigMap(input, deps.settings);
       if (!cm) return { configMap: null, created: false, bytes };
       const name = objectName(input.runId);
@@ -95,7 +97,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     ): Promise<{ kind: 'Job' | 'Pod'; name: string; created: boolean; wakeArmed: boolean } & Observation> {
       await deps.watch.start().catch(() => undefined);
       const name = objectName(input.runId);
-      const t = input.timeoutSeconds;
+      const t = launcherSeconds(input);
       const { object, created } = await createIdempotent(
         `${sandbox.kind} ${name}`,
         input.runId,
@@ -130,9 +132,25 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       return { ...o, wakeArmed };
     },
 
-    /** Step 4: the run's output, bounded; a pod that never started has none. */
-    async fetchLogs(args: { runId: string; podName?: string }): Promise<RunLogs> {
-      return args.podName ? readLogs(args.podName) : EMPTY_LOGS;
+    /**
+     * Step 4: the launcher's result from the pod's log (framed by the run's nonce, checked against the
+     * termination message); a pod that never started has none.
+     */
+    async fetchLogs(args: { runId: string; podName?: string; nonce?: string }): Promise<RunLogs> {
+      if (!args.podName) return EMPTY_LOGS;
+      if (!args.nonce) return readLogs(args.podName, deps.logLimitBytes);
+      const [log, summary] = await Promise.all([
+        readLogs(args.podName, resultLogBytes(deps.settings.maxResultKb)),
+        terminationSummary(args.podName),
+      ]);
+      if (log.unavailable) return log;
+      try {
+        const result = extractResult(log.logs, args.nonce, summary);
+        return { logs: '', truncated: result.truncated, bytes: log.bytes, result };
+      } catch (err) {
+        if (!(err instanceof ResultLost) && !(err instanceof SyntaxError)) throw err;
+        return { logs: '', truncated: log.truncated, bytes: log.bytes, unavailable: err.message };
+      }
     },
 
     /**
@@ -176,9 +194,18 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     return sandbox.fromCache(deps.watch.snapshot(runId, name), name, timeoutSeconds);
   }
 
-  async function readLogs(podName: string): Promise<RunLogs> {
+  /** The launcher's summary in the run container's termination message, if the pod is still there. */
+  async function terminationSummary(podName: string) {
+    const pod = await core
+      .readNamespacedPod({ name: podName, namespace })
+      .catch(ignoreNotFound(`reading pod ${podName}`));
+    const run = pod?.status?.containerStatuses?.find((c) => c.name === RUN_CONTAINER);
+    return parseSummary(run?.state?.terminated?.message);
+  }
+
+  async function readLogs(podName: string, limitBytes: number): Promise<RunLogs> {
     try {
-      return await readBoundedPodLog(deps.kube, namespace, podName, deps.logLimitBytes);
+      return await readBoundedPodLog(deps.kube, namespace, podName, limitBytes);
     } catch (err) {
       // A pod that never started has no logs; that is not a failure of the run's clean-up.
       const code = kubeStatus(err);

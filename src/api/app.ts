@@ -5,11 +5,14 @@ import { runsRouter } from './routes/runs.js';
 import { systemRouter } from './routes/system.js';
 import type { RunsService } from './runs-service.js';
 import type { SystemService } from './system-service.js';
+import { LanguagesService } from './languages-service.js';
 
 export interface AppDeps {
   cfg: Config;
   runs: RunsService;
   system: SystemService;
+  /** The registry with versions and availability (default: without the image catalog). */
+  languages?: LanguagesService;
   /** Optional static UI directory (built by `npm run build`). */
   uiDir?: string;
 }
@@ -22,9 +25,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   // JSON escaping writes a byte as at most 6 characters (a control character as \u0000): leave room for
   // code and stdin made only of those, then the service checks their exact sizes.
-  const limit = JSON_ESCAPE_MAX * (deps.cfg.limits.maxCodeBytes + deps.cfg.limits.maxStdinBytes) + 16 * 1024;
+  const l = deps.cfg.limits;
+  const limit = JSON_ESCAPE_MAX * Math.max(l.maxInputBytes, l.maxCodeBytes + l.maxStdinBytes) + 16 * 1024;
   app.use(express.json({ limit, type: 'application/json' }));
-  app.use(systemRouter(deps.system, deps.cfg));
+  app.use(systemRouter(deps.system, deps.languages ?? new LanguagesService(deps.cfg, null), deps.cfg));
   app.use(runsRouter(deps.runs, deps.cfg));
   if (deps.uiDir) app.use('/', express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);

@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { LANGUAGE_ALIASES } from '../config/languages.js';
+import type { Compare, RunFile, TestCase } from '../domain/judge.js';
 import { HttpError } from './http-error.js';
-import type { LanguageSpec, RunInput } from '../domain/run.js';
+import type { LanguageSpec, RunInput, StageLimits } from '../domain/run.js';
 
 export function resolveLanguage(languages: LanguageSpec[], requested: string): LanguageSpec {
   const id = LANGUAGE_ALIASES[requested] ?? requested;
-  const lang = languages.find((l) => l.id === id);
+  const lang = languages.find((l) => l.id === id || l.aliases?.includes(requested));
   if (!lang) {
     const supported = languages.map((l) => l.id);
     throw new HttpError(
@@ -17,12 +19,27 @@ export function resolveLanguage(languages: LanguageSpec[], requested: string): L
   return lang;
 }
 
-/** The workflow input of one submission: the language's sandbox spec is recorded with the run. */
-export function runInput(
-  lang: LanguageSpec,
-  req: { runId: string; code: string; stdin: string; timeoutSeconds: number },
-  createdAt = new Date().toISOString(),
-): RunInput {
+/** What a submission asks for beyond its code (all optional). */
+export interface RunRequest {
+  runId: string;
+  code: string;
+  stdin: string;
+  timeoutSeconds: number;
+  files?: RunFile[];
+  args?: string[];
+  tests?: TestCase[];
+  compare?: Compare;
+  limits?: StageLimits;
+}
+
+/**
+ * The workflow input of one submission: the language's sandbox spec is recorded with the run, and the run's
+ * limits resolved (the request's, else the language's, else timeout_seconds and the launcher's defaults).
+ */
+export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Date().toISOString()): RunInput {
+  const defined = <T extends object>(o: T | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as T;
+  const limits = { ...defined(lang.limits?.run), ...defined(req.limits) };
   return {
     runId: req.runId,
     language: lang.id,
@@ -33,8 +50,16 @@ export function runInput(
       image: lang.image,
       fileName: lang.fileName,
       command: lang.command,
+      ...(lang.compile ? { compile: lang.compile } : {}),
+      ...(lang.limits?.compile ? { compileLimits: lang.limits.compile } : {}),
       ...(lang.env ? { env: lang.env } : {}),
     },
+    ...(req.files?.length ? { files: req.files } : {}),
+    ...(req.args?.length ? { args: req.args } : {}),
+    ...(req.tests?.length ? { tests: req.tests } : {}),
+    ...(req.compare && req.compare.mode !== 'exact' ? { compare: req.compare } : {}),
+    ...(Object.keys(limits).length ? { limits } : {}),
+    resultNonce: randomBytes(18).toString('base64url'),
     createdAt,
   };
 }

@@ -7,6 +7,8 @@ import { createApp } from './app.js';
 import { LiveLogs } from './live-logs.js';
 import { RunsService } from './runs-service.js';
 import { SystemService } from './system-service.js';
+import { LanguagesService } from './languages-service.js';
+import { ImageCatalog } from '../kube/image-catalog.js';
 
 /** API entry point: load config, connect once, wire, serve; close on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -14,10 +16,13 @@ async function main(): Promise<void> {
   const kube = createKubeClients();
   const client = await connectClient(cfg.temporal);
   const uiDir = fileURLToPath(new URL('../../ui', import.meta.url));
+  const { namespace, name } = cfg.runner.imageCatalog;
+  const languages = new LanguagesService(cfg, new ImageCatalog(kube, namespace, name));
   const app = createApp({
     cfg,
-    runs: new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes)),
+    runs: new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes), languages),
     system: new SystemService(client, kube, cfg),
+    languages,
     ...(existsSync(uiDir) ? { uiDir } : {}),
   });
   const server = app.listen(cfg.http.port, cfg.http.host, () => {

@@ -1,19 +1,30 @@
 import type { Client } from '@temporalio/client';
-import type { RunLogs } from '../domain/run.js';
+import type { RunInput, RunLogs } from '../domain/run.js';
 import { bounded } from '../temporal/deadline.js';
 import { localActivitySteps } from '../temporal/local-activities.js';
+import type { RunWorkflowArgs } from '../workflows/run.js';
 import { translateTemporalError } from './errors.js';
 
 /** The step whose result is the run's output. */
 const OUTPUT_STEP = 'fetchLogs';
 
-/** A finished run's output lives once in history: in the result of its `fetchLogs` step (a local activity). */
-export async function finalOutput(client: Client, runId: string): Promise<{ logs: string; truncated: boolean }> {
+/** What a finished run's history holds beyond its result: what was submitted, and what came out. */
+export interface RunRecord {
+  input: RunInput | null;
+  /** The `fetchLogs` step's result (the launcher's result in it); null if the run never got that far. */
+  output: RunLogs | null;
+}
+
+/** One history read: the submission (the workflow's input) and the output (its `fetchLogs` step, once). */
+export async function runRecord(client: Client, runId: string): Promise<RunRecord> {
   const history = await bounded(client, () => client.workflow.getHandle(runId).fetchHistory()).catch((err: unknown) =>
     translateTemporalError(err, runId),
   );
-  const step = localActivitySteps(history.events ?? []).find((s) => s.type === OUTPUT_STEP && s.result);
-  if (!step?.result) return { logs: '', truncated: false };
-  const out = client.options.loadedDataConverter.payloadConverter.fromPayload<RunLogs>(step.result);
-  return { logs: out.logs, truncated: out.truncated };
+  const events = history.events ?? [];
+  const conv = client.options.loadedDataConverter.payloadConverter;
+  const started = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const input = started ? conv.fromPayload<RunWorkflowArgs>(started).input : null;
+  const step = localActivitySteps(events).find((s) => s.type === OUTPUT_STEP && s.result);
+  const output = step?.result ? conv.fromPayload<RunLogs>(step.result) : null;
+  return { input, output };
 }

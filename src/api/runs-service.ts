@@ -17,8 +17,11 @@ import { grpcCode, translateTemporalError } from './errors.js';
 import { HttpError } from './http-error.js';
 import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
-import { finalOutput } from './run-output.js';
-import { fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
+import type { LanguagesService } from './languages-service.js';
+import { runRecord } from './run-output.js';
+import { combinedOutput } from '../domain/judge-status.js';
+import { inputBytes } from '../domain/launcher-spec.js';
+import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 
 export type { RunView } from '../domain/run-view.js';
@@ -33,6 +36,7 @@ export class RunsService {
     private readonly client: Client,
     private readonly cfg: Config,
     private readonly liveLogs?: LiveLogs,
+    private readonly languages?: LanguagesService,
   ) {
     this.cursors = new CursorCodec(cfg.http.cursorSecret);
     this.views = new RunViews((runId) => this.temporalUiUrl(runId));
@@ -45,14 +49,25 @@ export class RunsService {
   /** Starts a run. With an idempotency key the same key always names the same run, never a second one. */
   async start(body: CreateRunBody, idempotencyKey?: string): Promise<{ view: RunView; created: boolean }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
-    this.checkSizes(body);
+    this.checkSizes(body, lang);
+    await this.languages?.requireAvailable(lang);
     const requestHash = hashRequest({ ...body, language: lang.id });
     const runId = idempotencyKey ? idempotentRunId(idempotencyKey) : randomUUID();
     if (idempotencyKey) {
       const existing = await this.describeOrNull(runId);
       if (existing) return { view: await this.sameRequestOrConflict(existing, runId, requestHash), created: false };
     }
-    const input = runInput(lang, { runId, code: body.code, stdin: body.stdin, timeoutSeconds: body.timeout_seconds });
+    const input = runInput(lang, {
+      runId,
+      code: body.code,
+      stdin: body.stdin,
+      timeoutSeconds: body.timeout_seconds,
+      files: body.files,
+      args: body.args,
+      tests: body.tests,
+      compare: body.compare,
+      limits: body.limits,
+    });
     const args: RunWorkflowArgs = {
       input,
       policy: {
@@ -144,8 +159,30 @@ export class RunsService {
         live: true,
       };
     }
-    const out = await finalOutput(this.client, runId);
-    return { run_id: runId, logs: out.logs, truncated: out.truncated, status: view.status, live: false };
+    const { output } = await runRecord(this.client, runId);
+    const out = output?.result
+      ? combinedOutput(output.result)
+      : { text: output?.logs ?? '', truncated: output?.truncated ?? false };
+    return { run_id: runId, logs: out.text, truncated: out.truncated, status: view.status, live: false };
+  }
+
+  /** What was submitted, for whoever may read the run (the UI's "reproduce"). */
+  async input(runId: string): Promise<Record<string, unknown>> {
+    await this.describe(runId);
+    const { input } = await runRecord(this.client, runId);
+    if (!input) throw new HttpError(404, 'run_not_found', `run ${runId} has no recorded input`, { run_id: runId });
+    return {
+      run_id: runId,
+      language: input.language,
+      code: input.code,
+      stdin: input.stdin,
+      timeout_seconds: input.timeoutSeconds,
+      files: input.files ?? [],
+      args: input.args ?? [],
+      tests: input.tests ?? [],
+      compare: input.compare ?? { mode: 'exact' },
+      limits: input.limits ?? {},
+    };
   }
 
   async list(q: ListRunsQuery): Promise<{ runs: RunView[]; next_cursor: string | null }> {
@@ -180,8 +217,19 @@ export class RunsService {
 
   // ---- internals ----
 
-  private checkSizes(body: CreateRunBody): void {
+  private checkSizes(body: CreateRunBody, lang: LanguageSpec): void {
     const problems = [];
+    const clash = body.files.findIndex((f) => f.name === lang.fileName);
+    if (clash >= 0)
+      throw new HttpError(400, 'invalid_request', `a file may not be named ${lang.fileName}: the code goes there`, [
+        { field: `body.files.${clash}.name`, message: `${lang.fileName} holds the code` },
+      ]);
+    const total = inputBytes(body);
+    if (total > this.cfg.limits.maxInputBytes)
+      problems.push({
+        field: 'body',
+        message: `code, stdin, files and tests are ${total} bytes together; the limit is ${this.cfg.limits.maxInputBytes}`,
+      });
     const codeBytes = Buffer.byteLength(body.code, 'utf8');
     if (codeBytes > this.cfg.limits.maxCodeBytes)
       problems.push({
@@ -256,7 +304,11 @@ export class RunsService {
       }
       case 'COMPLETED': {
         const r = await handle.result().catch((err: unknown) => translateTemporalError(err, runId));
-        return { ...base, ...fromResult(r) };
+        if (!r.verdict) return { ...base, ...fromResult(r) };
+        // The launcher's result (streams, tests) lives once in history, in the run's fetchLogs step.
+        const { input, output } = await runRecord(this.client, runId);
+        const judged = output?.result ? fromJudge(output.result, (input?.tests?.length ?? 0) > 0) : {};
+        return { ...base, ...fromResult(r), ...judged };
       }
       case 'CANCELLED':
         return { ...base, status: 'Cancelled', reason: 'workflow cancelled' };
@@ -267,8 +319,9 @@ export class RunsService {
 }
 
 function hashRequest(body: CreateRunBody): string {
+  const judge = [body.files, body.args, body.tests, body.compare, body.limits];
   return createHash('sha256')
-    .update(JSON.stringify([body.language, body.code, body.stdin, body.timeout_seconds]))
+    .update(JSON.stringify([body.language, body.code, body.stdin, body.timeout_seconds, ...judge]))
     .digest('hex');
 }
 

@@ -1,12 +1,82 @@
 import { z } from 'zod';
 import { RUN_STATUSES } from '../domain/run.js';
+import { COMPARE_MODES } from '../domain/judge.js';
 
 export const runIdParams = z.object({
   run_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'run ids are letters, digits and dashes'),
 });
 
-export function createRunBody(limits: { maxTimeoutSeconds: number; defaultTimeoutSeconds: number }) {
+/** A file name in the workdir: relative, segments of letters, digits, '.', '_' and '-', no '.'/'..' segments. */
+const SAFE_PATH = /^(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,100}(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,100}){0,7}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+type BodyLimits = {
+  maxTimeoutSeconds: number;
+  defaultTimeoutSeconds: number;
+  maxTests: number;
+  run: { cpuTimeMs: number; memoryMb: number; processes: number; outputKb: number; fileSizeKb: number };
+};
+
+const limit = (name: string, max: number) =>
+  z
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(max, `${name} must be at most ${max} (the operator's maximum)`)
+    .optional();
+
+function judgeFields(limits: BodyLimits) {
+  const m = limits.run;
+  return {
+    files: z
+      .array(
+        z
+          .strictObject({
+            name: z.string().regex(SAFE_PATH, 'file names are relative paths of letters, digits, ".", "_" and "-"'),
+            content: z.string(),
+            encoding: z.enum(['utf8', 'base64']).default('utf8'),
+          })
+          .refine((f) => f.encoding !== 'base64' || BASE64.test(f.content), {
+            message: 'content is not valid base64',
+            path: ['content'],
+          }),
+      )
+      .max(20, 'at most 20 files')
+      .refine((fs) => new Set(fs.map((f) => f.name)).size === fs.length, 'file names must be unique')
+      .default([]),
+    args: z.array(z.string().max(4096)).max(64, 'at most 64 arguments').default([]),
+    tests: z
+      .array(
+        z.strictObject({
+          stdin: z.string().default(''),
+          expected_output: z.string().nullable().default(null),
+        }),
+      )
+      .max(limits.maxTests, `at most ${limits.maxTests} tests`)
+      .default([]),
+    compare: z
+      .strictObject({
+        mode: z.enum(COMPARE_MODES).default('exact'),
+        abs_tol: z.number().min(0).optional(),
+        rel_tol: z.number().min(0).optional(),
+      })
+      .default({ mode: 'exact' }),
+    limits: z
+      .strictObject({
+        cpu_time_ms: limit('cpu_time_ms', m.cpuTimeMs),
+        wall_time_ms: limit('wall_time_ms', limits.maxTimeoutSeconds * 1000),
+        memory_mb: limit('memory_mb', m.memoryMb),
+        max_processes: limit('max_processes', m.processes),
+        output_kb: limit('output_kb', m.outputKb),
+        file_size_kb: limit('file_size_kb', m.fileSizeKb),
+      })
+      .default({}),
+  };
+}
+
+export function createRunBody(limits: BodyLimits) {
   return z.object({
+    ...judgeFields(limits),
     language: z.string().trim().toLowerCase().min(1, 'language is required'),
     code: z.string({ error: 'code must be a string' }).refine((s) => s.trim().length > 0, 'code must not be empty'),
     timeout_seconds: z.coerce

@@ -15,12 +15,25 @@ const flag = (def: boolean) =>
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const dns = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label');
 
+const stageLimits = z.strictObject({
+  cpu_time_ms: z.number().int().positive().optional(),
+  wall_time_ms: z.number().int().positive().optional(),
+  memory_mb: z.number().int().positive().optional(),
+  max_processes: z.number().int().positive().optional(),
+  output_kb: z.number().int().positive().optional(),
+  file_size_kb: z.number().int().positive().optional(),
+});
+
 const languageSchema = z.object({
   id: z.string().regex(/^[a-z0-9+#-]{1,32}$/),
   displayName: z.string().min(1),
   image: z.string().min(1),
+  imageName: z.string().optional(),
   fileName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  compile: z.array(z.string()).min(1).optional(),
   command: z.array(z.string()).min(1),
+  aliases: z.array(z.string()).optional(),
+  limits: z.object({ compile: stageLimits.optional(), run: stageLimits.optional() }).optional(),
   env: z.record(z.string(), z.string()).optional(),
   editorMode: z.string().optional(),
 });
@@ -67,6 +80,22 @@ const envSchema = z.object({
   INLINE_CODE_BYTES: int(0, 0, 131072),
   SANDBOX_KIND: z.enum(['Job', 'Pod']).default('Job'),
   LOG_LIMIT_BYTES: int(262144, 1024, 1048576),
+  // The ConfigMap scripts/images.sh keeps: which images landed, with their toolchain versions.
+  IMAGE_CATALOG: z
+    .string()
+    .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/name')
+    .default('code-runner/code-runner-images'),
+  LAUNCHER_IMAGE: z.string().min(1).default('localhost/code-runner/launcher:1'),
+  // Bound on the launcher's result (all streams of all tests); the log read allows for it.
+  MAX_RESULT_KB: int(1024, 64, 1536),
+  // The operator's maxima for a run's `limits` (and for the test count and the input's total size).
+  MAX_CPU_TIME_MS: int(30000, 100, 3_600_000),
+  MAX_MEMORY_MB: int(1024, 16, 65536),
+  MAX_PROCESSES: int(256, 1, 4096),
+  MAX_OUTPUT_KB: int(1024, 1, 65536),
+  MAX_FILE_SIZE_KB: int(16384, 1, 1048576),
+  MAX_TESTS: int(50, 0, 50),
+  MAX_INPUT_BYTES: int(786432, 1024, 786432),
   START_TIMEOUT_SECONDS: int(120, 5, 3600),
   POLL_INITIAL_MS: int(1000, 10, 60000),
   POLL_MAX_MS: int(5000, 10, 300000),
@@ -114,6 +143,9 @@ export interface Config {
     kueueQueue?: string;
     /** The sandbox object: a Job (default), or a bare Pod (about half the API writes per run). */
     kind: SandboxKind;
+    launcherImage: string;
+    maxResultKb: number;
+    imageCatalog: { namespace: string; name: string };
   };
   /** The true queue: at most maxActiveRuns runner Jobs at once (0 = no cap). */
   admission: {
@@ -126,6 +158,11 @@ export interface Config {
     maxCodeBytes: number;
     maxStdinBytes: number;
     syncWaitMaxSeconds: number;
+    /** Upper bounds of a run's `limits` (wall time: maxTimeoutSeconds). */
+    run: { cpuTimeMs: number; memoryMb: number; processes: number; outputKb: number; fileSizeKb: number };
+    maxTests: number;
+    /** Code, stdin, files and tests together: they travel in one ConfigMap (1 MiB at most). */
+    maxInputBytes: number;
   };
   /** Long polls of a run's objects: the window, and how often they re-read while nothing happens. */
   poll: { initialMs: number; maxMs: number; factor: number; fallbackMs: number; runningSettleMs: number };
@@ -246,6 +283,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       logLimitBytes: e.LOG_LIMIT_BYTES,
       inlineCodeBytes: e.INLINE_CODE_BYTES,
       kind: e.SANDBOX_KIND,
+      launcherImage: e.LAUNCHER_IMAGE,
+      maxResultKb: e.MAX_RESULT_KB,
+      imageCatalog: {
+        namespace: e.IMAGE_CATALOG.split('/')[0] ?? 'code-runner',
+        name: e.IMAGE_CATALOG.split('/')[1] ?? 'code-runner-images',
+      },
       ...(e.KUEUE_QUEUE_NAME ? { kueueQueue: e.KUEUE_QUEUE_NAME } : {}),
     },
     admission: {
@@ -262,6 +305,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCodeBytes: e.MAX_CODE_BYTES,
       maxStdinBytes: e.MAX_STDIN_BYTES,
       syncWaitMaxSeconds: e.SYNC_WAIT_MAX_SECONDS,
+      run: {
+        cpuTimeMs: e.MAX_CPU_TIME_MS,
+        memoryMb: e.MAX_MEMORY_MB,
+        processes: e.MAX_PROCESSES,
+        outputKb: e.MAX_OUTPUT_KB,
+        fileSizeKb: e.MAX_FILE_SIZE_KB,
+      },
+      maxTests: e.MAX_TESTS,
+      maxInputBytes: e.MAX_INPUT_BYTES,
     },
     poll: {
       initialMs: e.POLL_INITIAL_MS,

@@ -1,3 +1,4 @@
+import type { Verdict } from './judge.js';
 import type { RunStatus } from './run.js';
 
 /** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
@@ -19,6 +20,11 @@ export interface RunView {
   /** When each status was reached (empty when only the search attributes are known). */
   status_history: { status: RunStatus; at: string }[];
   temporal_ui_url: string;
+  /** The launcher's verdict and measurements, once the run finished (see JudgeView). */
+  verdict?: Verdict | null;
+  message?: string | null;
+  compile?: JudgeView['compile'];
+  tests?: JudgeView['tests'];
 }
 
 /** A page of `GET /runs`. */
@@ -26,3 +32,31 @@ export interface RunPage {
   runs: RunView[];
   next_cursor: string | null;
 }
+
+/** A stage's streams and measurements as a client sees them. */
+export interface StageView {
+  stdout: string;
+  stderr: string;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+  exit_code: number | null;
+  signal: string | null;
+}
+
+/** The judge's part of a finished run (absent while it runs, and for runs from before the launcher). */
+export interface JudgeView {
+  verdict: Verdict | null;
+  message: string | null;
+  compile: (StageView & { status: string; time_ms: number; cpu_time_ms: number; memory_kb: number }) | null;
+  /** One per test; empty for a run without tests, whose one run's fields are at the top level instead. */
+  tests: (StageView & {
+    verdict: Verdict;
+    message: string | null;
+    cpu_time_ms: number;
+    wall_time_ms: number;
+    memory_kb: number;
+  })[];
+}
+
+/** A run without tests: its one run's streams and measurements beside the view. */
+export type SingleRunView = Partial<StageView & { cpu_time_ms: number; wall_time_ms: number; memory_kb: number }>;

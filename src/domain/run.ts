@@ -1,3 +1,5 @@
+import type { Compare, JudgeResult, RunFile, TestCase, Verdict } from './judge.js';
+
 /** Run statuses. The first seven keep Mini Code Runner's names so its clients keep working. */
 export const RUN_STATUSES = [
   'Queued',
@@ -14,19 +16,43 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['Succeeded', 'Failed', 'Timeout', 'OOMKilled', 'Cancelled'];
 export const isTerminal = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
 
-/** How a language is run: pure data, overridable by configuration. */
+/** Limits of one launcher stage (compile or run); the launcher's spec names them the same way. */
+export interface StageLimits {
+  cpu_time_ms?: number;
+  wall_time_ms?: number;
+  memory_mb?: number;
+  max_processes?: number;
+  output_kb?: number;
+  file_size_kb?: number;
+}
+
+/**
+ * How a language is compiled and run: pure data, overridable by configuration (LANGUAGES_FILE).
+ * Commands run in the sandbox's writable workdir (/workspace), which holds the code under `fileName`
+ * and the run's files; compilers write their output there too. HOME and TMPDIR are /tmp.
+ */
 export interface LanguageSpec {
+  /** Stable id clients send: c, cpp, java, go, rust, csharp, python, ... */
   id: string;
   displayName: string;
+  /** Image reference the sandbox runs. */
   image: string;
-  /** File name the code is stored under inside /workspace. */
+  /** Name of the image in scripts/images.sh (its catalog entry gives availability and version). */
+  imageName?: string;
+  /** File name the code is stored under in the workdir. */
   fileName: string;
-  /** argv run with /workspace as working directory. */
+  /** argv of the compile step (absent: interpreted). */
+  compile?: string[];
+  /** argv of the program, once per test. */
   command: string[];
   /** Extra environment for the sandbox (no secrets ever). */
   env?: Record<string, string>;
+  /** Other names clients use for this language. */
+  aliases?: string[];
   /** CodeMirror mode hint for the UI. */
   editorMode?: string;
+  /** This language's defaults, over the launcher's (e.g. more processes for a JVM, more memory to compile). */
+  limits?: { compile?: StageLimits; run?: StageLimits };
 }
 
 /** A taint the runner pods tolerate (dedicated sandbox nodes). */
@@ -60,7 +86,21 @@ export interface RunInput {
   code: string;
   stdin: string;
   timeoutSeconds: number;
-  sandbox: Pick<LanguageSpec, 'image' | 'fileName' | 'command' | 'env'>;
+  sandbox: Pick<LanguageSpec, 'image' | 'fileName' | 'command' | 'env' | 'compile'> & {
+    /** The language's compile limits (the launcher's defaults for the rest). */
+    compileLimits?: StageLimits;
+  };
+  /** Files beside the code in the workdir. */
+  files?: RunFile[];
+  /** Arguments after the language's command. */
+  args?: string[];
+  /** Test cases (none: one run with `stdin`). */
+  tests?: TestCase[];
+  compare?: Compare;
+  /** The run stage's limits, resolved by the API from the request, the language and the operator's maxima. */
+  limits?: StageLimits;
+  /** Frames the launcher's result in the pod's log; random per run, never shown to the program or clients. */
+  resultNonce?: string;
   /** ISO time the API accepted the run. */
   createdAt: string;
 }
@@ -83,7 +123,10 @@ export interface Observation {
 }
 
 export interface RunLogs {
+  /** The output as the pod logged it (empty when the launcher's result carries it). */
   logs: string;
+  /** The launcher's result, checked against the pod's termination message. */
+  result?: JudgeResult;
   truncated: boolean;
   bytes: number;
   /** Why there is no output although the pod ran (its node serves no logs, or stopped answering). */
@@ -105,6 +148,8 @@ export interface RunResult {
   finishedAt: string | null;
   outputBytes: number;
   outputTruncated: boolean;
+  /** The launcher's overall verdict (null when the run never ran or its result was lost). */
+  verdict?: Verdict | null;
   /** When each status was reached. */
   history: { status: RunStatus; at: string }[];
 }

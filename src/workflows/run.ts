@@ -13,6 +13,8 @@ import { objectName } from '../domain/names.js';
 import type { Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } from '../domain/run.js';
 import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
 import { nextStep } from '../domain/run-machine.js';
+import { judgedStatus } from '../domain/judge-status.js';
+import { launcherSeconds, resultNonce } from '../domain/launcher-spec.js';
 import {
   SA_NODE,
   SA_POD,
@@ -154,9 +156,15 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   // only once the Job is deleted, so the cap counts every Job that exists.
   await CancellationScope.nonCancellable(async () => {
     if (attempted) {
-      output = await fetchLogs({ runId: input.runId, ...(state.podName ? { podName: state.podName } : {}) }).catch(
-        (err: unknown) => ({ logs: '', truncated: false, bytes: 0, unavailable: failureReason(err) }),
-      );
+      output = await fetchLogs({
+        runId: input.runId,
+        nonce: resultNonce(input),
+        ...(state.podName ? { podName: state.podName } : {}),
+      }).catch((err: unknown) => ({ logs: '', truncated: false, bytes: 0, unavailable: failureReason(err) }));
+      // The pod ended on its own: the launcher's verdict decides (Accepted, TLE, MLE, WA, ...).
+      const judged = judgedStatus(verdict, output);
+      verdict = { status: judged.status, reason: judged.reason };
+      if (judged.exitCode !== undefined) state.exitCode = judged.exitCode;
       await cleanUp({ runId: input.runId });
     }
     outputBytes = output?.bytes ?? 0;
@@ -181,6 +189,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     finishedAt: state.finishedAt,
     outputBytes,
     outputTruncated,
+    verdict: output?.result?.verdict ?? null,
     history: state.history,
   };
 
@@ -197,6 +206,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   async function watch(): Promise<void> {
     const watchStart = Date.now();
+    // The launcher's whole budget (compile, every test), which the pod's deadline allows for.
+    const budgetSeconds = launcherSeconds(input);
     await createConfigMap(input);
     let o: Observation & { wakeArmed: boolean } = await createJob(input);
     let intervalMs = policy.poll.initialMs;
@@ -204,7 +215,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       observe(o);
       const next = nextStep(
         o,
-        { elapsedMs: Date.now() - watchStart, intervalMs, timeoutSeconds: input.timeoutSeconds },
+        { elapsedMs: Date.now() - watchStart, intervalMs, timeoutSeconds: budgetSeconds },
         policy,
       );
       if (next.kind === 'verdict') {
@@ -219,7 +230,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       await condition(() => woken || state.cancelRequested, next.waitMs);
       woken = false;
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
-      o = await pollJobStatus({ runId: input.runId, timeoutSeconds: input.timeoutSeconds });
+      o = await pollJobStatus({ runId: input.runId, timeoutSeconds: budgetSeconds });
     }
   }
 }

@@ -301,5 +301,10 @@ function encodePart(s: string): string {
 
 /** The limits the suite's stack runs with (set in beforeAll); the schema arbitrary needs them up front. */
 function stackLimits() {
-  return { maxTimeoutSeconds: 300, defaultTimeoutSeconds: 10 };
+  return {
+    maxTimeoutSeconds: 300,
+    defaultTimeoutSeconds: 10,
+    maxTests: 50,
+    run: { cpuTimeMs: 30000, memoryMb: 1024, processes: 256, outputKb: 1024, fileSizeKb: 16384 },
+  };
 }

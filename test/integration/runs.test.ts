@@ -115,7 +115,7 @@ describe('runs through the whole stack', () => {
     });
     const done = await api.waitDone(runId);
     expect(done.status).toBe('Timeout');
-    expect(done.reason).toContain('2s');
+    expect(done.reason).toContain('time limit of 2000 ms');
     expect((await api.logs(runId)).logs).toContain('started');
     await expectCleanedUp(runId);
   });

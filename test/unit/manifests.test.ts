@@ -1,6 +1,7 @@
 import {
-  ANNOTATION_CODE,
-  ANNOTATION_STDIN,
+  ANNOTATION_PREFIX,
+  LAUNCHER_BIN,
+  SPEC_PATH,
   buildConfigMap,
   buildJob,
   buildPod,
@@ -13,6 +14,7 @@ import {
 } from '../../src/kube/sandbox/manifests.js';
 import { objectName } from '../../src/domain/names.js';
 import type { RunInput } from '../../src/domain/run.js';
+import type { LauncherSpec } from '../../src/domain/judge.js';
 
 const input: RunInput = {
   runId: '0b8f3c1e-1111-4222-8333-444455556666',
@@ -41,8 +43,11 @@ const settings: SandboxSettings = {
   },
   jobTtlSeconds: 300,
   startTimeoutSeconds: 30,
-  inlineCodeBytes: 64,
+  inlineCodeBytes: 0,
+  launcherImage: 'localhost/code-runner/launcher:1',
+  maxResultKb: 1024,
 };
+const specOf = (data: Record<string, string> | undefined) => JSON.parse(data?.spec ?? '{}') as LauncherSpec;
 
 describe('object names', () => {
   it('are deterministic DNS labels derived from the run id', () => {
@@ -53,12 +58,24 @@ describe('object names', () => {
 });
 
 describe('buildConfigMap', () => {
-  it('holds the code under the language file name and stdin, immutable, labelled with the run', () => {
+  it("holds the code and the launcher's spec (stdin, limits), immutable, labelled with the run", () => {
     const cm = buildConfigMap(input, settings);
     expect(cm.metadata?.name).toBe(objectName(input.runId));
     expect(cm.metadata?.namespace).toBe('runs');
     expect(cm.immutable).toBe(true);
-    expect(cm.data).toEqual({ 'main.py': 'print("hi")', '.stdin': 'some input' });
+    expect(Object.keys(cm.data ?? {})).toEqual(['code', 'spec']);
+    expect(cm.data?.code).toBe('print("hi")');
+    expect(specOf(cm.data)).toEqual({
+      compile: null,
+      run: { command: ['python3', '-u', 'main.py'], args: [] },
+      workdir: '/workspace',
+      scratch: '/tmp',
+      tests: [],
+      stdin: 'some input',
+      compare: { mode: 'exact' },
+      limits: { wall_time_ms: 7000, cpu_time_ms: 7000 },
+      stop_on_first_failure: false,
+    });
     expect(cm.metadata?.labels?.['code-runner.dev/run-id']).toBe(input.runId);
     expect(cm.metadata?.ownerReferences).toBeUndefined();
   });
@@ -86,7 +103,8 @@ describe('buildJob', () => {
   it('never retries the sandbox and has a deadline and a TTL', () => {
     expect(job.spec?.backoffLimit).toBe(0);
     expect(job.spec?.activeDeadlineSeconds).toBe(jobDeadlineSeconds(input, settings));
-    expect(job.spec?.activeDeadlineSeconds).toBe(7 + 2 + 30);
+    // the launcher's budget (7 s + 3 s of its own) + the kill grace + the start timeout
+    expect(job.spec?.activeDeadlineSeconds).toBe(7 + 3 + 2 + 30);
     expect(job.spec?.ttlSecondsAfterFinished).toBe(300);
     expect(pod.restartPolicy).toBe('Never');
   });
@@ -111,20 +129,62 @@ describe('buildJob', () => {
   });
 
   it('sets CPU, memory and ephemeral-storage requests and limits, and a sized tmpfs', () => {
-    expect(c.resources?.limits).toEqual({ cpu: '500m', memory: '128Mi', 'ephemeral-storage': '32Mi' });
+    // memory: the larger of the operator's limit and the run's memory limit (launcher default 256) + 64
+    expect(c.resources?.limits).toEqual({ cpu: '500m', memory: '320Mi', 'ephemeral-storage': '32Mi' });
     expect(c.resources?.requests).toEqual({ cpu: '100m', memory: '128Mi', 'ephemeral-storage': '32Mi' });
     expect(pod.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '8Mi' });
   });
 
-  it('mounts the code read-only and runs the language command under the time limit with stdin', () => {
-    expect(c.volumeMounts).toContainEqual({ name: 'workspace', mountPath: '/workspace', readOnly: true });
+  it('installs the launcher and the input in an init container; the run container sees neither the input nor the spec', () => {
+    const init = pod.initContainers?.[0];
+    expect(init?.image).toBe('localhost/code-runner/launcher:1');
+    expect(init?.command?.slice(0, 2)).toEqual(['/launcher', 'install']);
+    expect(init?.volumeMounts).toContainEqual({ name: 'input', mountPath: '/input', readOnly: true });
+    expect(init?.securityContext).toEqual(c.securityContext);
+    expect(c.volumeMounts?.map((m) => m.name)).toEqual(['workspace', 'launcher', 'tmp']);
+    expect(c.volumeMounts).toContainEqual({ name: 'launcher', mountPath: '/opt/code-runner', readOnly: true });
     expect(c.workingDir).toBe('/workspace');
-    expect(c.command).toEqual(sandboxCommand(input));
-    expect(c.command?.slice(3)).toEqual(['7', 'python3', '-u', 'main.py']);
-    expect(c.command?.[2]).toContain('timeout -k 2');
-    expect(c.command?.[2]).toContain('< /workspace/.stdin');
+    expect(c.command).toEqual(sandboxCommand(settings));
+    expect(c.command?.[0]).toBe(LAUNCHER_BIN);
+    expect(c.command).toEqual(expect.arrayContaining(['-spec', SPEC_PATH, '-consume-spec', '-summary']));
     expect(c.env).toContainEqual({ name: 'A', value: 'b' });
     expect(c.env).toContainEqual({ name: 'HOME', value: '/tmp' });
+    // the nonce travels by environment only (a command line is readable by every process)
+    expect(c.env).toContainEqual({ name: 'CODE_RUNNER_RESULT_NONCE', value: input.runId });
+    expect(c.command?.join(' ')).not.toContain(input.runId);
+  });
+
+  it("writes the compile step, files, tests and limits into the launcher's spec", () => {
+    const judged: RunInput = {
+      ...input,
+      sandbox: { ...input.sandbox, compile: ['g++', '-o', 'main', 'main.cpp'], compileLimits: { wall_time_ms: 30000 } },
+      files: [{ name: 'lib/data.bin', content: 'AAE=', encoding: 'base64' }],
+      tests: [{ stdin: '1 2', expected_output: '3' }],
+      compare: { mode: 'float', abs_tol: 0.001 },
+      limits: { memory_mb: 512, cpu_time_ms: 1000 },
+      resultNonce: 'n0nce-0123456789',
+    };
+    const cm = buildConfigMap(judged, settings);
+    expect(cm.binaryData).toEqual({ 'file-0': 'AAE=' });
+    const spec = specOf(cm.data);
+    expect(spec.compile).toEqual({ command: ['g++', '-o', 'main', 'main.cpp'], limits: { wall_time_ms: 30000 } });
+    expect(spec.tests).toEqual([{ stdin: '1 2', expected_output: '3' }]);
+    expect(spec.compare).toEqual({ mode: 'float', abs_tol: 0.001 });
+    expect(spec.limits).toEqual({ wall_time_ms: 7000, cpu_time_ms: 1000, memory_mb: 512 });
+    const j = buildJob(judged, settings);
+    const input_ = j.spec!.template.spec!.volumes!.find((v) => v.name === 'input');
+    expect(input_?.configMap?.items).toEqual([
+      { key: 'code', path: 'main.py' },
+      { key: 'file-0', path: 'lib/data.bin' },
+      { key: 'spec', path: '.spec.json' },
+    ]);
+    // compile 30 s + one test of 7 s + 3 s, grace 2, start 30
+    expect(j.spec?.activeDeadlineSeconds).toBe(30 + 7 + 3 + 2 + 30);
+    expect(j.spec!.template.spec!.containers[0]!.resources?.limits?.memory).toBe('1088Mi');
+    expect(j.spec!.template.spec!.containers[0]!.env).toContainEqual({
+      name: 'CODE_RUNNER_RESULT_NONCE',
+      value: 'n0nce-0123456789',
+    });
   });
 
   it('applies the node selector and labels every object with its run', () => {
@@ -146,57 +206,39 @@ describe('buildJob', () => {
   });
 });
 
-describe('where the code travels', () => {
-  const workspace = (j: ReturnType<typeof buildJob>) =>
-    j.spec!.template.spec!.volumes!.find((v) => v.name === 'workspace')!;
+describe('where the input travels', () => {
+  const inputVolume = (j: ReturnType<typeof buildJob>) =>
+    j.spec!.template.spec!.volumes!.find((v) => v.name === 'input')!;
+  const inline = { ...settings, inlineCodeBytes: 4096 };
 
-  it('small code and stdin ride in the pod: annotations read into the read-only workspace by the downward API', () => {
-    expect(codeInline(input, settings)).toBe(true);
+  it('by default in the ConfigMap of the same name, and the pod carries none of it', () => {
+    expect(codeInline(input, settings)).toBe(false);
     const j = buildJob(input, settings);
-    expect(j.spec?.template.metadata?.annotations).toEqual({
-      [ANNOTATION_CODE]: 'print("hi")',
-      [ANNOTATION_STDIN]: 'some input',
-    });
-    expect(workspace(j)).toEqual({
-      name: 'workspace',
-      downwardAPI: {
-        defaultMode: 0o444,
-        items: [
-          { path: 'main.py', fieldRef: { fieldPath: `metadata.annotations['${ANNOTATION_CODE}']` } },
-          { path: '.stdin', fieldRef: { fieldPath: `metadata.annotations['${ANNOTATION_STDIN}']` } },
-        ],
-      },
-    });
+    expect(j.spec?.template.metadata?.annotations).toBeUndefined();
+    expect(inputVolume(j).configMap?.name).toBe(objectName(input.runId));
+    const owner = { kind: 'Job', uid: 'uid-1' } as const;
+    expect(workspaceConfigMap(input, settings, owner)).toEqual(buildConfigMap(input, settings, owner));
+  });
+
+  it('opt-in (INLINE_CODE_BYTES): small input rides in pod annotations, read by the downward API', () => {
+    expect(codeInline(input, inline)).toBe(true);
+    const j = buildJob(input, inline);
+    const ann = j.spec?.template.metadata?.annotations ?? {};
+    expect(ann[`${ANNOTATION_PREFIX}code`]).toBe('print("hi")');
+    expect(specOf({ spec: ann[`${ANNOTATION_PREFIX}spec`] ?? '' }).stdin).toBe('some input');
+    expect(inputVolume(j).downwardAPI?.items?.map((i) => i.path)).toEqual(['main.py', '.spec.json']);
+    expect(workspaceConfigMap(input, inline)).toBeUndefined();
     // the Job object itself carries no copy outside its pod template
     expect(j.metadata?.annotations).toBeUndefined();
   });
 
-  it('counts bytes, not characters, of code and stdin together', () => {
-    const limit = { inlineCodeBytes: 10 };
-    expect(codeInline({ code: '12345', stdin: '12345' }, limit)).toBe(true);
-    expect(codeInline({ code: '12345', stdin: '123456' }, limit)).toBe(false);
-    expect(codeInline({ code: 'é'.repeat(5), stdin: '' }, limit)).toBe(true);
-    expect(codeInline({ code: 'é'.repeat(6), stdin: '' }, limit)).toBe(false);
-  });
-
-  it('larger code goes to the ConfigMap of the same name, and the pod carries none of it', () => {
-    const big = { ...input, code: '#'.repeat(100) };
-    expect(codeInline(big, settings)).toBe(false);
-    const j = buildJob(big, settings);
-    expect(j.spec?.template.metadata?.annotations).toBeUndefined();
-    expect(workspace(j)).toEqual({
-      name: 'workspace',
-      configMap: { name: objectName(input.runId), defaultMode: 0o444 },
-    });
-    expect(buildConfigMap(big, settings).data?.['main.py']).toBe(big.code);
-    const owner = { kind: 'Job', uid: 'uid-1' } as const;
-    expect(workspaceConfigMap(big, settings, owner)).toEqual(buildConfigMap(big, settings, owner));
-    expect(workspaceConfigMap(input, settings)).toBeUndefined();
-  });
-
-  it('inline size 0 sends every run through a ConfigMap', () => {
-    expect(codeInline({ code: 'x', stdin: '' }, { inlineCodeBytes: 0 })).toBe(false);
-    expect(workspace(buildJob(input, { ...settings, inlineCodeBytes: 0 })).configMap).toBeDefined();
+  it('counts bytes, not characters; files always go to a ConfigMap', () => {
+    const spec = JSON.stringify(specOf(buildConfigMap(input, settings).data)).length;
+    const fits = { inlineCodeBytes: Buffer.byteLength('print("hi")') + spec };
+    expect(codeInline(input, fits)).toBe(true);
+    expect(codeInline({ ...input, code: 'é' }, { inlineCodeBytes: fits.inlineCodeBytes - 9 })).toBe(true);
+    expect(codeInline({ ...input, code: 'é'.repeat(6) }, fits)).toBe(false);
+    expect(codeInline({ ...input, files: [{ name: 'a', content: '', encoding: 'utf8' }] }, inline)).toBe(false);
   });
 });
 

@@ -25,6 +25,8 @@ const settings: SandboxSettings = {
   jobTtlSeconds: 300,
   startTimeoutSeconds: 30,
   inlineCodeBytes: 16384,
+  launcherImage: 'localhost/code-runner/launcher:1',
+  maxResultKb: 1024,
 };
 
 describe('runner NetworkPolicy', () => {

@@ -75,6 +75,12 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
       res.json(await runs.logs(params.run_id));
     }),
   );
+  r.get(
+    '/runs/:run_id/input',
+    validated(one, async ({ params }, _req, res) => {
+      res.json(await runs.input(params.run_id));
+    }),
+  );
   r.delete(
     '/runs/:run_id',
     validated(one, async ({ params }, _req, res) => {

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { Config } from '../../config/config.js';
 import type { SystemService } from '../system-service.js';
+import type { LanguagesService } from '../languages-service.js';
 
-export function systemRouter(system: SystemService, cfg: Config): Router {
+export function systemRouter(system: SystemService, languages: LanguagesService, cfg: Config): Router {
   const r = Router();
   r.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -22,15 +23,9 @@ export function systemRouter(system: SystemService, cfg: Config): Router {
   r.get('/system/queue', async (_req, res) => {
     res.json(await system.queueSummary());
   });
-  r.get('/languages', (_req, res) => {
+  r.get('/languages', async (_req, res) => {
     res.json({
-      languages: cfg.languages.map((l) => ({
-        id: l.id,
-        name: l.displayName,
-        image: l.image,
-        file_name: l.fileName,
-        editor_mode: l.editorMode ?? null,
-      })),
+      languages: await languages.list(),
       limits: {
         default_timeout_seconds: cfg.limits.defaultTimeoutSeconds,
         max_timeout_seconds: cfg.limits.maxTimeoutSeconds,
@@ -39,6 +34,16 @@ export function systemRouter(system: SystemService, cfg: Config): Router {
         cpu_limit: cfg.runner.resources.cpuLimit,
         memory_limit: cfg.runner.resources.memoryLimit,
         log_limit_bytes: cfg.runner.logLimitBytes,
+        max_tests: cfg.limits.maxTests,
+        max_input_bytes: cfg.limits.maxInputBytes,
+        run: {
+          cpu_time_ms: cfg.limits.run.cpuTimeMs,
+          wall_time_ms: cfg.limits.maxTimeoutSeconds * 1000,
+          memory_mb: cfg.limits.run.memoryMb,
+          max_processes: cfg.limits.run.processes,
+          output_kb: cfg.limits.run.outputKb,
+          file_size_kb: cfg.limits.run.fileSizeKb,
+        },
       },
       temporal_ui_url: cfg.temporal.uiUrl,
     });

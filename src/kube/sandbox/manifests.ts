@@ -18,6 +18,14 @@ import {
   RUNNER_COMPONENT,
   objectName,
 } from '../../domain/names.js';
+import {
+  SCRATCH,
+  WORKDIR,
+  launcherSeconds,
+  launcherSpec,
+  resultNonce,
+  sandboxMemoryMb,
+} from '../../domain/launcher-spec.js';
 
 /** Pure builders for a run's Kubernetes objects. No I/O; unit-tested without a cluster. */
 
@@ -34,6 +42,10 @@ export interface SandboxSettings {
   inlineCodeBytes: number;
   /** What holds the sandbox pod (absent: a Job). */
   kind?: SandboxKind;
+  /** Image with the launcher binary at /launcher (its init container installs it into the pod). */
+  launcherImage: string;
+  /** Bound on the launcher's result JSON. */
+  maxResultKb: number;
 }
 
 /** The object that owns a run's ConfigMap: its Job, or its bare Pod. */
@@ -45,12 +57,22 @@ export interface SandboxOwner {
 export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
 
 export const RUN_CONTAINER = 'run';
-export const WORKSPACE = '/workspace';
-export const STDIN_KEY = '.stdin';
-/** Pod annotations that carry a small run's code and stdin (read into the workspace by the downward API). */
-export const ANNOTATION_CODE = 'code-runner.dev/code';
-export const ANNOTATION_STDIN = 'code-runner.dev/stdin';
-/** Seconds between the in-sandbox SIGTERM at the time limit and the SIGKILL that follows. */
+export const INSTALL_CONTAINER = 'install';
+export const WORKSPACE = WORKDIR;
+/** The launcher's spec in the run's ConfigMap; the init container moves it out of the program's sight. */
+export const SPEC_KEY = '.spec.json';
+/** Where the run container executes the launcher from (an emptyDir, read-only there). */
+export const LAUNCHER_DIR = '/opt/code-runner';
+export const LAUNCHER_BIN = `${LAUNCHER_DIR}/launcher`;
+/** The spec's private path in the scratch volume: the launcher reads it, then deletes it. */
+export const SPEC_PATH = `${SCRATCH}/.code-runner-spec.json`;
+const INPUT_DIR = '/input';
+/** The launcher reads its result nonce from here; programs never see it. */
+export const NONCE_ENV = 'CODE_RUNNER_RESULT_NONCE';
+/** Pod annotation prefix for inline entries (INLINE_CODE_BYTES): read into the input by the downward API. */
+export const ANNOTATION_PREFIX = 'code-runner.dev/';
+export const ANNOTATION_CODE = `${ANNOTATION_PREFIX}code`;
+/** Seconds between the launcher's budget and the kubelet's deadline. */
 export const KILL_GRACE_SECONDS = 2;
 /** Exit code of coreutils `timeout` when the time limit was hit. */
 export const TIMEOUT_EXIT_CODE = 124;
@@ -66,33 +88,65 @@ export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<s
   };
 }
 
-/**
- * Whether a run's code and stdin go inside the Job (pod annotations, mounted by the downward API) rather
- * than into a ConfigMap of their own. Inline saves two writes per run (the ConfigMap's create and delete)
- * and the kubelet's read of it; a large submission goes to a ConfigMap instead, because the pod object (and
- * so its code) is rewritten and sent to every watcher at each status change of the run.
- */
-export function codeInline(input: Pick<RunInput, 'code' | 'stdin'>, s: Pick<SandboxSettings, 'inlineCodeBytes'>) {
-  return Buffer.byteLength(input.code) + Buffer.byteLength(input.stdin) <= s.inlineCodeBytes;
+/** One file of the run's input volume: its ConfigMap key, its path there, its content. */
+interface InputEntry {
+  key: string;
+  path: string;
+  text?: string;
+  base64?: string;
 }
 
-/** The workspace volume (read-only, 0444): the code under the language's file name, and stdin. */
-function workspaceVolume(input: RunInput, inline: boolean) {
-  if (!inline) return { name: 'workspace', configMap: { name: objectName(input.runId), defaultMode: 0o444 } };
-  const items = [
-    { path: input.sandbox.fileName, annotation: ANNOTATION_CODE },
-    { path: STDIN_KEY, annotation: ANNOTATION_STDIN },
+/** The run's input: the code under the language's file name, the files, and the launcher's spec. */
+export function inputEntries(input: RunInput): InputEntry[] {
+  const files = (input.files ?? []).map((f, i) => ({
+    key: `file-${i}`,
+    path: f.name,
+    ...(f.encoding === 'base64' ? { base64: f.content } : { text: f.content }),
+  }));
+  return [
+    { key: 'code', path: input.sandbox.fileName, text: input.code },
+    ...files,
+    { key: 'spec', path: SPEC_KEY, text: JSON.stringify(launcherSpec(input)) },
   ];
+}
+
+/**
+ * Whether the input goes inside the Job (pod annotations, read by the downward API) rather than into a
+ * ConfigMap of its own. Inline (opt-in, INLINE_CODE_BYTES) saves two writes per run and the kubelet's
+ * read of it; a large submission, or one with files, goes to a ConfigMap, because the pod object (and so
+ * its input) is rewritten and sent to every watcher at each status change of the run.
+ */
+export function codeInline(input: RunInput, s: Pick<SandboxSettings, 'inlineCodeBytes'>) {
+  if (input.files?.length) return false;
+  const bytes = inputEntries(input).reduce((n, e) => n + Buffer.byteLength(e.text ?? ''), 0);
+  return bytes <= s.inlineCodeBytes;
+}
+
+/** The input volume, mounted only in the init container: a ConfigMap, or the pod's own annotations. */
+function inputVolume(input: RunInput, inline: boolean) {
+  const entries = inputEntries(input);
+  if (!inline)
+    return {
+      name: 'input',
+      configMap: {
+        name: objectName(input.runId),
+        defaultMode: 0o444,
+        items: entries.map((e) => ({ key: e.key, path: e.path })),
+      },
+    };
   return {
-    name: 'workspace',
+    name: 'input',
     downwardAPI: {
       defaultMode: 0o444,
-      items: items.map((i) => ({ path: i.path, fieldRef: { fieldPath: `metadata.annotations['${i.annotation}']` } })),
+      items: entries.map((e) => ({
+        path: e.path,
+        fieldRef: { fieldPath: `metadata.annotations['${ANNOTATION_PREFIX}${e.key}']` },
+      })),
     },
   };
 }
 
-/** The run's ConfigMap if its code is not inline (see codeInline); undefined if the sandbox carries the code. */
+/** The run's ConfigMap if its input is not inline (see codeInline); undefined if the sandbox carries it. */
 export function workspaceConfigMap(
   input: RunInput,
   s: Pick<SandboxSettings, 'namespace' | 'inlineCodeBytes'>,
@@ -102,8 +156,8 @@ export function workspaceConfigMap(
 }
 
 /**
- * The code and stdin in a ConfigMap. Given the run's Job or Pod, the ConfigMap is owned by it, so the
- * Job's TTL (and any deletion of the sandbox) also removes the ConfigMap through the garbage collector.
+ * The input in a ConfigMap. Given the run's Job or Pod, the ConfigMap is owned by it, so the Job's TTL
+ * (and any deletion of the sandbox) also removes the ConfigMap through the garbage collector.
  */
 export function buildConfigMap(
   input: RunInput,
@@ -115,6 +169,8 @@ export function buildConfigMap(
   const ownerReferences = owner
     ? [{ apiVersion, kind: owner.kind, name, uid: owner.uid, blockOwnerDeletion: false }]
     : undefined;
+  const entries = inputEntries(input);
+  const binary = entries.filter((e) => e.base64 !== undefined);
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -125,7 +181,8 @@ export function buildConfigMap(
       ...(ownerReferences ? { ownerReferences } : {}),
     },
     immutable: true,
-    data: { [input.sandbox.fileName]: input.code, [STDIN_KEY]: input.stdin },
+    data: Object.fromEntries(entries.filter((e) => e.text !== undefined).map((e) => [e.key, e.text ?? ''])),
+    ...(binary.length ? { binaryData: Object.fromEntries(binary.map((e) => [e.key, e.base64 ?? ''])) } : {}),
   };
 }
 
@@ -147,23 +204,26 @@ export const containerSecurityContext = (): V1SecurityContext => ({
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-/**
- * The sandbox command: stdin from the workspace, and the time limit enforced inside the container by
- * `timeout` (SIGTERM, then SIGKILL), so output written before the limit survives and the verdict is exact.
- * The Job's activeDeadlineSeconds is the kubelet-enforced backstop behind it.
- */
-export function sandboxCommand(input: RunInput): string[] {
+/** The run container's command: the launcher, which judges the run and prints its framed result. */
+export function sandboxCommand(s: Pick<SandboxSettings, 'maxResultKb'>): string[] {
   return [
-    '/bin/sh',
-    '-c',
-    `exec timeout -k ${KILL_GRACE_SECONDS} "$0" "$@" < ${WORKSPACE}/${STDIN_KEY}`,
-    String(input.timeoutSeconds),
-    ...input.sandbox.command,
+    LAUNCHER_BIN,
+    '-spec',
+    SPEC_PATH,
+    '-consume-spec',
+    '-result',
+    '',
+    '-summary',
+    TERMINATION_LOG,
+    '-max-result-kb',
+    String(s.maxResultKb),
   ];
 }
+const TERMINATION_LOG = '/dev/termination-log';
 
+/** The kubelet's (or Job controller's) deadline: the launcher's whole budget, the start, a grace. */
 export function jobDeadlineSeconds(input: RunInput, s: Pick<SandboxSettings, 'startTimeoutSeconds'>): number {
-  return input.timeoutSeconds + KILL_GRACE_SECONDS + s.startTimeoutSeconds;
+  return launcherSeconds(input) + KILL_GRACE_SECONDS + s.startTimeoutSeconds;
 }
 
 /** The sandbox: the run's Job, or its bare Pod (SandboxSettings.kind). */
@@ -210,19 +270,30 @@ export function buildPod(input: RunInput, s: SandboxSettings): V1Pod {
 const withKueue = (labels: Record<string, string> | undefined, s: SandboxSettings) =>
   s.kueueQueue ? { ...labels, [LABEL_KUEUE_QUEUE]: s.kueueQueue } : labels;
 
-/** The sandbox pod's metadata and spec, the same in a Job's template and in a bare Pod. */
+/**
+ * The sandbox pod's metadata and spec, the same in a Job's template and in a bare Pod. An init container
+ * from the launcher image installs the launcher and copies the input into the writable workdir (the spec
+ * to a private path); the run container, from the language's image, runs the launcher.
+ */
 function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMeta; spec: V1PodSpec } {
   const inline = codeInline(input, s);
   const r = s.resources;
-  const env = Object.entries({ HOME: '/tmp', TMPDIR: '/tmp', ...input.sandbox.env }).map(([n, value]) => ({
-    name: n,
-    value,
-  }));
+  const env = Object.entries({
+    HOME: SCRATCH,
+    TMPDIR: SCRATCH,
+    ...input.sandbox.env,
+    [NONCE_ENV]: resultNonce(input),
+  }).map(([n, value]) => ({ name: n, value }));
+  const memory = maxQuantity(r.memoryLimit, `${sandboxMemoryMb(input)}Mi`);
+  const resources = {
+    requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageLimit },
+    limits: { cpu: r.cpuLimit, memory, 'ephemeral-storage': r.ephemeralStorageLimit },
+  };
+  const annotations = inline
+    ? Object.fromEntries(inputEntries(input).map((e) => [`${ANNOTATION_PREFIX}${e.key}`, e.text ?? '']))
+    : undefined;
   return {
-    metadata: {
-      labels: runLabels(input),
-      ...(inline ? { annotations: { [ANNOTATION_CODE]: input.code, [ANNOTATION_STDIN]: input.stdin } } : {}),
-    },
+    metadata: { labels: runLabels(input), ...(annotations ? { annotations } : {}) },
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
@@ -237,30 +308,57 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
       ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
       ...(s.tolerations?.length ? { tolerations: s.tolerations } : {}),
       securityContext: podSecurityContext(),
+      initContainers: [
+        {
+          name: INSTALL_CONTAINER,
+          image: s.launcherImage,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['/launcher', 'install', '-input', INPUT_DIR, '-workspace', WORKSPACE, '-bin', LAUNCHER_BIN],
+          args: ['-spec', SPEC_PATH],
+          resources,
+          securityContext: containerSecurityContext(),
+          volumeMounts: [
+            { name: 'input', mountPath: INPUT_DIR, readOnly: true },
+            { name: 'workspace', mountPath: WORKSPACE },
+            { name: 'launcher', mountPath: LAUNCHER_DIR },
+            { name: 'tmp', mountPath: SCRATCH },
+          ],
+        },
+      ],
       containers: [
         {
           name: RUN_CONTAINER,
           image: input.sandbox.image,
           imagePullPolicy: 'IfNotPresent',
-          command: sandboxCommand(input),
+          command: sandboxCommand(s),
           workingDir: WORKSPACE,
           env,
-          resources: {
-            requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageLimit },
-            limits: { cpu: r.cpuLimit, memory: r.memoryLimit, 'ephemeral-storage': r.ephemeralStorageLimit },
-          },
+          resources,
           securityContext: containerSecurityContext(),
           volumeMounts: [
-            { name: 'workspace', mountPath: WORKSPACE, readOnly: true },
-            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'workspace', mountPath: WORKSPACE },
+            { name: 'launcher', mountPath: LAUNCHER_DIR, readOnly: true },
+            { name: 'tmp', mountPath: SCRATCH },
           ],
         },
       ],
       volumes: [
-        workspaceVolume(input, inline),
+        inputVolume(input, inline),
         // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
+        { name: 'workspace', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
         { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
+        { name: 'launcher', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
       ],
     },
   };
+}
+
+/** The larger of two memory quantities (Ki/Mi/Gi or plain bytes). */
+function maxQuantity(a: string, b: string): string {
+  return quantityBytes(a) >= quantityBytes(b) ? a : b;
+}
+const UNITS: Record<string, number> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, K: 1e3, M: 1e6, G: 1e9 };
+function quantityBytes(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMG]i?)?$/.exec(q);
+  return m ? Number(m[1]) * (UNITS[m[2] ?? ''] ?? 1) : 0;
 }

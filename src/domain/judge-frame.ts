@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { JudgeResult, JudgeSummary } from './judge.js';
+
+/**
+ * Pure: reads the launcher's result out of a pod's log (base64 between nonce-marked lines, the last thing
+ * it prints; launcher/README.md) and checks it against the summary in the pod's termination message.
+ */
+
+export class ResultLost extends Error {}
+
+export function extractResult(log: string, nonce: string, summary: JudgeSummary | null): JudgeResult {
+  const begin = `\n--- code-runner-result ${nonce} ---\n`;
+  const i = log.lastIndexOf(begin);
+  if (i < 0) throw new ResultLost('no result in the log');
+  const body = log.slice(i + begin.length);
+  const j = body.indexOf(`\n--- end ${nonce} ---\n`);
+  if (j < 0) throw new ResultLost('the log was cut inside the result');
+  const json = Buffer.from(body.slice(0, j).replace(/\n/g, ''), 'base64');
+  if (summary) {
+    const sha = createHash('sha256').update(json).digest('hex');
+    if (json.length !== summary.bytes || sha !== summary.sha256)
+      throw new ResultLost(`the result in the log does not match the termination message (${summary.verdict})`);
+  }
+  return JSON.parse(json.toString('utf8')) as JudgeResult;
+}
+
+/** The termination message, if it is a launcher summary. */
+export function parseSummary(message: string | undefined): JudgeSummary | null {
+  if (!message) return null;
+  try {
+    const s = JSON.parse(message) as Partial<JudgeSummary>;
+    return typeof s.verdict === 'string' && typeof s.bytes === 'number' && typeof s.sha256 === 'string'
+      ? (s as JudgeSummary)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Log bytes to read for a whole result: base64 (4/3), a newline per 76 columns, the markers. */
+export const resultLogBytes = (maxResultKb: number): number =>
+  Math.ceil(((maxResultKb * 1024 * 4) / 3) * (77 / 76)) + 4096;
