@@ -3,7 +3,19 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'artifacts/**', '.data/**', 'src/ui/web/**', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'artifacts/**',
+      '.data/**',
+      'src/ui/web/**',
+      '**/*.mjs',
+      '**/*.cjs',
+      // Programs in every language, run in the sandbox images (test/images/languages.sh), not project code.
+      'test/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
