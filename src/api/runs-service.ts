@@ -279,6 +279,14 @@ export class RunsService {
     }
   }
 
+  /** A finished run: its result, and the launcher's (streams, tests), which lives once in its fetchLogs step. */
+  private async finishedView(base: RunView, r: RunResult): Promise<RunView> {
+    if (!r.verdict) return { ...base, ...fromResult(r) };
+    const { input, output } = await runRecord(this.client, r.runId);
+    const judged = output?.result ? fromJudge(output.result, (input?.tests?.length ?? 0) > 0) : {};
+    return { ...base, ...fromResult(r), ...judged };
+  }
+
   private async viewOf(desc: WorkflowExecutionDescription): Promise<RunView> {
     const runId = desc.workflowId;
     const base = this.views.described(desc);
@@ -292,7 +300,7 @@ export class RunsService {
         // status there means the result is about to be recorded, so return the result itself.
         if (isTerminal(state.status)) {
           const r = await bounded(this.client, () => handle.result()).catch(() => null);
-          if (r) return { ...base, ...fromResult(r) };
+          if (r) return this.finishedView(base, r);
           return {
             ...base,
             ...fromState(state),
@@ -304,11 +312,7 @@ export class RunsService {
       }
       case 'COMPLETED': {
         const r = await handle.result().catch((err: unknown) => translateTemporalError(err, runId));
-        if (!r.verdict) return { ...base, ...fromResult(r) };
-        // The launcher's result (streams, tests) lives once in history, in the run's fetchLogs step.
-        const { input, output } = await runRecord(this.client, runId);
-        const judged = output?.result ? fromJudge(output.result, (input?.tests?.length ?? 0) > 0) : {};
-        return { ...base, ...fromResult(r), ...judged };
+        return this.finishedView(base, r);
       }
       case 'CANCELLED':
         return { ...base, status: 'Cancelled', reason: 'workflow cancelled' };

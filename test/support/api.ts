@@ -36,6 +36,15 @@ export class ApiClient {
     return res.body;
   }
 
+  /** Any request; the response's status and JSON body. */
+  async raw(
+    method: 'get' | 'post' | 'delete',
+    path: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await request(this.target)[method](path);
+    return { status: res.status, body: res.body as Record<string, unknown> };
+  }
+
   cancel(runId: string) {
     return request(this.target).delete(`/runs/${runId}`);
   }
