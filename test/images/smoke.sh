@@ -114,8 +114,15 @@ for name in "${names[@]}"; do
       if [[ $rc -eq 0 ]]; then passed=$((passed + 1)); echo "ok   pause: exited 0 on SIGTERM"
       else failed=$((failed + 1)); echo "FAIL pause: exit $rc after SIGTERM: $(cat "$T/pause.out")"; fi
       continue ;;
+    launcher)
+      # /launcher only (no shell, no setpriv): it starts and lists its flags.
+      out="$(timeout 60 ctr --address "$ADDR" -n k8s.io run --fifo-dir "$T/fifo" --runc-root "$T/runc" --rm \
+        --user 65534:65534 "$ref" smoke-launcher /launcher -h 2>&1 || true)"
+      if [[ "$out" == *"-spec"* ]]; then passed=$((passed + 1)); echo "ok   launcher: starts as 65534 and lists its flags"
+      else failed=$((failed + 1)); echo "FAIL launcher: $out"; fi
+      continue ;;
     python)
-      check "python stdlib" "ok 3.11" "$ref" python3 -c \
+      check "python stdlib" "ok 3.13" "$ref" python3 -c \
         'import sys, json, sqlite3, ssl, decimal, asyncio, zlib, venv, ctypes; print("ok", sys.version.split()[0][:4])' ;;
     node)
       check "node version" "v24." "$ref" node -e 'console.log(process.version)' ;;
@@ -125,7 +132,7 @@ for name in "${names[@]}"; do
       check "gcc hello" "hello from c" "$ref" sh -c \
         'cd /tmp && printf "#include <stdio.h>\nint main(void){puts(\"hello from c\");return 0;}\n" >m.c && gcc -O2 -o m m.c && ./m' ;;
     java)
-      check "java single-file source" "hello from java 17" "$ref" sh -c \
+      check "java single-file source" "hello from java 25" "$ref" sh -c \
         'cd /tmp && printf "public class Main { public static void main(String[] a) { System.out.println(\"hello from java \" + Runtime.version().feature()); } }\n" >Main.java && java Main.java' ;;
   esac
   check "$name: nobody exists" "nobody" "$ref" sh -c 'getent passwd 65534 | cut -d: -f1'
