@@ -26,6 +26,12 @@ if [ -z "${CODE_RUNNER_EXTERNAL:-}" ]; then
   bash localcluster/cluster.sh up
   bash scripts/temporal.sh up
   export KUBECONFIG="${KUBECONFIG:-$DATA/cluster/admin.kubeconfig}"
+  # Every language image, imported before any test runs (seconds when all are cached and present; on a
+  # fresh machine the builds take minutes), and the image catalog published.
+  log "images: scripts/images.sh import (all; log: $DATA/logs/images-test.log)"
+  mkdir -p "$DATA/logs"
+  CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-/run/code-runner/containerd/containerd.sock}" \
+    run_logged "scripts/images.sh import" "$DATA/logs/images-test.log" bash scripts/images.sh import
 fi
 
 mkdir -p artifacts

@@ -7,12 +7,35 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 
+# start_background_images: one background process (its own session, so Ctrl-C here does not stop it)
+# builds and imports every image: the core ones are present, so it first publishes their catalog entries
+# (ConfigMap code-runner/code-runner-images), then each other image's as it lands. None is started while
+# one still runs (a second `make run`).
+start_background_images() {
+  local dir="$CACHE/images" pid
+  local logf="$dir/logs/background.log" pidf="$dir/background.pid"
+  mkdir -p "$dir/logs"
+  pid=$(cat "$pidf" 2>/dev/null || true)
+  if [ -n "$pid" ] && ps -p "$pid" -o args= 2>/dev/null | grep -q 'images.sh import'; then
+    log "images: the background build (pid $pid) is still running; log: $logf"
+    return 0
+  fi
+  echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) scripts/images.sh import (started by scripts/up.sh)" >>"$logf"
+  CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-/run/code-runner/containerd/containerd.sock}" \
+    nohup setsid bash scripts/images.sh import >>"$logf" 2>&1 </dev/null &
+  echo $! >"$pidf"
+  log "images: building and importing the other language images in the background (pid $!; log: $logf)"
+}
+
 bash scripts/deps.sh
 npm run --silent build
 
 if [ -z "${KUBECONFIG:-}" ]; then
-  bash localcluster/cluster.sh up
+  # The core images (pause, launcher, python, node, gcc, java) are imported before the service starts;
+  # every other language image lands later, from the background build below.
+  CLUSTER_IMAGES="${CLUSTER_IMAGES:-core}" bash localcluster/cluster.sh up
   export KUBECONFIG="$DATA/cluster/admin.kubeconfig"
+  start_background_images
 else
   log "kubernetes: using KUBECONFIG=$KUBECONFIG"
 fi
