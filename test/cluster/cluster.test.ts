@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 
-const PYTHON_IMAGE = process.env.CLUSTER_TEST_PYTHON_IMAGE ?? 'localhost/code-runner/python:3.11';
+const PYTHON_IMAGE = process.env.CLUSTER_TEST_PYTHON_IMAGE ?? 'localhost/code-runner/python:3.13';
 const NS = `cluster-test-${randomBytes(4).toString('hex')}`;
 const TEST_TIMEOUT = 90_000;
 

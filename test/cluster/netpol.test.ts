@@ -56,7 +56,7 @@ async function startPod(name: string, role: string): Promise<void> {
         containers: [
           {
             name: 'main',
-            image: 'localhost/code-runner/python:3.11',
+            image: 'localhost/code-runner/python:3.13',
             imagePullPolicy: 'Never',
             command: ['python3', '-c', PROGRAM],
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },

@@ -287,7 +287,7 @@ async function startTargetPod(stack: Stack): Promise<string> {
     30_000,
     'the old listener pod to go',
   );
-  const image = stack.cfg.languages.find((l) => l.id === 'python')?.image ?? 'localhost/code-runner/python:3.11';
+  const image = stack.cfg.languages.find((l) => l.id === 'python')?.image ?? 'localhost/code-runner/python:3.13';
   await core.createNamespacedPod({
     namespace: TARGET_NS,
     body: {

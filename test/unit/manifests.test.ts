@@ -23,7 +23,7 @@ const input: RunInput = {
   stdin: 'some input',
   timeoutSeconds: 7,
   sandbox: {
-    image: 'localhost/code-runner/python:3.11',
+    image: 'localhost/code-runner/python:3.13',
     fileName: 'main.py',
     command: ['python3', '-u', 'main.py'],
     env: { A: 'b' },
