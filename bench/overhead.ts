@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
-import { buildJob, RUN_CONTAINER, workspaceConfigMap } from '../src/kube/sandbox/manifests.js';
+import { RUN_CONTAINER } from '../src/kube/sandbox/manifests.js';
+import { rawSandbox } from './raw-sandbox.js';
 import { interpret } from '../src/kube/sandbox/interpret.js';
 import { objectName, runSelector } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
@@ -57,10 +58,10 @@ async function rawJob(stack: Stack): Promise<number> {
   const namespace = s.namespace;
   const name = objectName(input.runId);
   const t0 = performance.now();
-  // The same objects as the product's: the code rides in the pod unless it is large.
-  const configMap = workspaceConfigMap(input, s);
-  if (configMap) await core.createNamespacedConfigMap({ namespace, body: configMap });
-  await batch.createNamespacedJob({ namespace, body: buildJob(input, s) });
+  // A ConfigMap and a Job made by hand: the program run directly, no launcher (bench/raw-sandbox.ts).
+  const { configMap, job: rawJobObject } = rawSandbox(input, s);
+  await core.createNamespacedConfigMap({ namespace, body: configMap });
+  await batch.createNamespacedJob({ namespace, body: rawJobObject });
   let pod: V1Pod | undefined;
   for (;;) {
     const job = await batch.readNamespacedJob({ name, namespace });
@@ -75,7 +76,7 @@ async function rawJob(stack: Stack): Promise<number> {
   const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
   const ms = performance.now() - t0;
   await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
-  if (configMap) await core.deleteNamespacedConfigMap({ name, namespace });
+  await core.deleteNamespacedConfigMap({ name, namespace });
   if (logs !== 'hello\n') throw new Error(`raw job output: ${logs}`);
   return ms;
 }
@@ -86,11 +87,10 @@ async function barePod(stack: Stack): Promise<number> {
   const { core } = stack.kube;
   const namespace = s.namespace;
   const name = objectName(input.runId);
-  const podSpec = buildJob(input, s).spec!.template;
+  const { configMap, job } = rawSandbox(input, s);
+  const podSpec = job.spec!.template;
   const t0 = performance.now();
-  // The same objects as the product's: the code rides in the pod unless it is large.
-  const configMap = workspaceConfigMap(input, s);
-  if (configMap) await core.createNamespacedConfigMap({ namespace, body: configMap });
+  await core.createNamespacedConfigMap({ namespace, body: configMap });
   await core.createNamespacedPod({ namespace, body: { metadata: { ...podSpec.metadata, name }, spec: podSpec.spec! } });
   for (;;) {
     const p = await core.readNamespacedPod({ name, namespace });
@@ -101,7 +101,7 @@ async function barePod(stack: Stack): Promise<number> {
   const logs = await core.readNamespacedPodLog({ name, namespace, container: RUN_CONTAINER });
   const ms = performance.now() - t0;
   await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-  if (configMap) await core.deleteNamespacedConfigMap({ name, namespace });
+  await core.deleteNamespacedConfigMap({ name, namespace });
   if (logs !== 'hello\n') throw new Error(`bare pod output: ${logs}`);
   return ms;
 }

@@ -9,7 +9,7 @@ import { connectClient } from '../src/temporal/connection.js';
 import { removeSweepSchedule } from '../src/temporal/sweep-schedule.js';
 import { createKubeClients } from '../src/kube/client.js';
 import { ensureRunnerNamespace } from '../src/kube/namespace.js';
-import { buildSandbox, workspaceConfigMap } from '../src/kube/sandbox/manifests.js';
+import { rawSandbox } from './raw-sandbox.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import { admissionWorkflowId } from '../src/workflows/definitions.js';
@@ -123,14 +123,22 @@ async function until(done: () => Promise<boolean>): Promise<void> {
   for (let delay = 50; !(await done()); delay = Math.min(delay * 2, 1000)) await sleep(delay);
 }
 
-/** A hello-world input and the product's own objects for it. */
+/** A hello-world input and the baseline's objects for it. */
 function rawObjects() {
   const lang = cfg.languages.find((l) => l.id === 'python')!;
   const settings = sandboxSettings(cfg);
   const input = runInput(lang, { runId: `raw-${randomUUID()}`, code: CODE, stdin: '', timeoutSeconds: 10 });
-  const sandbox = buildSandbox(input, settings);
-  // The same objects as the product's: the code rides in the pod unless it is large.
-  return { sandbox, configMap: workspaceConfigMap(input, settings), name: sandbox.metadata!.name! };
+  // A ConfigMap and a Job (or Pod) made by hand, no launcher: bench/raw-sandbox.ts.
+  const { configMap, job } = rawSandbox(input, settings);
+  const name = job.metadata!.name!;
+  const tpl = job.spec!.template;
+  const pod: V1Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...tpl.metadata, name, namespace: NAMESPACE },
+    spec: tpl.spec!,
+  };
+  return { sandbox: KIND === 'Pod' ? pod : job, configMap, name };
 }
 
 /** Baseline: the product's sandbox (create → complete → delete), without Temporal or the product. */

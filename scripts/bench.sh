@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: brings up the project's Temporal and cluster (as the tests do) and runs bench/ programs,
-# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | all]
+# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | judge [iterations] | all]
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 bash scripts/deps.sh
@@ -22,11 +22,12 @@ case "$which" in
     exec "$NODE" dist/bench/scale.js "$@"
     ;;
   overload) exec "$NODE" dist/bench/overload.js "$@" ;;
+  judge) exec "$NODE" dist/bench/judge.js "$@" ;;
   all)
     "$NODE" dist/bench/overhead.js
     "$NODE" dist/bench/overload.js
     KWOK_NODES="${KWOK_NODES:-10}" bash localcluster/cluster.sh kwok
     "$NODE" dist/bench/scale.js
     ;;
-  *) die "unknown benchmark '$which' (overhead | scale | overload | all)" ;;
+  *) die "unknown benchmark '$which' (overhead | scale | overload | judge | all)" ;;
 esac

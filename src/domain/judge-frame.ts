@@ -21,7 +21,9 @@ export function extractResult(log: string, nonce: string, summary: JudgeSummary 
     if (json.length !== summary.bytes || sha !== summary.sha256)
       throw new ResultLost(`the result in the log does not match the termination message (${summary.verdict})`);
   }
-  return JSON.parse(json.toString('utf8')) as JudgeResult;
+  const r = JSON.parse(json.toString('utf8')) as JudgeResult;
+  // The launcher writes no tests (null) when nothing ran: a compile error, an invalid spec.
+  return { ...r, tests: r.tests ?? [], compile: r.compile ?? null };
 }
 
 /** The termination message, if it is a launcher summary. */
