@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"code-runner/launcher/internal/capture"
 	"code-runner/launcher/internal/cgroup"
 	"code-runner/launcher/internal/childexec"
 	"code-runner/launcher/internal/install"
@@ -48,6 +49,7 @@ type options struct {
 	spec, result, nonce string
 	summary             string
 	consumeSpec         bool
+	liveKB              int
 	maxResultKB         int
 	uid, gid            int
 	poll                time.Duration
@@ -62,6 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.nonce, "nonce", os.Getenv(nonceEnv), "nonce for the stdout result markers [A-Za-z0-9_-]{8,128} (default $"+nonceEnv+", else random)")
 	fs.StringVar(&o.summary, "summary", "", "also write a short summary (verdict, sha256 and size of the result) here, e.g. /dev/termination-log")
 	fs.BoolVar(&o.consumeSpec, "consume-spec", false, "delete the spec file once read (hidden tests stay hidden from the program)")
+	fs.IntVar(&o.liveKB, "live-kb", 0, "copy the first KB of the programs' output to stdout as it arrives (0: none)")
 	fs.IntVar(&o.maxResultKB, "max-result-kb", 1024, "bound on the result JSON; captured streams are cut to fit")
 	fs.IntVar(&o.uid, "uid", -1, "run compiler and program as this uid (needs CAP_SETUID; for tests run as root)")
 	fs.IntVar(&o.gid, "gid", -1, "gid to go with -uid (default: same as -uid)")
@@ -102,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := sandbox.BecomeSubreaper(); err != nil {
 		fmt.Fprintln(stderr, "launcher: subreaper:", err) // orphans then go to init; carry on
 	}
-	r := judgeSpec(o)
+	r := judgeSpec(o, capture.NewLive(liveWriter(o, stdout), int64(o.liveKB)*1024))
 
 	data, err := result.Encode(r, o.maxResultKB*1024)
 	if err != nil {
@@ -128,7 +131,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // judgeSpec loads the spec and judges it; any failure is an InternalError result.
-func judgeSpec(o options) result.Result {
+func judgeSpec(o options, live *capture.Live) result.Result {
 	procCgroup, _ := os.ReadFile("/proc/self/cgroup")
 	mem := cgroup.Locate("/sys/fs/cgroup", procCgroup)
 	var r result.Result
@@ -143,7 +146,7 @@ func judgeSpec(o options) result.Result {
 	case exeErr != nil:
 		r = result.Result{Verdict: verdict.InternalError, Message: "launcher binary: " + exeErr.Error()}
 	default:
-		runner := &sandbox.Runner{Self: self, Cgroup: mem, Poll: o.poll, Proc: "/proc"}
+		runner := &sandbox.Runner{Self: self, Cgroup: mem, Poll: o.poll, Proc: "/proc", Live: live}
 		if o.uid >= 0 {
 			runner.Credential = &syscall.Credential{Uid: uint32(o.uid), Gid: uint32(o.gid)}
 		}
@@ -152,6 +155,13 @@ func judgeSpec(o options) result.Result {
 	}
 	r.Cgroup = cgroupResult(mem)
 	return r
+}
+
+func liveWriter(o options, stdout io.Writer) io.Writer {
+	if o.liveKB <= 0 {
+		return nil
+	}
+	return stdout
 }
 
 func cgroupResult(m *cgroup.Memory) *result.Cgroup {

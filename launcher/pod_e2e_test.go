@@ -67,3 +67,40 @@ func TestSummarySpecConsumedAndNonceHidden(t *testing.T) {
 		t.Fatalf("summary %+v does not describe the result (%d bytes)", s, len(data))
 	}
 }
+
+func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
+	dir := workdir(t)
+	specPath := filepath.Join(dir, "spec.json")
+	prog := `echo hi; head -c 5000 /dev/zero | tr '\0' x`
+	b, _ := json.Marshal(map[string]any{"run": map[string]any{"command": []string{"/bin/sh", "-c", prog}}, "workdir": dir, "scratch": dir})
+	if err := os.WriteFile(specPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	cmd := exec.Command(launcherBin, "-spec", specPath, "-result", "", "-nonce", nonce, "-live-kb", "1")
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	frameAt := strings.Index(out, "\n--- code-runner-result "+nonce)
+	if frameAt < 0 {
+		t.Fatal("no frame")
+	}
+	live := out[:frameAt]
+	if !strings.HasPrefix(live, "hi\nxxx") || !strings.HasSuffix(live, "[live output cut here; the result has the rest]\n") {
+		t.Fatalf("live output: %q", live)
+	}
+	if n := len(live) - len("\n[live output cut here; the result has the rest]\n"); n != 1024 {
+		t.Fatalf("live output kept %d bytes, want 1024", n)
+	}
+	data, err := result.Extract(stdout.Bytes(), nonce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r result.Result
+	_ = json.Unmarshal(data, &r)
+	if len(r.Tests[0].Stdout) != 5003 {
+		t.Fatalf("the result keeps the whole output: %d bytes", len(r.Tests[0].Stdout))
+	}
+}

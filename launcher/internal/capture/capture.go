@@ -18,6 +18,7 @@ type Capture struct {
 	stdout   Stream
 	stderr   Stream
 	output   Stream
+	live     *Live
 }
 
 // Stream is the kept prefix of one stream; Truncated says bytes were dropped.
@@ -30,6 +31,9 @@ type Stream struct {
 func New(limit int64, onExceed func()) *Capture {
 	return &Capture{limit: limit, onExceed: onExceed}
 }
+
+// Tee also copies what is kept to l (nil: nowhere).
+func (c *Capture) Tee(l *Live) *Capture { c.live = l; return c }
 
 // Stdout is the writer for the process's stdout.
 func (c *Capture) Stdout() io.Writer { return writer{c, &c.stdout} }
@@ -67,6 +71,7 @@ func (w writer) Write(p []byte) (int, error) {
 	if keep < int64(len(p)) {
 		w.s.Truncated, c.output.Truncated = true, true
 	}
+	c.live.write(p[:keep])
 	c.total += int64(len(p))
 	fire := c.total > c.limit && !c.exceeded
 	if fire {

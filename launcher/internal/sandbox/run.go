@@ -31,7 +31,7 @@ func (r *Runner) Run(c Command) (Result, error) {
 	defer p.closeAll()
 
 	k := &killer{}
-	capt := capture.New(c.Limits.OutputBytes, func() { k.kill(verdict.KilledOutput) })
+	capt := capture.New(c.Limits.OutputBytes, func() { k.kill(verdict.KilledOutput) }).Tee(r.Live)
 	var before syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
 	cgBefore := r.Cgroup.Read()

@@ -48,6 +48,7 @@ type Runner struct {
 	Cgroup     *cgroup.Memory      // for OOM kills; nil when unreadable
 	Poll       time.Duration       // sampling period of the group's memory and CPU
 	Proc       string              // procfs mount, normally /proc
+	Live       *capture.Live       // a bounded copy of the output as it arrives (the pod log); nil: none
 }
 
 // StartError says the program never ran: not found, not executable, a limit refused.

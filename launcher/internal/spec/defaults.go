@@ -15,7 +15,7 @@ var CompileDefaults = Limits{
 
 // maxLimits are the largest values a spec may ask for.
 var maxLimits = Limits{
-	CPUTimeMs: 60000, WallTimeMs: 120000, MemoryMB: 16384, AddressSpaceMB: 65536,
+	CPUTimeMs: 3_600_000, WallTimeMs: 3_600_000, MemoryMB: 16384, AddressSpaceMB: 65536,
 	MaxProcesses: 4096, OutputKB: 65536, FileSizeKB: 1 << 20,
 }
 

@@ -1,0 +1,45 @@
+package capture
+
+import (
+	"io"
+	"sync"
+)
+
+// Live copies the first bytes of every run's output to w as they arrive (the pod's log,
+// so a client can watch a run), within one budget for the whole launch. Past the budget it
+// writes a note once and drops the rest; the result carries the output either way.
+type Live struct {
+	mu   sync.Mutex
+	w    io.Writer
+	left int64
+	done bool
+}
+
+// NewLive returns a tee to w for at most budget bytes in all; nil w means no tee.
+func NewLive(w io.Writer, budget int64) *Live {
+	if w == nil {
+		return nil
+	}
+	return &Live{w: w, left: budget}
+}
+
+// LiveCutNote follows the last live byte once the budget is spent.
+const LiveCutNote = "\n[live output cut here; the result has the rest]\n"
+
+func (l *Live) write(p []byte) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.done {
+		return
+	}
+	n := min(int64(len(p)), l.left)
+	_, _ = l.w.Write(p[:n])
+	l.left -= n
+	if n < int64(len(p)) {
+		_, _ = io.WriteString(l.w, LiveCutNote)
+		l.done = true
+	}
+}
