@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The application image (API and worker) without a registry or Docker:
 #   localhost/code-runner/app:<package.json version>
-# = the node image of scripts/images.sh (Debian bookworm minbase + the official Node 24 binary) plus one
+# = the node image of scripts/images.sh (Debian trixie minbase + the official Node 24 binary + tsc) plus one
 # layer /app with package.json, dist/ (without tests) and the production node_modules.
 # Written as a docker-archive and imported into containerd (namespace k8s.io) unless --no-import.
 #
