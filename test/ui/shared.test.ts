@@ -1,20 +1,41 @@
 import { spawnSync } from 'node:child_process';
+import type { z } from 'zod';
+import type { LanguageView } from '../../src/api/languages-service.js';
 import type { RunView } from '../../src/api/runs-service.js';
+import type { fromJudge } from '../../src/api/run-view.js';
+import type { CreateRunBody, createRunBody } from '../../src/api/schemas.js';
 import type { SystemService } from '../../src/api/system-service.js';
+import { COMPARE_MODES as SERVER_COMPARE_MODES, VERDICTS as SERVER_VERDICTS } from '../../src/domain/judge.js';
 import { RUN_STATUSES as SERVER_STATUSES } from '../../src/domain/run.js';
 import { curlCommand, shellQuote } from '../../src/ui/shared/curl.js';
 import { describeApiError, fieldName } from '../../src/ui/shared/errors.js';
 import { batchTimeout, canGenerateLoad, runLimited, sleepProgram } from '../../src/ui/shared/load.js';
 import { formatDuration, timeAgo } from '../../src/ui/shared/format.js';
 import { STATUS_INFO, explainReason, isFinal, timeline } from '../../src/ui/shared/status.js';
-import { RUN_STATUSES, type Run, type SystemStatus } from '../../src/ui/shared/types.js';
+import {
+  COMPARE_MODES,
+  RUN_STATUSES,
+  VERDICTS,
+  type Language,
+  type Run,
+  type SubmitBody,
+  type SystemStatus,
+} from '../../src/ui/shared/types.js';
 
 // Compile-time: the browser's types accept what the server sends (tsc fails the build if they drift; a
 // run is the server's own type).
 const _runFromServer = (v: RunView): Run => v;
 const _statusFromServer = (s: Awaited<ReturnType<SystemService['status']>>): SystemStatus => s;
+const _judgedFromServer = (v: RunView & ReturnType<typeof fromJudge>): Run => v;
+const _languageFromServer = (v: LanguageView): Language => v;
+const _bodyToServer = (b: CreateRunBody): SubmitBody => b;
+const _bodyFromBrowser = (b: SubmitBody): z.input<ReturnType<typeof createRunBody>> => b;
 void _runFromServer;
 void _statusFromServer;
+void _judgedFromServer;
+void _languageFromServer;
+void _bodyToServer;
+void _bodyFromBrowser;
 
 const run = (over: Partial<Run>): Run => ({
   run_id: 'r1',
@@ -44,6 +65,9 @@ describe('ui: statuses', () => {
       expect(STATUS_INFO[s].meaning).toMatch(/\.$/);
     }
     expect(RUN_STATUSES.filter(isFinal)).toEqual(['Succeeded', 'Failed', 'Timeout', 'OOMKilled', 'Cancelled']);
+    // The judge's verdicts and compare modes are the server's own lists too.
+    expect([...VERDICTS]).toEqual([...SERVER_VERDICTS]);
+    expect([...COMPARE_MODES]).toEqual([...SERVER_COMPARE_MODES]);
   });
 
   it('timeline: the current step of an active run, the steps reached by a finished one', () => {
@@ -130,6 +154,27 @@ describe('ui: curl command', () => {
     });
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
+
+  it('carries files, arguments, tests, compare and limits when given, and only then', () => {
+    const body: SubmitBody = {
+      language: 'python',
+      code: 'print(int(input())*2)',
+      files: [{ name: 'data/in.txt', content: "it's\n", encoding: 'utf8' }],
+      args: ['--x', 'two words'],
+      tests: [
+        { stdin: '2\n', expected_output: '4\n' },
+        { stdin: '3', expected_output: null },
+      ],
+      compare: { mode: 'float', abs_tol: 0.001 },
+      limits: { memory_mb: 128 },
+    };
+    const args = argsOf(curlCommand('http://h', body));
+    expect(JSON.parse(args[args.indexOf('--data-binary') + 1]!)).toEqual(body);
+    const plain = argsOf(
+      curlCommand('http://h', { ...body, files: [], args: [], tests: [], compare: { mode: 'exact' }, limits: {} }),
+    );
+    expect(Object.keys(JSON.parse(plain[plain.indexOf('--data-binary') + 1]!))).toEqual(['language', 'code']);
+  });
 });
 
 describe('ui: API errors in words', () => {
@@ -141,6 +186,17 @@ describe('ui: API errors in words', () => {
     expect(m.message).toBe('The submission exceeds a size limit.');
     expect(m.problems).toHaveLength(1);
     expect(fieldName(m.problems[0]!.field)).toBe('Code');
+  });
+
+  it('names the fields of files, tests and limits the way the form shows them', () => {
+    expect(fieldName('body.tests.1.expected_output')).toBe('Test 2 expected output');
+    expect(fieldName('body.tests.0.stdin')).toBe('Test 1 input');
+    expect(fieldName('body.files.2.name')).toBe('File 3 name');
+    expect(fieldName('body.files.0')).toBe('File 1');
+    expect(fieldName('body.args.4')).toBe('Argument 5');
+    expect(fieldName('body.limits.memory_mb')).toBe('Memory limit');
+    expect(fieldName('body.compare.abs_tol')).toBe('Absolute tolerance');
+    expect(describeApiError(503, 'language_unavailable', 'x').title).toBe('This language is not ready yet');
   });
 
   it('explains unavailable services and network failures without jargon', () => {

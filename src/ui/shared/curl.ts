@@ -10,6 +10,11 @@ export function curlCommand(origin: string, body: SubmitBody): string {
   const payload: SubmitBody = { language: body.language, code: body.code };
   if (body.timeout_seconds !== undefined) payload.timeout_seconds = body.timeout_seconds;
   if (body.stdin) payload.stdin = body.stdin;
+  if (body.files?.length) payload.files = body.files;
+  if (body.args?.length) payload.args = body.args;
+  if (body.tests?.length) payload.tests = body.tests;
+  if (body.compare && body.compare.mode !== 'exact') payload.compare = body.compare;
+  if (body.limits && Object.keys(body.limits).length > 0) payload.limits = body.limits;
   return [
     `curl -sS -X POST ${shellQuote(`${origin.replace(/\/$/, '')}/runs`)}`,
     `  -H 'Content-Type: application/json'`,

@@ -12,6 +12,20 @@ const FIELD_NAMES: Record<string, string> = {
   'body.code': 'Code',
   'body.timeout_seconds': 'Timeout',
   'body.stdin': 'Standard input',
+  body: 'Submission',
+  'body.files': 'Files',
+  'body.args': 'Arguments',
+  'body.tests': 'Tests',
+  'body.compare': 'Output comparison',
+  'body.compare.mode': 'Output comparison',
+  'body.compare.abs_tol': 'Absolute tolerance',
+  'body.compare.rel_tol': 'Relative tolerance',
+  'body.limits.cpu_time_ms': 'CPU time limit',
+  'body.limits.wall_time_ms': 'Wall time limit',
+  'body.limits.memory_mb': 'Memory limit',
+  'body.limits.max_processes': 'Process limit',
+  'body.limits.output_kb': 'Output limit',
+  'body.limits.file_size_kb': 'File size limit',
   'query.status': 'Status filter',
   'query.language': 'Language filter',
   'query.cursor': 'Page',
@@ -20,14 +34,33 @@ const FIELD_NAMES: Record<string, string> = {
   'header.idempotency-key': 'Idempotency key',
 };
 
-/** A readable name for an API field path such as body.timeout_seconds. */
-export const fieldName = (field: string): string => FIELD_NAMES[field] ?? field.replace(/^(body|query|params)\./, '');
+const ITEM_PARTS: Record<string, string> = {
+  name: 'name',
+  content: 'content',
+  encoding: 'encoding',
+  stdin: 'input',
+  expected_output: 'expected output',
+};
+
+/** A readable name for an API field path such as body.timeout_seconds or body.tests.1.stdin ("Test 2 input"). */
+export function fieldName(field: string): string {
+  const known = FIELD_NAMES[field];
+  if (known) return known;
+  const m = /^body\.(files|tests|args)\.(\d+)(?:\.(\w+))?$/.exec(field);
+  if (m) {
+    const noun = { files: 'File', tests: 'Test', args: 'Argument' }[m[1] as 'files' | 'tests' | 'args'];
+    const part = m[3] ? ` ${ITEM_PARTS[m[3]] ?? m[3]}` : '';
+    return `${noun} ${Number(m[2]) + 1}${part}`;
+  }
+  return field.replace(/^(body|query|params)\./, '');
+}
 
 const TITLES: Record<string, string> = {
   invalid_request: 'Please check the form',
   payload_too_large: 'The submission is too large',
   body_too_large: 'The submission is too large',
   unsupported_language: 'This language is not available',
+  language_unavailable: 'This language is not ready yet',
   run_not_found: 'Run not found',
   route_not_found: 'Not found',
   run_finished: 'The run has already finished',

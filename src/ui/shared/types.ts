@@ -2,10 +2,25 @@
 
 // The statuses are the server's own list (src/domain/run.ts is pure data, safe to bundle).
 export { RUN_STATUSES, type RunStatus } from '../../domain/run.js';
-import type { RunStatus } from '../../domain/run.js';
 
-// A run and a page of runs are the server's own types (src/domain/run-view.ts), not a copy.
-export type { RunView as Run, RunPage } from '../../domain/run-view.js';
+// A run and a page of runs are the server's own types (src/domain/run-view.ts), not a copy. A finished run
+// without tests carries its one run's streams and measurements at the top level (SingleRunView).
+export type { RunPage, JudgeView, SingleRunView } from '../../domain/run-view.js';
+import type { RunView, SingleRunView } from '../../domain/run-view.js';
+export type Run = RunView & SingleRunView;
+// The judge's vocabulary is the server's too (src/domain/judge.ts is pure data as well).
+export {
+  VERDICTS,
+  COMPARE_MODES,
+  type Verdict,
+  type CompareMode,
+  type Compare,
+  type RunFile,
+  type TestCase,
+} from '../../domain/judge.js';
+export type { StageLimits } from '../../domain/run.js';
+import type { Compare, RunFile, TestCase } from '../../domain/judge.js';
+import type { RunStatus, StageLimits } from '../../domain/run.js';
 
 export interface RunLogs {
   run_id: string;
@@ -15,13 +30,23 @@ export interface RunLogs {
   live: boolean;
 }
 
+/** A language of `GET /languages`: the registry joined with the image catalog. */
 export interface Language {
   id: string;
   name: string;
+  version: string | null;
+  version_detail: string | null;
+  /** false while its image has not landed on the cluster yet; null when that is not known. */
+  available: boolean | null;
+  compiled: boolean;
+  aliases: string[];
   image: string;
   file_name: string;
   editor_mode: string | null;
 }
+
+/** The operator's maxima for a run's limits (what `limits` in a submission may ask for at most). */
+export type RunLimitMaxima = Required<StageLimits>;
 
 export interface Limits {
   default_timeout_seconds: number;
@@ -31,6 +56,10 @@ export interface Limits {
   cpu_limit: string;
   memory_limit: string;
   log_limit_bytes: number;
+  max_tests: number;
+  /** Code, stdin, files and tests together. */
+  max_input_bytes: number;
+  run: RunLimitMaxima;
 }
 
 export interface LanguagesResponse {
@@ -44,6 +73,25 @@ export interface SubmitBody {
   code: string;
   timeout_seconds?: number;
   stdin?: string;
+  files?: RunFile[];
+  args?: string[];
+  tests?: TestCase[];
+  compare?: Compare;
+  limits?: StageLimits;
+}
+
+/** `GET /runs/:id/input`: what was submitted (limits as resolved: the language's own included). */
+export interface RunInputView {
+  run_id: string;
+  language: string;
+  code: string;
+  stdin: string;
+  timeout_seconds: number;
+  files: RunFile[];
+  args: string[];
+  tests: TestCase[];
+  compare: Compare;
+  limits: StageLimits;
 }
 
 export interface WorkerPod {

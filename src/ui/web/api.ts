@@ -1,5 +1,14 @@
 import { describeApiError, type ErrorMessage } from '../shared/errors.js';
-import type { LanguagesResponse, Run, RunLogs, RunPage, RunStatus, SubmitBody, SystemStatus } from '../shared/types.js';
+import type {
+  LanguagesResponse,
+  Run,
+  RunInputView,
+  RunLogs,
+  RunPage,
+  RunStatus,
+  SubmitBody,
+  SystemStatus,
+} from '../shared/types.js';
 
 /** A failed API call, with its words for a person already worked out. */
 export class ApiError extends Error {
@@ -67,6 +76,9 @@ export const api = {
     call('GET', `/runs/${encodeURIComponent(id)}`, undefined, signal),
   logs: (id: string, signal?: AbortSignal): Promise<RunLogs> =>
     call('GET', `/runs/${encodeURIComponent(id)}/logs`, undefined, signal),
+  /** What was submitted: code, stdin, files, tests, compare, limits (the run page's Reproduce and curl). */
+  input: (id: string, signal?: AbortSignal): Promise<RunInputView> =>
+    call('GET', `/runs/${encodeURIComponent(id)}/input`, undefined, signal),
   cancel: (id: string): Promise<Run> => call('DELETE', `/runs/${encodeURIComponent(id)}`),
   list: (
     q: { status?: RunStatus | ''; language?: string; limit?: number; cursor?: string | null },

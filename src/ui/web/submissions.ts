@@ -1,8 +1,9 @@
 import type { SubmitBody } from '../shared/types.js';
 
 /**
- * What this browser submitted, by run id: the API does not return a run's code, so the run page's
- * curl command can only reproduce submissions made here. Kept in localStorage, the newest 50.
+ * What this browser submitted, by run id: the run page's curl command falls back on it when the API cannot
+ * give a run's input back (GET /runs/:id/input; runs from before inputs were kept). Kept in localStorage,
+ * the newest 50.
  */
 const KEY = 'code-runner.submissions';
 const MAX = 50;

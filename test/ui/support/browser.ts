@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { createApp } from '../../../src/api/app.js';
+import { LanguagesService } from '../../../src/api/languages-service.js';
 import { SystemService } from '../../../src/api/system-service.js';
+import { ImageCatalog } from '../../../src/kube/image-catalog.js';
 import { ARTIFACTS, REPO_ROOT } from '../../support/paths.js';
 import type { Stack } from '../../support/stack.js';
 
@@ -19,12 +21,17 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** The real Express app of `stack`, serving the built UI too, on a free loopback port. */
+/**
+ * The real Express app of `stack`, serving the built UI too, on a free loopback port. Its languages carry
+ * versions and availability from the cluster's image catalog, as the deployed API's do.
+ */
 export async function serveUi(stack: Stack): Promise<UiServer> {
+  const { namespace, name } = stack.cfg.runner.imageCatalog;
   const app = createApp({
     cfg: stack.cfg,
     runs: stack.runs,
     system: new SystemService(stack.client, stack.kube, stack.cfg),
+    languages: new LanguagesService(stack.cfg, new ImageCatalog(stack.kube, namespace, name)),
     uiDir: UI_DIR,
   });
   const server: Server = await new Promise((resolve) => {
@@ -153,6 +160,26 @@ export async function waitText(
 }
 
 export const contains = (s: string) => (t: string) => t.includes(s);
+
+/** Waits for the (first) run panel to show `status`; on timeout says what it showed instead and keeps a picture. */
+export async function waitRunStatus(page: Page, status: string, timeout = 90000): Promise<void> {
+  try {
+    await page.locator(`.run-panel[data-status="${status}"]`).waitFor({ timeout });
+  } catch (err) {
+    const shown = await page
+      .locator('.run-panel')
+      .first()
+      .evaluate(
+        (el) => `${(el as HTMLElement).dataset.status ?? '?'}: ${el.querySelector('.run-meaning')?.textContent ?? ''}`,
+      )
+      .catch(() => 'no run panel');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page
+      .screenshot({ path: `${SCREENSHOTS}/failed-waiting-for-${status}.png`, fullPage: true })
+      .catch(() => undefined);
+    throw new Error(`the run never showed ${status} within ${timeout} ms; it showed ${shown}`, { cause: err });
+  }
+}
 
 /** Terminates the runs a failed test left running on the stack's own task queue (nothing else). */
 export async function terminateLeftovers(stack: Stack): Promise<void> {

@@ -1,12 +1,14 @@
 import { curlCommand } from '../../shared/curl.js';
 import { durationBetween, formatTime, shortId } from '../../shared/format.js';
 import { STATUS_INFO, explainReason, isFinal } from '../../shared/status.js';
-import type { Run, RunLogs } from '../../shared/types.js';
+import type { Run, RunInputView, RunLogs, SubmitBody } from '../../shared/types.js';
+import { exitSummary, formatMemoryKb, formatMs, testsSummary, verdictSentence } from '../../shared/verdict.js';
 import { ApiError, api } from '../api.js';
 import { alertRegion, announce, clearError, showError } from '../alerts.js';
 import { copyButton } from '../clipboard.js';
 import { append, h, replace } from '../dom.js';
 import { recall } from '../submissions.js';
+import { compileSection, singleStreams, testsSection, verdictBadge } from './run-judge.js';
 import { statusBadge, timelineList } from './status-ui.js';
 
 export interface RunPanel {
@@ -15,8 +17,10 @@ export interface RunPanel {
 }
 
 /**
- * One run, kept up to date: status and its meaning, timeline, output, exit code, reason, Cancel while it
- * is active, the Temporal Web UI link. `full` adds the details table and the curl command (the run page).
+ * One run, kept up to date: status (and the judge's verdict) and its meaning, timeline, output, exit code,
+ * reason, Cancel while it is active, the Temporal Web UI link. Once judged: the compile step, every test, or
+ * the one run's stdout and stderr apart with its CPU time and memory. `full` adds the details table, the
+ * curl command and Reproduce, both from what the run was given (the run page).
  */
 export function runPanel(
   runId: string,
@@ -35,11 +39,16 @@ export function runPanel(
     'History in Temporal Web UI',
     h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'),
   );
+  const reproduceLink = opts.full
+    ? h('a', { class: 'btn', href: `#/?from=${encodeURIComponent(runId)}`, hidden: true }, 'Reproduce')
+    : null;
   const pageLink = opts.full
     ? null
     : h('a', { class: 'btn btn-link', href: `#/runs/${encodeURIComponent(runId)}` }, 'Open run page');
   const outputState = h('span', { class: 'output-state' });
   const output = h('pre', { class: 'output', tabindex: '0', 'aria-label': 'Program output', 'aria-live': 'off' });
+  const judgeSlot = h('div', { class: 'judge-slot' });
+  const outputSlot = h('div', { class: 'output-slot' });
   const curlPre = h('pre', { class: 'curl', tabindex: '0', 'aria-label': 'curl command' });
   const curlNote = h('p', { class: 'hint' });
 
@@ -54,19 +63,9 @@ export function runPanel(
   append(content, [
     meaning,
     timelineSlot,
-    h('div', { class: 'actions' }, cancelBtn, pageLink, temporalLink),
-    h(
-      'div',
-      { class: 'output-block' },
-      h(
-        'div',
-        { class: 'output-head' },
-        h('h3', {}, 'Output'),
-        outputState,
-        copyButton('Copy output', () => output.textContent ?? '', 'Output'),
-      ),
-      output,
-    ),
+    h('div', { class: 'actions' }, cancelBtn, pageLink, reproduceLink, temporalLink),
+    judgeSlot,
+    outputSlot,
     facts,
     opts.full
       ? h(
@@ -83,11 +82,27 @@ export function runPanel(
         )
       : null,
   ]);
+  const outputBlock = h(
+    'div',
+    { class: 'output-block' },
+    h(
+      'div',
+      { class: 'output-head' },
+      h('h3', {}, 'Output'),
+      outputState,
+      copyButton('Copy output', () => output.textContent ?? '', 'Output'),
+    ),
+    output,
+  );
+  outputSlot.append(outputBlock);
   heading.id = `run-title-${runId}`;
   el.setAttribute('aria-labelledby', heading.id);
 
   let run: Run | null = opts.initial ?? null;
   let logs: RunLogs | null = null;
+  /** What the run was given (run page only): code for curl and Reproduce, each test's input and expected output. */
+  let given: RunInputView | null = null;
+  let judgeKey = '';
   let stopped = false;
   let timer: number | undefined;
   let polls = 0;
@@ -101,11 +116,12 @@ export function runPanel(
     const r = run;
     content.hidden = false;
     const final = isFinal(r.status);
-    replace(badgeSlot, statusBadge(r.status));
+    replace(badgeSlot, statusBadge(r.status), r.verdict ? verdictBadge(r.verdict) : null);
     // While Running, the last reason is stale (e.g. ContainerCreating): only a final or Pending run's reason says something.
     const reasonCurrent = final || r.status === 'Pending';
     const explanation = reasonCurrent && r.reason ? explainReason(r) : STATUS_INFO[r.status].meaning;
-    meaning.textContent = r.cancel_requested && !final ? 'Cancelling: the sandbox is being removed…' : explanation;
+    meaning.textContent =
+      r.cancel_requested && !final ? 'Cancelling: the sandbox is being removed…' : (verdictSentence(r) ?? explanation);
     replace(timelineSlot, timelineList(r));
     cancelBtn.hidden = final;
     cancelBtn.disabled = r.cancel_requested;
@@ -116,9 +132,17 @@ export function runPanel(
     // Kubernetes reports container times in whole seconds: below one second is all that can be said.
     const ms = r.started_at && end ? Date.parse(end) - Date.parse(r.started_at) : NaN;
     const duration = Number.isNaN(ms) ? '—' : ms < 1000 ? 'under 1 s' : durationBetween(r.started_at, end);
+    renderJudge(r);
+    const tests = r.tests ?? [];
+    const single = r.verdict && tests.length === 0 && r.stdout !== undefined;
     replace(
       facts,
+      tests.length > 0 ? fact('Tests', testsSummary(tests)) : [],
       fact('Exit code', r.exit_code === null ? '—' : String(r.exit_code)),
+      single && r.signal ? fact('Signal', exitSummary(null, r.signal)) : [],
+      single ? fact('CPU time', formatMs(r.cpu_time_ms)) : [],
+      single ? fact('Wall time', formatMs(r.wall_time_ms)) : [],
+      single ? fact('Memory (peak)', formatMemoryKb(r.memory_kb)) : [],
       fact('Reason', r.reason && reasonCurrent ? h('code', {}, r.reason) : '—'),
       fact('Language', r.language ?? '—'),
       opts.full ? fact('Timeout', r.timeout_seconds === null ? '—' : `${r.timeout_seconds} s`) : [],
@@ -135,7 +159,7 @@ export function runPanel(
     if (logs) {
       output.textContent = logs.logs;
       output.classList.toggle('empty', logs.logs === '');
-      if (logs.logs === '') output.textContent = final ? '(the program printed nothing)' : '';
+      if (logs.logs === '') output.textContent = final ? '(the program printed nothing)' : 'No output yet…';
       outputState.textContent = logs.live ? 'live' : logs.truncated ? 'truncated: only the first part was kept' : '';
       outputState.className = `output-state${logs.live ? ' live' : ''}`;
     } else if (r.status === 'Queued') {
@@ -143,7 +167,7 @@ export function runPanel(
       output.classList.add('empty');
     }
     if (opts.full) {
-      const body = recall(r.run_id);
+      const body: SubmitBody | null = given ?? recall(r.run_id);
       curlPre.textContent = curlCommand(
         location.origin,
         body ?? {
@@ -152,10 +176,30 @@ export function runPanel(
           ...(r.timeout_seconds ? { timeout_seconds: r.timeout_seconds } : {}),
         },
       );
-      curlNote.textContent = body
-        ? 'The same submission (code, stdin and timeout) sent from this browser.'
-        : 'The API does not return a run’s code; this run was not submitted from this browser, so the code is a placeholder.';
+      curlNote.textContent = given
+        ? 'The same submission: code, stdin, files, tests and limits as the run was given them.'
+        : body
+          ? 'The same submission (code, stdin and timeout) sent from this browser.'
+          : 'This run’s submission could not be read back, so the code is a placeholder.';
+      if (reproduceLink) reproduceLink.hidden = given === null;
     }
+  }
+
+  /** The compile step, the tests or the one run's streams: built once per verdict (a poll keeps what is open). */
+  function renderJudge(r: Run): void {
+    const tests = r.tests ?? [];
+    const key = r.verdict ? `${r.verdict}:${tests.length}:${given ? 'given' : ''}` : '';
+    if (key === judgeKey) return;
+    judgeKey = key;
+    replace(
+      judgeSlot,
+      r.compile ? compileSection(r.compile) : null,
+      tests.length > 0 ? testsSection(tests, given?.tests ?? null) : null,
+    );
+    // Judged: the streams apart replace the combined output (a run with tests shows them per test).
+    if (!r.verdict) replace(outputSlot, outputBlock);
+    else if (tests.length === 0 && r.stdout !== undefined) replace(outputSlot, singleStreams(r));
+    else replace(outputSlot);
   }
 
   async function poll(): Promise<void> {
@@ -201,6 +245,14 @@ export function runPanel(
       });
   });
 
+  if (opts.full)
+    api
+      .input(runId, abort.signal)
+      .then((i) => {
+        given = i;
+        render();
+      })
+      .catch(() => undefined); // a run from before inputs were kept: curl falls back, no Reproduce
   if (run) render();
   void poll();
   return {
