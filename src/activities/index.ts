@@ -23,6 +23,7 @@ export function sandboxSettings(cfg: Config): SandboxSettings {
     kind: r.kind,
     launcherImage: r.launcherImage,
     maxResultKb: r.maxResultKb,
+    liveKb: Math.floor(r.logLimitBytes / 1024),
     ...(r.kueueQueue ? { kueueQueue: r.kueueQueue } : {}),
   };
 }

@@ -140,7 +140,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       if (!args.podName) return EMPTY_LOGS;
       if (!args.nonce) return readLogs(args.podName, deps.logLimitBytes);
       const [log, summary] = await Promise.all([
-        readLogs(args.podName, resultLogBytes(deps.settings.maxResultKb)),
+        readLogs(args.podName, deps.settings.liveKb * 1024 + resultLogBytes(deps.settings.maxResultKb)),
         terminationSummary(args.podName),
       ]);
       if (log.unavailable) return log;

@@ -66,7 +66,8 @@ export class RunsService {
       args: body.args,
       tests: body.tests,
       compare: body.compare,
-      limits: body.limits,
+      // Output kept per run stays LOG_LIMIT_BYTES unless the run asks for another limit.
+      limits: { output_kb: Math.floor(this.cfg.runner.logLimitBytes / 1024), ...body.limits },
     });
     const args: RunWorkflowArgs = {
       input,

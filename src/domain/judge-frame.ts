@@ -8,8 +8,11 @@ import type { JudgeResult, JudgeSummary } from './judge.js';
 
 export class ResultLost extends Error {}
 
+/** How every result frame starts, whatever its nonce. */
+export const RESULT_FRAME_START = '\n--- code-runner-result ';
+
 export function extractResult(log: string, nonce: string, summary: JudgeSummary | null): JudgeResult {
-  const begin = `\n--- code-runner-result ${nonce} ---\n`;
+  const begin = `${RESULT_FRAME_START}${nonce} ---\n`;
   const i = log.lastIndexOf(begin);
   if (i < 0) throw new ResultLost('no result in the log');
   const body = log.slice(i + begin.length);

@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'node:querystring';
 import fc from 'fast-check';
+import { COMPARE_MODES } from '../../src/domain/judge.js';
+import { inputBytes } from '../../src/domain/launcher-spec.js';
 import request from 'supertest';
 import { createRunBody, listRunsQuery, runIdParams, waitQuery } from '../../src/api/schemas.js';
 import { LANGUAGE_ALIASES } from '../../src/config/languages.js';
@@ -52,8 +54,11 @@ describe('API fuzzing', () => {
     const b = createRunBody(stack.cfg.limits).safeParse(JSON.parse(bodyJson));
     if (!b.success || !waitQuery.safeParse(parseQuery(queryString)).success) return false;
     const { language, code, stdin } = b.data;
+    const lang = stack.cfg.languages.find((l) => l.id === (LANGUAGE_ALIASES[language] ?? language));
     return (
-      stack.cfg.languages.some((l) => l.id === (LANGUAGE_ALIASES[language] ?? language)) &&
+      lang !== undefined &&
+      !b.data.files.some((f) => f.name === lang.fileName) &&
+      inputBytes(b.data) <= stack.cfg.limits.maxInputBytes &&
       Buffer.byteLength(code) <= stack.cfg.limits.maxCodeBytes &&
       Buffer.byteLength(stdin) <= stack.cfg.limits.maxStdinBytes &&
       (key === undefined || /^[\x21-\x7e]{1,255}$/.test(key))
@@ -73,9 +78,34 @@ describe('API fuzzing', () => {
     .tuple(fc.constantFrom('python', 'javascript', 'py', 'python3', 'js', 'node', 'nodejs', 'c++'), fc.boolean())
     .map(([l, loud]) => (loud ? ` ${l.toUpperCase()} ` : l));
 
+  /** Valid values of the judge fields (arrays and nested objects, which the schema walker leaves to anyJson). */
+  const judgeFields = {
+    files: fc.uniqueArray(
+      fc.record({
+        name: fc.constantFrom('a.txt', 'data/in.txt', 'x-1.bin', 'README'),
+        content: fc.string({ maxLength: 50 }),
+        encoding: fc.constant('utf8'),
+      }),
+      { maxLength: 3, selector: (f) => f.name },
+    ),
+    args: fc.array(fc.string({ maxLength: 20 }), { maxLength: 5 }),
+    tests: fc.array(
+      fc.record({
+        stdin: fc.string({ maxLength: 20 }),
+        expected_output: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
+      }),
+      { maxLength: 5 },
+    ),
+    compare: fc.record({ mode: fc.constantFrom(...COMPARE_MODES) }),
+    limits: fc.record(
+      { cpu_time_ms: fc.integer({ min: 1, max: 30000 }), memory_mb: fc.integer({ min: 1, max: 1024 }) },
+      { requiredKeys: [] },
+    ),
+  };
+
   const submission = fc.record({
     body: fc.oneof(
-      { arbitrary: arbitraryFor(createRunBody(stackLimits()), { language: knownLanguage }), weight: 6 },
+      { arbitrary: arbitraryFor(createRunBody(stackLimits()), { language: knownLanguage, ...judgeFields }), weight: 6 },
       {
         arbitrary: fc.record({
           language: fc.constantFrom('python', 'js', ' Python3 '),

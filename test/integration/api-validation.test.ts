@@ -87,7 +87,7 @@ describe('API input validation and errors', () => {
 
   it('a body over the transport limit is 413 body_too_large', async () => {
     const limits = stack.cfg.limits;
-    const over = 6 * (limits.maxCodeBytes + limits.maxStdinBytes) + 17 * 1024;
+    const over = 6 * Math.max(limits.maxInputBytes, limits.maxCodeBytes + limits.maxStdinBytes) + 17 * 1024;
     expectError(await post({ language: 'python', code: 'x'.repeat(over) }), 413, 'body_too_large');
   });
 

@@ -63,7 +63,10 @@ describe('runs with bare Pod sandboxes (SANDBOX_KIND=Pod)', () => {
       timeout_seconds: 2,
     });
     const failing = await api.start({ language: 'python', code: 'import sys\nsys.exit(7)' });
-    expect(await api.waitDone(slow)).toMatchObject({ status: 'Timeout', reason: 'time limit of 2s exceeded' });
+    expect(await api.waitDone(slow)).toMatchObject({
+      status: 'Timeout',
+      reason: 'wall time limit of 2000 ms exceeded',
+    });
     expect((await api.logs(slow)).logs).toBe('started\n');
     expect(await api.waitDone(failing)).toMatchObject({ status: 'Failed', exit_code: 7, reason: 'exit code 7' });
     await expectCleanedUp(slow);

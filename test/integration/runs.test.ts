@@ -59,7 +59,11 @@ describe('runs through the whole stack', () => {
     const step = (t: string) => h.steps.find((s) => s.type === t)?.result as Record<string, unknown>;
     expect(step('createConfigMap')).toMatchObject({ configMap: objectName(runId), created: true });
     expect(step('createJob')).toMatchObject({ kind: 'Job', name: objectName(runId), created: true, status: 'Pending' });
-    expect(step('fetchLogs')).toMatchObject({ logs: 'hello from python 3\n', truncated: false });
+    // the launcher's result, checked against the pod's termination message, is the step's result
+    expect(step('fetchLogs')).toMatchObject({ truncated: false, result: { verdict: 'Accepted' } });
+    expect((step('fetchLogs').result as { tests: { stdout: string }[] }).tests[0]?.stdout).toBe(
+      'hello from python 3\n',
+    );
     expect(step('cleanUp')).toMatchObject({ deleted: expect.arrayContaining([`Job ${objectName(runId)}`]) });
     expect(h.events).toBeLessThanOrEqual(40);
   });
@@ -86,7 +90,8 @@ describe('runs through the whole stack', () => {
     await eventually(async () => (await api.logs(runId)).logs.includes('big one'), 60000, 'the program to start');
     const { configMaps, pods } = await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId);
     expect(configMaps).toHaveLength(1);
-    expect(configMaps[0]!.data).toEqual({ 'main.py': code, '.stdin': 'big one\n' });
+    expect(configMaps[0]!.data?.code).toBe(code);
+    expect(JSON.parse(configMaps[0]!.data?.spec ?? '{}')).toMatchObject({ stdin: 'big one\n', tests: [] });
     expect(configMaps[0]!.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Job', name: objectName(runId) });
     // the pod carries none of it
     expect(pods[0]!.metadata?.annotations?.[ANNOTATION_CODE]).toBeUndefined();

@@ -93,8 +93,12 @@ describe('the sandbox contains hostile code', () => {
     await stack?.close();
   });
 
-  const run = async (code: string, timeoutSeconds = 20): Promise<{ done: RunView; logs: string }> => {
-    const runId = await api.start({ language: 'python', code, timeout_seconds: timeoutSeconds });
+  const run = async (
+    code: string,
+    timeoutSeconds = 20,
+    more: object = {},
+  ): Promise<{ done: RunView; logs: string }> => {
+    const runId = await api.start({ language: 'python', code, timeout_seconds: timeoutSeconds, ...more });
     const done = await api.waitDone(runId, 90_000);
     return { done, logs: (await api.logs(runId)).logs };
   };
@@ -162,7 +166,7 @@ describe('the sandbox contains hostile code', () => {
       'import os',
       'print("uid", os.getuid(), os.getgid())',
       'print("token", os.path.exists("/var/run/secrets/kubernetes.io/serviceaccount"))',
-      'for p in ["/usr/pwned", "/etc/passwd", "/workspace/pwned", "/pwned"]:',
+      'for p in ["/usr/pwned", "/etc/passwd", "/workspace/pwned", "/pwned", "/opt/code-runner/launcher"]:',
       '    try:',
       '        open(p, "a").close(); print(p, "writable")',
       '    except OSError as e:',
@@ -180,14 +184,16 @@ describe('the sandbox contains hostile code', () => {
     // 30 = EROFS; 13 = EACCES (not root: the permission check comes before the read-only one)
     expect(logs).toContain('/usr/pwned errno 30\n');
     expect(logs).toContain('/etc/passwd errno 13\n');
-    expect(logs).toContain('/workspace/pwned errno 30\n');
+    // the workdir is the run's own sized tmpfs (compilers write there); the launcher's is read-only
+    expect(logs).toContain('/workspace/pwned writable\n');
+    expect(logs).toContain('/opt/code-runner/launcher errno 30\n');
     expect(logs).toContain('/pwned errno 30\n');
     expect(logs).toContain("root ['ro']\n");
     // no IPv6 link-local path to the node (the NetworkPolicy plugin switches IPv6 off in the pod)
     expect(logs).toContain('ipv6 off 1\n');
   }, 100_000);
 
-  it('a fork bomb is contained by the pids limit: the run ends at its time limit and the node stays usable', async () => {
+  it('a fork bomb is contained by the pids limit: the run ends at a limit and the node stays usable', async () => {
     const code = [
       'import os, time',
       'print("bombing", flush=True)',
@@ -198,7 +204,8 @@ describe('the sandbox contains hostile code', () => {
       '        time.sleep(0.01)',
     ].join('\n');
     const { done, logs } = await run(code, 4);
-    expect(done).toMatchObject({ status: 'Timeout', reason: 'time limit of 4s exceeded' });
+    // the launcher kills the group at its time limit, or earlier at its memory limit (the bomb's summed RSS)
+    expect(['TimeLimitExceeded', 'MemoryLimitExceeded']).toContain(done.verdict);
     expect(logs).toContain('bombing');
     const after = await run('print("still fine")');
     expect(after.done).toMatchObject({ status: 'Succeeded' });
@@ -215,7 +222,8 @@ describe('the sandbox contains hostile code', () => {
       'except OSError as e:',
       '    print("errno", e.errno, "after", n)',
     ].join('\n');
-    const { done, logs } = await run(code);
+    // a file size limit as large as the tmpfs, so the filesystem is what stops the program
+    const { done, logs } = await run(code, 20, { limits: { file_size_kb: 16384 } });
     expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0 });
     const m = /^errno 28 after (\d+)$/m.exec(logs); // 28 = ENOSPC
     expect(m).not.toBeNull();
@@ -224,7 +232,7 @@ describe('the sandbox contains hostile code', () => {
     expect(Number(m?.[1])).toBeLessThanOrEqual(limit);
   }, 100_000);
 
-  it('an output flood (50 MB) is bounded and reported as truncated', async () => {
+  it('an output flood (50 MB) is stopped at the output limit, bounded and reported as truncated', async () => {
     const code = [
       'import sys',
       'line = "x" * 1023 + "\\n"',
@@ -233,7 +241,7 @@ describe('the sandbox contains hostile code', () => {
       'sys.stdout.flush()',
     ].join('\n');
     const { done, logs } = await run(code, 60);
-    expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0, logs_truncated: true });
+    expect(done).toMatchObject({ status: 'Failed', verdict: 'OutputLimitExceeded', logs_truncated: true });
     expect(logs.length).toBeGreaterThan(0);
     expect(Buffer.byteLength(logs)).toBeLessThanOrEqual(stack.cfg.runner.logLimitBytes);
   }, 120_000);
@@ -253,17 +261,20 @@ describe('the sandbox contains hostile code', () => {
     ].join('\n');
     const runId = await api.start({ language: 'python', code, timeout_seconds: 20 });
     await eventually(async () => (await api.logs(runId)).logs.includes('planted'), 60_000, 'the links');
-    // while the links exist, the code the workspace is read from is still exactly the submitted code
-    // (in the run's immutable ConfigMap, mounted read-only)
+    // while the links exist, the submitted code is still exactly what it was (in the run's immutable
+    // ConfigMap, mounted read-only in the init container only, which copied it into the workdir)
     const { pods, configMaps } = await runnerObjects(stack.kube, stack.cfg.runner.namespace, runId);
     expect(configMaps).toHaveLength(1);
-    expect(configMaps[0]!.data?.['main.py']).toBe(code);
+    expect(configMaps[0]!.data?.code).toBe(code);
     expect(configMaps[0]!.immutable).toBe(true);
     expect(pods[0]!.metadata?.annotations?.[ANNOTATION_CODE]).toBeUndefined();
-    expect(pods[0]!.spec?.volumes?.find((v) => v.name === 'workspace')?.configMap?.defaultMode).toBe(0o444);
+    expect(pods[0]!.spec?.volumes?.find((v) => v.name === 'input')?.configMap?.defaultMode).toBe(0o444);
+    const run = pods[0]!.spec?.containers.find((c) => c.name === 'run');
+    expect(run?.volumeMounts?.map((m) => m.name)).not.toContain('input');
     const done = await api.waitDone(runId);
     expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0, logs_truncated: false });
-    expect((await api.logs(runId)).logs).toBe('linked /tmp/x\nlinked /tmp/y\nrefused /workspace/z 30\nplanted\ndone\n');
+    // links inside the pod's own tmpfs volumes are the program's business; none reaches the node
+    expect((await api.logs(runId)).logs).toBe('linked /tmp/x\nlinked /tmp/y\nlinked /workspace/z\nplanted\ndone\n');
     // the host's file the link pointed at is untouched
     expect(createHash('sha256').update(readFileSync('/etc/passwd')).digest('hex')).toBe(passwdBefore);
   }, 100_000);

@@ -46,6 +46,7 @@ const settings: SandboxSettings = {
   inlineCodeBytes: 0,
   launcherImage: 'localhost/code-runner/launcher:1',
   maxResultKb: 1024,
+  liveKb: 256,
 };
 const specOf = (data: Record<string, string> | undefined) => JSON.parse(data?.spec ?? '{}') as LauncherSpec;
 

@@ -27,6 +27,7 @@ const settings: SandboxSettings = {
   inlineCodeBytes: 16384,
   launcherImage: 'localhost/code-runner/launcher:1',
   maxResultKb: 1024,
+  liveKb: 256,
 };
 
 describe('runner NetworkPolicy', () => {

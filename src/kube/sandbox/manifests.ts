@@ -46,6 +46,8 @@ export interface SandboxSettings {
   launcherImage: string;
   /** Bound on the launcher's result JSON. */
   maxResultKb: number;
+  /** The launcher copies this much of the output to the pod's log as it arrives (live logs). */
+  liveKb: number;
 }
 
 /** The object that owns a run's ConfigMap: its Job, or its bare Pod. */
@@ -205,7 +207,7 @@ export const containerSecurityContext = (): V1SecurityContext => ({
 });
 
 /** The run container's command: the launcher, which judges the run and prints its framed result. */
-export function sandboxCommand(s: Pick<SandboxSettings, 'maxResultKb'>): string[] {
+export function sandboxCommand(s: Pick<SandboxSettings, 'maxResultKb' | 'liveKb'>): string[] {
   return [
     LAUNCHER_BIN,
     '-spec',
@@ -217,6 +219,8 @@ export function sandboxCommand(s: Pick<SandboxSettings, 'maxResultKb'>): string[
     TERMINATION_LOG,
     '-max-result-kb',
     String(s.maxResultKb),
+    '-live-kb',
+    String(s.liveKb),
   ];
 }
 const TERMINATION_LOG = '/dev/termination-log';

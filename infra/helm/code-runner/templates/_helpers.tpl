@@ -69,6 +69,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: INLINE_CODE_BYTES, value: {{ .Values.limits.inlineCodeBytes | quote }} }
 - { name: SANDBOX_KIND, value: {{ .Values.sandboxKind | quote }} }
 - { name: LOG_LIMIT_BYTES, value: {{ .Values.limits.logLimitBytes | quote }} }
+- { name: LAUNCHER_IMAGE, value: {{ .Values.launcherImage | quote }} }
+- { name: MAX_RESULT_KB, value: {{ .Values.limits.maxResultKb | quote }} }
+- { name: MAX_CPU_TIME_MS, value: {{ .Values.limits.maxCpuTimeMs | quote }} }
+- { name: MAX_MEMORY_MB, value: {{ .Values.limits.maxMemoryMb | quote }} }
+- { name: MAX_PROCESSES, value: {{ .Values.limits.maxProcesses | quote }} }
+- { name: MAX_OUTPUT_KB, value: {{ .Values.limits.maxOutputKb | quote }} }
+- { name: MAX_FILE_SIZE_KB, value: {{ .Values.limits.maxFileSizeKb | quote }} }
+- { name: MAX_TESTS, value: {{ .Values.limits.maxTests | quote }} }
+- { name: MAX_INPUT_BYTES, value: {{ .Values.limits.maxInputBytes | quote }} }
 - { name: START_TIMEOUT_SECONDS, value: {{ .Values.limits.startTimeoutSeconds | quote }} }
 - { name: JOB_TTL_SECONDS, value: {{ .Values.limits.jobTtlSeconds | quote }} }
 - { name: SYNC_WAIT_MAX_SECONDS, value: {{ .Values.limits.syncWaitMaxSeconds | quote }} }
