@@ -6,7 +6,8 @@ import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs } from '../domain/run.js';
 import { RUN_CONTAINER, workspaceConfigMap, type SandboxSettings } from '../kube/sandbox/manifests.js';
-import { ResultLost, extractResult, parseSummary, resultLogBytes } from '../domain/judge-frame.js';
+import { ResultLost, extractResult, liveOutput, parseSummary, resultLogBytes } from '../domain/judge-frame.js';
+import { combinedOutput } from '../domain/judge-status.js';
 import { inputBytes, launcherSeconds } from '../domain/launcher-spec.js';
 import type { Sandbox } from '../kube/sandbox/index.js';
 import { RunWakes } from './wakes.js';
@@ -146,10 +147,13 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       if (log.unavailable) return log;
       try {
         const result = extractResult(log.logs, args.nonce, summary);
-        return { logs: '', truncated: result.truncated, bytes: log.bytes, result };
+        const truncated = result.truncated || combinedOutput(result).truncated;
+        return { logs: '', truncated, bytes: log.bytes, result };
       } catch (err) {
         if (!(err instanceof ResultLost) && !(err instanceof SyntaxError)) throw err;
-        return { logs: '', truncated: log.truncated, bytes: log.bytes, unavailable: err.message };
+        // A killed launcher (cancel, deadline, OOM) printed no result: its live copy is all the output.
+        const live = liveOutput(log.logs).slice(0, deps.logLimitBytes);
+        return { logs: live, truncated: log.truncated, bytes: log.bytes, unavailable: err.message };
       }
     },
 

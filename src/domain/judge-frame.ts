@@ -45,3 +45,9 @@ export function parseSummary(message: string | undefined): JudgeSummary | null {
 /** Log bytes to read for a whole result: base64 (4/3), a newline per 76 columns, the markers. */
 export const resultLogBytes = (maxResultKb: number): number =>
   Math.ceil(((maxResultKb * 1024 * 4) / 3) * (77 / 76)) + 4096;
+
+/** What the launcher copied live into the log: everything before its result frame, if it printed one. */
+export function liveOutput(log: string): string {
+  const i = log.indexOf(RESULT_FRAME_START);
+  return i >= 0 ? log.slice(0, i) : log;
+}

@@ -186,7 +186,7 @@ describe('the sandbox contains hostile code', () => {
     expect(logs).toContain('/etc/passwd errno 13\n');
     // the workdir is the run's own sized tmpfs (compilers write there); the launcher's is read-only
     expect(logs).toContain('/workspace/pwned writable\n');
-    expect(logs).toContain('/opt/code-runner/launcher errno 30\n');
+    expect(logs).toContain('/opt/code-runner/launcher errno 13\n'); // 0555 on a read-only mount
     expect(logs).toContain('/pwned errno 30\n');
     expect(logs).toContain("root ['ro']\n");
     // no IPv6 link-local path to the node (the NetworkPolicy plugin switches IPv6 off in the pod)
@@ -216,9 +216,10 @@ describe('the sandbox contains hostile code', () => {
     const code = [
       'n = 0',
       'try:',
-      '    with open("/tmp/fill", "wb") as f:',
-      '        while True:',
-      '            f.write(b"x" * 65536); f.flush(); n += 65536',
+      '    for i in range(4):  # 8 MiB files, under the file size limit',
+      '        with open(f"/tmp/fill{i}", "wb") as f:',
+      '            for _ in range(128):',
+      '                f.write(b"x" * 65536); f.flush(); n += 65536',
       'except OSError as e:',
       '    print("errno", e.errno, "after", n)',
     ].join('\n');
