@@ -30,16 +30,19 @@ export interface RunRequest {
   tests?: TestCase[];
   compare?: Compare;
   limits?: StageLimits;
+  /** The operator's defaults under the language's (e.g. output kept = LOG_LIMIT_BYTES). */
+  defaults?: StageLimits;
 }
 
 /**
- * The workflow input of one submission: the language's sandbox spec is recorded with the run, and the run's
- * limits resolved (the request's, else the language's, else timeout_seconds and the launcher's defaults).
+ * The workflow input of one submission: the language's sandbox spec is recorded with the run, with the
+ * defaults of its limits (the operator's, then the language's); `limits` holds what the request asked for.
  */
 export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Date().toISOString()): RunInput {
   const defined = <T extends object>(o: T | undefined) =>
     Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as T;
-  const limits = { ...defined(lang.limits?.run), ...defined(req.limits) };
+  const limits = defined(req.limits);
+  const runDefaults = { ...defined(req.defaults), ...defined(lang.limits?.run) };
   return {
     runId: req.runId,
     language: lang.id,
@@ -52,6 +55,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
       command: lang.command,
       ...(lang.compile ? { compile: lang.compile } : {}),
       ...(lang.limits?.compile ? { compileLimits: lang.limits.compile } : {}),
+      ...(Object.keys(runDefaults).length ? { runLimits: runDefaults } : {}),
       ...(lang.env ? { env: lang.env } : {}),
     },
     ...(req.files?.length ? { files: req.files } : {}),

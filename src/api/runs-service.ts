@@ -66,8 +66,9 @@ export class RunsService {
       args: body.args,
       tests: body.tests,
       compare: body.compare,
-      // Output kept per run stays LOG_LIMIT_BYTES unless the run asks for another limit.
-      limits: { output_kb: Math.floor(this.cfg.runner.logLimitBytes / 1024), ...body.limits },
+      limits: body.limits,
+      // Output kept per run stays LOG_LIMIT_BYTES unless the language or the run asks for another limit.
+      defaults: { output_kb: Math.floor(this.cfg.runner.logLimitBytes / 1024) },
     });
     const args: RunWorkflowArgs = {
       input,

@@ -27,10 +27,13 @@ export function launcherSpec(input: RunInput): LauncherSpec {
   };
 }
 
-/** A run without explicit limits keeps the old meaning of timeout_seconds: wall and CPU time of the run. */
+/**
+ * The run stage's limits: the request's, over the language's and the operator's defaults; a run without
+ * time limits keeps the old meaning of timeout_seconds: wall and CPU time of the run.
+ */
 export function runLimits(input: RunInput): StageLimits {
   const ms = input.timeoutSeconds * 1000;
-  return { wall_time_ms: ms, cpu_time_ms: ms, ...input.limits };
+  return { wall_time_ms: ms, cpu_time_ms: ms, ...input.sandbox.runLimits, ...input.limits };
 }
 
 /** Seconds the launcher may need in all: the compile step, then every test at its wall limit, plus slack. */

@@ -89,6 +89,8 @@ export interface RunInput {
   sandbox: Pick<LanguageSpec, 'image' | 'fileName' | 'command' | 'env' | 'compile'> & {
     /** The language's compile limits (the launcher's defaults for the rest). */
     compileLimits?: StageLimits;
+    /** Defaults of the run stage's limits (the operator's, then the language's), under the request's. */
+    runLimits?: StageLimits;
   };
   /** Files beside the code in the workdir. */
   files?: RunFile[];
@@ -97,7 +99,7 @@ export interface RunInput {
   /** Test cases (none: one run with `stdin`). */
   tests?: TestCase[];
   compare?: Compare;
-  /** The run stage's limits, resolved by the API from the request, the language and the operator's maxima. */
+  /** The run stage's limits the request asked for (within the operator's maxima). */
   limits?: StageLimits;
   /** Frames the launcher's result in the pod's log; random per run, never shown to the program or clients. */
   resultNonce?: string;

@@ -158,7 +158,12 @@ describe('buildJob', () => {
   it("writes the compile step, files, tests and limits into the launcher's spec", () => {
     const judged: RunInput = {
       ...input,
-      sandbox: { ...input.sandbox, compile: ['g++', '-o', 'main', 'main.cpp'], compileLimits: { wall_time_ms: 30000 } },
+      sandbox: {
+        ...input.sandbox,
+        compile: ['g++', '-o', 'main', 'main.cpp'],
+        compileLimits: { wall_time_ms: 30000 },
+        runLimits: { output_kb: 256, memory_mb: 128 },
+      },
       files: [{ name: 'lib/data.bin', content: 'AAE=', encoding: 'base64' }],
       tests: [{ stdin: '1 2', expected_output: '3' }],
       compare: { mode: 'float', abs_tol: 0.001 },
@@ -171,7 +176,8 @@ describe('buildJob', () => {
     expect(spec.compile).toEqual({ command: ['g++', '-o', 'main', 'main.cpp'], limits: { wall_time_ms: 30000 } });
     expect(spec.tests).toEqual([{ stdin: '1 2', expected_output: '3' }]);
     expect(spec.compare).toEqual({ mode: 'float', abs_tol: 0.001 });
-    expect(spec.limits).toEqual({ wall_time_ms: 7000, cpu_time_ms: 1000, memory_mb: 512 });
+    // the request's limits over the defaults (the operator's and the language's), over timeout_seconds
+    expect(spec.limits).toEqual({ wall_time_ms: 7000, cpu_time_ms: 1000, memory_mb: 512, output_kb: 256 });
     const j = buildJob(judged, settings);
     const input_ = j.spec!.template.spec!.volumes!.find((v) => v.name === 'input');
     expect(input_?.configMap?.items).toEqual([
