@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import type { V1Pod } from '@kubernetes/client-node';
 import { RUN_CONTAINER } from '../src/kube/sandbox/manifests.js';
+import { interpret } from '../src/kube/sandbox/interpret.js';
+import { isTerminal } from '../src/domain/run.js';
 import { objectName, runSelector } from '../src/domain/names.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
@@ -56,10 +58,13 @@ async function raw(stack: Stack, language: string, ts: TestCase[]): Promise<numb
   await core.createNamespacedConfigMap({ namespace, body: configMap });
   await batch.createNamespacedJob({ namespace, body: job });
   let pod: V1Pod | undefined;
+  // Done when its pod's container ended (as the product's own interpretation reads it), polled every 100 ms.
   for (;;) {
     const j = await batch.readNamespacedJob({ name, namespace });
-    if ((j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0) {
-      pod = (await core.listNamespacedPod({ namespace, labelSelector: runSelector(input.runId) })).items[0];
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: runSelector(input.runId) })).items;
+    const o = interpret(j, pods, 60);
+    if (isTerminal(o.status)) {
+      pod = pods.find((p) => p.metadata?.name === o.podName);
       break;
     }
     await sleep(RAW_POLL_MS);

@@ -48,6 +48,7 @@ func main() {
 type options struct {
 	spec, result, nonce string
 	summary             string
+	input, workspace    string
 	consumeSpec         bool
 	liveKB              int
 	maxResultKB         int
@@ -63,6 +64,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.result, "result", "/tmp/result.json", "result file, written atomically; empty to skip")
 	fs.StringVar(&o.nonce, "nonce", os.Getenv(nonceEnv), "nonce for the stdout result markers [A-Za-z0-9_-]{8,128} (default $"+nonceEnv+", else random)")
 	fs.StringVar(&o.summary, "summary", "", "also write a short summary (verdict, sha256 and size of the result) here, e.g. /dev/termination-log")
+	fs.StringVar(&o.input, "input", "", "first copy this ConfigMap volume's files (all but "+install.SpecKey+") into -workspace")
+	fs.StringVar(&o.workspace, "workspace", "/workspace", "the writable workdir -input is copied into")
 	fs.BoolVar(&o.consumeSpec, "consume-spec", false, "delete the spec file once read (hidden tests stay hidden from the program)")
 	fs.IntVar(&o.liveKB, "live-kb", 0, "copy the first KB of the programs' output to stdout as it arrives (0: none)")
 	fs.IntVar(&o.maxResultKB, "max-result-kb", 1024, "bound on the result JSON; captured streams are cut to fit")
@@ -132,6 +135,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // judgeSpec loads the spec and judges it; any failure is an InternalError result.
 func judgeSpec(o options, live *capture.Live) result.Result {
+	if o.input != "" {
+		if err := install.Run(install.Options{Input: o.input, Workspace: o.workspace}); err != nil {
+			return result.Result{Verdict: verdict.InternalError, Message: "input: " + err.Error()}
+		}
+	}
 	procCgroup, _ := os.ReadFile("/proc/self/cgroup")
 	mem := cgroup.Locate("/sys/fs/cgroup", procCgroup)
 	var r result.Result

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: brings up the project's Temporal and cluster (as the tests do) and runs bench/ programs,
-# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | judge [iterations] | all]
+# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | judge [iterations] | launcher [n] | all]
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 bash scripts/deps.sh
@@ -23,11 +23,16 @@ case "$which" in
     ;;
   overload) exec "$NODE" dist/bench/overload.js "$@" ;;
   judge) exec "$NODE" dist/bench/judge.js "$@" ;;
+  launcher)
+    # The launcher's own cost per test: 50 tests of /bin/true against 1, minus fork/exec/wait of /bin/true
+    # measured in the same loop (launcher/overhead_bench_test.go).
+    cd launcher && exec go test -run XXX -bench PerTestOverhead -benchtime "${1:-20}x" .
+    ;;
   all)
     "$NODE" dist/bench/overhead.js
     "$NODE" dist/bench/overload.js
     KWOK_NODES="${KWOK_NODES:-10}" bash localcluster/cluster.sh kwok
     "$NODE" dist/bench/scale.js
     ;;
-  *) die "unknown benchmark '$which' (overhead | scale | overload | judge | all)" ;;
+  *) die "unknown benchmark '$which' (overhead | scale | overload | judge | launcher | all)" ;;
 esac

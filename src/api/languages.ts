@@ -54,6 +54,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
       fileName: lang.fileName,
       command: lang.command,
       ...(lang.compile ? { compile: lang.compile } : {}),
+      launcher: lang.launcher ?? 'init',
       ...(lang.limits?.compile ? { compileLimits: lang.limits.compile } : {}),
       ...(Object.keys(runDefaults).length ? { runLimits: runDefaults } : {}),
       ...(lang.env ? { env: lang.env } : {}),

@@ -20,6 +20,7 @@ import type { LiveLogs } from './live-logs.js';
 import type { LanguagesService } from './languages-service.js';
 import { runRecord } from './run-output.js';
 import { combinedOutput } from '../domain/judge-status.js';
+import { judgeOutputs } from '../domain/judge-compare.js';
 import { inputBytes } from '../domain/launcher-spec.js';
 import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
@@ -161,9 +162,9 @@ export class RunsService {
         live: true,
       };
     }
-    const { output } = await runRecord(this.client, runId);
+    const { input, output } = await runRecord(this.client, runId);
     const out = output?.result
-      ? combinedOutput(output.result)
+      ? combinedOutput(judgeOutputs(output.result, input?.tests, input?.compare))
       : { text: output?.logs ?? '', truncated: output?.truncated ?? false };
     return { run_id: runId, logs: out.text, truncated: out.truncated, status: view.status, live: false };
   }
@@ -285,7 +286,9 @@ export class RunsService {
   private async finishedView(base: RunView, r: RunResult): Promise<RunView> {
     if (!r.verdict) return { ...base, ...fromResult(r) };
     const { input, output } = await runRecord(this.client, r.runId);
-    const judged = output?.result ? fromJudge(output.result, (input?.tests?.length ?? 0) > 0) : {};
+    const judged = output?.result
+      ? fromJudge(judgeOutputs(output.result, input?.tests, input?.compare), (input?.tests?.length ?? 0) > 0)
+      : {};
     return { ...base, ...fromResult(r), ...judged };
   }
 

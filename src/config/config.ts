@@ -33,6 +33,8 @@ const languageSchema = z.object({
   compile: z.array(z.string()).min(1).optional(),
   command: z.array(z.string()).min(1),
   aliases: z.array(z.string()).optional(),
+  // An operator's image has no launcher in it unless it says so.
+  launcher: z.enum(['image', 'init']).default('init'),
   limits: z.object({ compile: stageLimits.optional(), run: stageLimits.optional() }).optional(),
   env: z.record(z.string(), z.string()).optional(),
   editorMode: z.string().optional(),
@@ -228,7 +230,9 @@ function loadLanguages(env: NodeJS.ProcessEnv, file: string | undefined, problem
   }
   return langs.map((l) => {
     const override = env[`SANDBOX_IMAGE_${l.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
-    return override ? { ...l, image: override } : l;
+    // Our own images carry the launcher; an image put in their place gets it from an init container.
+    if (override) return { ...l, image: override, launcher: 'init' as const };
+    return { ...l, launcher: l.launcher ?? (file ? 'init' : ('image' as const)) };
   });
 }
 

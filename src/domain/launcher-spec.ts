@@ -19,7 +19,8 @@ export function launcherSpec(input: RunInput): LauncherSpec {
     run: { command: input.sandbox.command, args: input.args ?? [] },
     workdir: WORKDIR,
     scratch: SCRATCH,
-    tests: input.tests ?? [],
+    // The expected outputs never enter the sandbox: the worker judges the output (judge-compare.ts).
+    tests: (input.tests ?? []).map((t) => ({ stdin: t.stdin, expected_output: null })),
     stdin: input.stdin,
     compare: input.compare ?? { mode: 'exact' },
     limits: runLimits(input),

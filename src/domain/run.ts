@@ -51,6 +51,12 @@ export interface LanguageSpec {
   aliases?: string[];
   /** CodeMirror mode hint for the UI. */
   editorMode?: string;
+  /**
+   * Where the sandbox gets the launcher: `image` (at /opt/code-runner/launcher in the language's image, as
+   * in every image scripts/images.sh builds) or `init` (an init container copies it from LAUNCHER_IMAGE:
+   * any image works, at the price of a second container start per run).
+   */
+  launcher?: 'image' | 'init';
   /** This language's defaults, over the launcher's (e.g. more processes for a JVM, more memory to compile). */
   limits?: { compile?: StageLimits; run?: StageLimits };
 }
@@ -86,7 +92,7 @@ export interface RunInput {
   code: string;
   stdin: string;
   timeoutSeconds: number;
-  sandbox: Pick<LanguageSpec, 'image' | 'fileName' | 'command' | 'env' | 'compile'> & {
+  sandbox: Pick<LanguageSpec, 'image' | 'fileName' | 'command' | 'env' | 'compile' | 'launcher'> & {
     /** The language's compile limits (the launcher's defaults for the rest). */
     compileLimits?: StageLimits;
     /** Defaults of the run stage's limits (the operator's, then the language's), under the request's. */

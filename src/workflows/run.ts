@@ -14,6 +14,8 @@ import type { Observation, RunInput, RunLogs, RunResult, RunState, RunStatus } f
 import { PERMANENT_FAILURE_TYPES } from '../domain/errors.js';
 import { nextStep } from '../domain/run-machine.js';
 import { judgedStatus } from '../domain/judge-status.js';
+import { judgeOutputs } from '../domain/judge-compare.js';
+import type { JudgeResult } from '../domain/judge.js';
 import { launcherSeconds, resultNonce } from '../domain/launcher-spec.js';
 import {
   SA_NODE,
@@ -136,6 +138,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   let queued = false;
   let attempted = false;
   let output: RunLogs | undefined;
+  let judgedResult: JudgeResult | undefined;
   try {
     await CancellationScope.cancellable(async () => {
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
@@ -161,8 +164,10 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
         nonce: resultNonce(input),
         ...(state.podName ? { podName: state.podName } : {}),
       }).catch((err: unknown) => ({ logs: '', truncated: false, bytes: 0, unavailable: failureReason(err) }));
-      // The pod ended on its own: the launcher's verdict decides (Accepted, TLE, MLE, WA, ...).
-      const judged = judgedStatus(verdict, output);
+      // The pod ended on its own: the launcher's verdict decides (Accepted, TLE, MLE, ...), and the
+      // expected outputs, compared here, outside the sandbox (WrongAnswer).
+      if (output.result) judgedResult = judgeOutputs(output.result, input.tests, input.compare);
+      const judged = judgedStatus(verdict, { ...output, ...(judgedResult ? { result: judgedResult } : {}) });
       verdict = { status: judged.status, reason: judged.reason };
       if (judged.exitCode !== undefined) state.exitCode = judged.exitCode;
       await cleanUp({ runId: input.runId });
@@ -189,7 +194,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     finishedAt: state.finishedAt,
     outputBytes,
     outputTruncated,
-    verdict: output?.result?.verdict ?? null,
+    verdict: judgedResult?.verdict ?? null,
     history: state.history,
   };
 

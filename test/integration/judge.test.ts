@@ -1,8 +1,8 @@
 import { ApiClient } from '../support/api.js';
 import { createStack, type Stack } from '../support/stack.js';
-import type { RunView } from '../../src/domain/run-view.js';
+import type { RunView, SingleRunView } from '../../src/domain/run-view.js';
 
-type Judged = RunView & Record<string, unknown>;
+type Judged = RunView & SingleRunView & Record<string, unknown>;
 
 /**
  * Judge-grade runs through the whole stack (real API, Temporal, worker, Kubernetes, launcher in the pod):

@@ -8,7 +8,7 @@ import { createApp } from '../../src/api/app.js';
 import { LanguagesService } from '../../src/api/languages-service.js';
 import { SystemService } from '../../src/api/system-service.js';
 import { ImageCatalog } from '../../src/kube/image-catalog.js';
-import type { RunView } from '../../src/domain/run-view.js';
+import type { RunView, SingleRunView } from '../../src/domain/run-view.js';
 
 /** Every language of the default registry compiles (where it does) and passes A+B in its own image. */
 describe('the language matrix', () => {
@@ -53,23 +53,63 @@ describe('the language matrix', () => {
     expect(list.find((l) => l.id === 'cpp')?.version).toMatch(/^\d+\.\d+/);
   });
 
-  it('runs A+B in every language: compile once, two tests, both Accepted', async () => {
-    const results = await Promise.all(
+  /** Runs one program per language (from a fixture folder, or made from the language), all at once. */
+  const everyLanguage = (body: (l: Stack['cfg']['languages'][number]) => object | null) =>
+    Promise.all(
       stack.cfg.languages.map(async (l) => {
-        const code = readFileSync(join(dir, fixture(l.id) ?? ''), 'utf8');
-        const runId = await api.start({
-          language: l.id,
-          code,
-          tests: [
-            { stdin: '2 3\n', expected_output: '5\n' },
-            { stdin: '-7 10\n', expected_output: '3\n' },
-          ],
-          timeout_seconds: 10,
-        });
-        const done = (await api.waitDone(runId, 600000)) as RunView;
+        const b = body(l);
+        if (!b) return null;
+        const runId = await api.start({ language: l.id, timeout_seconds: 10, ...b });
+        const done = (await api.waitDone(runId, 600000)) as RunView & SingleRunView;
         return { id: l.id, compiled: !!l.compile, done };
       }),
+    ).then((rs) => rs.filter((r) => r !== null));
+  const source = (folder: string, id: string) => {
+    const f = readdirSync(join(FIXTURES, folder)).find((n) => n.startsWith(`${id}.`));
+    return readFileSync(join(FIXTURES, folder, f ?? `${id}.missing`), 'utf8');
+  };
+
+  it('hello world in every language', async () => {
+    const results = await everyLanguage((l) => ({ code: source('hello', l.id) }));
+    const wrong = results.filter((r) => r.done.status !== 'Succeeded' || r.done.stdout !== 'Hello, World!\n');
+    expect(wrong.map((r) => `${r.id}: ${r.done.verdict} ${r.done.reason} ${JSON.stringify(r.done.stdout)}`)).toEqual(
+      [],
     );
+  });
+
+  it("a compile error is CompilationError, with the compiler's message, in every compiled language", async () => {
+    const results = await everyLanguage((l) => (l.compile ? { code: 'this is not a program ((( }\n' } : null));
+    expect(results.length).toBeGreaterThanOrEqual(10);
+    for (const r of results) {
+      expect({ id: r.id, verdict: r.done.verdict, status: r.done.status }).toEqual({
+        id: r.id,
+        verdict: 'CompilationError',
+        status: 'Failed',
+      });
+      expect(`${r.done.compile?.stdout}${r.done.compile?.stderr}`.length).toBeGreaterThan(0);
+      expect(r.done.tests).toEqual([]);
+    }
+  });
+
+  it('a runtime error is RuntimeError in every language, with the output written before it', async () => {
+    const results = await everyLanguage((l) => ({ code: source('runtime-error', l.id) }));
+    const wrong = results.filter(
+      (r) => r.done.verdict !== 'RuntimeError' || r.done.status !== 'Failed' || r.done.stdout !== 'before\n',
+    );
+    expect(wrong.map((r) => `${r.id}: ${r.done.verdict} ${r.done.reason} ${JSON.stringify(r.done.stdout)}`)).toEqual(
+      [],
+    );
+    for (const r of results) expect(r.done.exit_code !== 0 || r.done.signal !== null).toBe(true);
+  });
+
+  it('runs A+B in every language: compile once, two tests on stdin, both Accepted', async () => {
+    const results = await everyLanguage((l) => ({
+      code: readFileSync(join(dir, fixture(l.id) ?? ''), 'utf8'),
+      tests: [
+        { stdin: '2 3\n', expected_output: '5\n' },
+        { stdin: '-7 10\n', expected_output: '3\n' },
+      ],
+    }));
     const failed = results
       .filter((r) => r.done.verdict !== 'Accepted')
       .map((r) => `${r.id}: ${r.done.verdict ?? r.done.status} ${r.done.reason ?? ''} ${r.done.compile?.stderr ?? ''}`);

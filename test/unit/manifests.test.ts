@@ -155,6 +155,24 @@ describe('buildJob', () => {
     expect(c.command?.join(' ')).not.toContain(input.runId);
   });
 
+  it('with the launcher in the language image: one container, which reads the input itself', () => {
+    const own = buildJob({ ...input, sandbox: { ...input.sandbox, launcher: 'image' } }, settings).spec!.template.spec!;
+    expect(own.initContainers).toBeUndefined();
+    const run = own.containers[0]!;
+    expect(run.command?.slice(0, 7)).toEqual([
+      LAUNCHER_BIN,
+      '-input',
+      '/input',
+      '-workspace',
+      '/workspace',
+      '-spec',
+      '/input/.spec.json',
+    ]);
+    expect(run.volumeMounts).toContainEqual({ name: 'input', mountPath: '/input', readOnly: true });
+    expect(own.volumes?.map((v) => v.name)).toEqual(['input', 'workspace', 'tmp']);
+    expect(run.securityContext).toEqual(c.securityContext);
+  });
+
   it("writes the compile step, files, tests and limits into the launcher's spec", () => {
     const judged: RunInput = {
       ...input,
@@ -174,7 +192,8 @@ describe('buildJob', () => {
     expect(cm.binaryData).toEqual({ 'file-0': 'AAE=' });
     const spec = specOf(cm.data);
     expect(spec.compile).toEqual({ command: ['g++', '-o', 'main', 'main.cpp'], limits: { wall_time_ms: 30000 } });
-    expect(spec.tests).toEqual([{ stdin: '1 2', expected_output: '3' }]);
+    // the expected outputs never enter the sandbox: the worker judges the output
+    expect(spec.tests).toEqual([{ stdin: '1 2', expected_output: null }]);
     expect(spec.compare).toEqual({ mode: 'float', abs_tol: 0.001 });
     // the request's limits over the defaults (the operator's and the language's), over timeout_seconds
     expect(spec.limits).toEqual({ wall_time_ms: 7000, cpu_time_ms: 1000, memory_mb: 512, output_kb: 256 });

@@ -1,55 +1,36 @@
 package compare
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
 
+// TestCompare runs the cases the worker's comparison (src/domain/judge-compare.ts) is
+// checked against too: both implementations must agree on every one.
 func TestCompare(t *testing.T) {
-	cases := []struct {
-		name             string
-		mode             Mode
-		expected, actual string
-		equal            bool
-	}{
-		{"exact equal", Exact, "3\n", "3\n", true},
-		{"exact missing newline", Exact, "3\n", "3", false},
-		{"exact trailing space", Exact, "3", "3 ", false},
-		{"exact both empty", Exact, "", "", true},
-
-		{"trim trailing newlines", TrimTrailing, "1\n2\n", "1\n2\n\n\n", true},
-		{"trim line-end spaces", TrimTrailing, "1 2\n3\n", "1 2   \n3\t\r\n", true},
-		{"trim CRLF", TrimTrailing, "a\nb", "a\r\nb\r\n", true},
-		{"trim keeps leading space", TrimTrailing, "1", " 1", false},
-		{"trim keeps inner space", TrimTrailing, "1 2", "1  2", false},
-		{"trim keeps leading blank line", TrimTrailing, "1", "\n1", false},
-		{"trim keeps blank line inside", TrimTrailing, "1\n2", "1\n\n2", false},
-		{"trim empty vs whitespace", TrimTrailing, "", " \n\n", true},
-
-		{"tokens spacing", Tokens, "1 2\n3", "  1\n2   3\n\n", true},
-		{"tokens differ", Tokens, "1 2 3", "1 2 4", false},
-		{"tokens extra", Tokens, "1 2", "1 2 3", false},
-		{"tokens missing", Tokens, "1 2 3", "1 2", false},
-		{"tokens case", Tokens, "Yes", "yes", false},
-
-		{"float within abs", Float, "0.3333333", "0.33333334", true},
-		{"float outside", Float, "0.333", "0.334", false},
-		{"float within rel", Float, "1000000000", "1000000100", true},
-		{"float forms", Float, "1e3 0.5", "1000.0000001 .5", true},
-		{"float words exact", Float, "YES 1.0", "YES 1", true},
-		{"float word differs", Float, "YES 1.0", "NO 1.0", false},
-		{"float number vs word", Float, "1", "one", false},
-		{"float nan", Float, "nan", "NaN", true},
-		{"float nan vs number", Float, "nan", "0", false},
-		{"float inf", Float, "inf", "+Inf", true},
-		{"float inf sign", Float, "inf", "-inf", false},
-		{"float count", Float, "1 2", "1", false},
+	raw, err := os.ReadFile("../../../test/fixtures/compare-cases.json")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := Compare([]byte(c.expected), []byte(c.actual), Options{Mode: c.mode, AbsTol: 1e-6, RelTol: 1e-6})
-			if got.Equal != c.equal {
-				t.Fatalf("Compare(%q, %q, %s) = %+v, want equal=%v", c.expected, c.actual, c.mode, got, c.equal)
+	var file struct {
+		Cases []struct {
+			Name, Mode, Expected, Actual string
+			Equal                        bool
+		}
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Cases) < 20 {
+		t.Fatalf("only %d shared cases", len(file.Cases))
+	}
+	for _, c := range file.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			got := Compare([]byte(c.Expected), []byte(c.Actual), Options{Mode: Mode(c.Mode), AbsTol: 1e-6, RelTol: 1e-6})
+			if got.Equal != c.Equal {
+				t.Fatalf("Compare(%q, %q, %s) = %+v, want equal=%v", c.Expected, c.Actual, c.Mode, got, c.Equal)
 			}
 			if !got.Equal && got.Detail == "" {
 				t.Fatalf("a difference must come with a detail")

@@ -19,14 +19,16 @@ type Options struct {
 	Input     string // the run's ConfigMap volume (the code, the files, the spec)
 	Workspace string // the writable workdir the program sees
 	Self      string // this binary
-	Bin       string // where the run container executes the launcher from
-	Spec      string // the spec's private path (mode 0600)
+	Bin       string // where the run container executes the launcher from ("": it is in the image)
+	Spec      string // the spec's private path, mode 0600 ("": read where it is)
 }
 
 // Run copies everything; the first error stops it (the pod then fails to start, visibly).
 func Run(o Options) error {
-	if err := copyFile(o.Self, o.Bin, 0o555); err != nil {
-		return fmt.Errorf("launcher binary: %w", err)
+	if o.Bin != "" {
+		if err := copyFile(o.Self, o.Bin, 0o555); err != nil {
+			return fmt.Errorf("launcher binary: %w", err)
+		}
 	}
 	root := o.Input
 	// A ConfigMap volume holds its files in a timestamped directory behind the ..data link.
@@ -49,6 +51,8 @@ func Run(o Options) error {
 			return fmt.Errorf("refusing input path %q", rel)
 		}
 		switch {
+		case rel == SpecKey && o.Spec == "":
+			return nil
 		case rel == SpecKey:
 			return copyFile(path, o.Spec, 0o600)
 		case d.IsDir():

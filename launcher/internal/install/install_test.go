@@ -71,3 +71,16 @@ func TestInstallRefusesSymlinksInInput(t *testing.T) {
 		t.Fatal("a symlink in the input must be refused")
 	}
 }
+
+// In the run container itself (the launcher is in the image): the files only, the spec left where it is.
+func TestInstallFilesOnly(t *testing.T) {
+	in := configMapVolume(t, map[string]string{"main.py": "print(1)", SpecKey: "{}"})
+	ws := filepath.Join(t.TempDir(), "ws")
+	if err := Run(Options{Input: in, Workspace: ws}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(ws)
+	if len(entries) != 1 || entries[0].Name() != "main.py" {
+		t.Fatalf("workspace holds %v, want only main.py", entries)
+	}
+}

@@ -1,5 +1,5 @@
 import type {
-  V1ConfigMap,
+  V1Container,
   V1Job,
   V1ObjectMeta,
   V1Pod,
@@ -18,14 +18,7 @@ import {
   RUNNER_COMPONENT,
   objectName,
 } from '../../domain/names.js';
-import {
-  SCRATCH,
-  WORKDIR,
-  launcherSeconds,
-  launcherSpec,
-  resultNonce,
-  sandboxMemoryMb,
-} from '../../domain/launcher-spec.js';
+import { SCRATCH, WORKDIR, launcherSeconds, resultNonce, sandboxMemoryMb } from '../../domain/launcher-spec.js';
 
 /** Pure builders for a run's Kubernetes objects. No I/O; unit-tested without a cluster. */
 
@@ -56,6 +49,9 @@ export interface SandboxOwner {
   uid: string;
 }
 
+export { buildConfigMap, codeInline, inputEntries, workspaceConfigMap } from './input.js';
+import { codeInline, inputEntries, inputVolume } from './input.js';
+
 export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
 
 export const RUN_CONTAINER = 'run';
@@ -63,7 +59,7 @@ export const INSTALL_CONTAINER = 'install';
 export const WORKSPACE = WORKDIR;
 /** The launcher's spec in the run's ConfigMap; the init container moves it out of the program's sight. */
 export const SPEC_KEY = '.spec.json';
-/** Where the run container executes the launcher from (an emptyDir, read-only there). */
+/** Where the launcher is: in the language's image, or (init mode) in an emptyDir, read-only there. */
 export const LAUNCHER_DIR = '/opt/code-runner';
 export const LAUNCHER_BIN = `${LAUNCHER_DIR}/launcher`;
 /** The spec's private path in the scratch volume: the launcher reads it, then deletes it. */
@@ -90,104 +86,6 @@ export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<s
   };
 }
 
-/** One file of the run's input volume: its ConfigMap key, its path there, its content. */
-interface InputEntry {
-  key: string;
-  path: string;
-  text?: string;
-  base64?: string;
-}
-
-/** The run's input: the code under the language's file name, the files, and the launcher's spec. */
-export function inputEntries(input: RunInput): InputEntry[] {
-  const files = (input.files ?? []).map((f, i) => ({
-    key: `file-${i}`,
-    path: f.name,
-    ...(f.encoding === 'base64' ? { base64: f.content } : { text: f.content }),
-  }));
-  return [
-    { key: 'code', path: input.sandbox.fileName, text: input.code },
-    ...files,
-    { key: 'spec', path: SPEC_KEY, text: JSON.stringify(launcherSpec(input)) },
-  ];
-}
-
-/**
- * Whether the input goes inside the Job (pod annotations, read by the downward API) rather than into a
- * ConfigMap of its own. Inline (opt-in, INLINE_CODE_BYTES) saves two writes per run and the kubelet's
- * read of it; a large submission, or one with files, goes to a ConfigMap, because the pod object (and so
- * its input) is rewritten and sent to every watcher at each status change of the run.
- */
-export function codeInline(input: RunInput, s: Pick<SandboxSettings, 'inlineCodeBytes'>) {
-  if (input.files?.length) return false;
-  const bytes = inputEntries(input).reduce((n, e) => n + Buffer.byteLength(e.text ?? ''), 0);
-  return bytes <= s.inlineCodeBytes;
-}
-
-/** The input volume, mounted only in the init container: a ConfigMap, or the pod's own annotations. */
-function inputVolume(input: RunInput, inline: boolean) {
-  const entries = inputEntries(input);
-  if (!inline)
-    return {
-      name: 'input',
-      configMap: {
-        name: objectName(input.runId),
-        defaultMode: 0o444,
-        items: entries.map((e) => ({ key: e.key, path: e.path })),
-      },
-    };
-  return {
-    name: 'input',
-    downwardAPI: {
-      defaultMode: 0o444,
-      items: entries.map((e) => ({
-        path: e.path,
-        fieldRef: { fieldPath: `metadata.annotations['${ANNOTATION_PREFIX}${e.key}']` },
-      })),
-    },
-  };
-}
-
-/** The run's ConfigMap if its input is not inline (see codeInline); undefined if the sandbox carries it. */
-export function workspaceConfigMap(
-  input: RunInput,
-  s: Pick<SandboxSettings, 'namespace' | 'inlineCodeBytes'>,
-  owner?: SandboxOwner,
-): V1ConfigMap | undefined {
-  return codeInline(input, s) ? undefined : buildConfigMap(input, s, owner);
-}
-
-/**
- * The input in a ConfigMap. Given the run's Job or Pod, the ConfigMap is owned by it, so the Job's TTL
- * (and any deletion of the sandbox) also removes the ConfigMap through the garbage collector.
- */
-export function buildConfigMap(
-  input: RunInput,
-  s: Pick<SandboxSettings, 'namespace'>,
-  owner?: SandboxOwner,
-): V1ConfigMap {
-  const name = objectName(input.runId);
-  const apiVersion = owner?.kind === 'Pod' ? 'v1' : 'batch/v1';
-  const ownerReferences = owner
-    ? [{ apiVersion, kind: owner.kind, name, uid: owner.uid, blockOwnerDeletion: false }]
-    : undefined;
-  const entries = inputEntries(input);
-  const binary = entries.filter((e) => e.base64 !== undefined);
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: {
-      name,
-      namespace: s.namespace,
-      labels: runLabels(input),
-      ...(ownerReferences ? { ownerReferences } : {}),
-    },
-    immutable: true,
-    data: Object.fromEntries(entries.filter((e) => e.text !== undefined).map((e) => [e.key, e.text ?? ''])),
-    ...(binary.length ? { binaryData: Object.fromEntries(binary.map((e) => [e.key, e.base64 ?? ''])) } : {}),
-  };
-}
-
 /** Restricted Pod Security, plus what "restricted" does not demand: read-only root, no token, fixed uid. */
 export const podSecurityContext = (): V1PodSecurityContext => ({
   runAsNonRoot: true,
@@ -206,13 +104,21 @@ export const containerSecurityContext = (): V1SecurityContext => ({
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-/** The run container's command: the launcher, which judges the run and prints its framed result. */
-export function sandboxCommand(s: Pick<SandboxSettings, 'maxResultKb' | 'liveKb'>): string[] {
+/**
+ * The run container's command: the launcher, which judges the run and prints its framed result. With the
+ * launcher in the image it first copies the input itself; in init mode the init container did.
+ */
+export function sandboxCommand(
+  s: Pick<SandboxSettings, 'maxResultKb' | 'liveKb'>,
+  mode: 'image' | 'init' = 'init',
+): string[] {
+  const input =
+    mode === 'image'
+      ? ['-input', INPUT_DIR, '-workspace', WORKSPACE, '-spec', `${INPUT_DIR}/${SPEC_KEY}`]
+      : ['-spec', SPEC_PATH, '-consume-spec'];
   return [
     LAUNCHER_BIN,
-    '-spec',
-    SPEC_PATH,
-    '-consume-spec',
+    ...input,
     '-result',
     '',
     '-summary',
@@ -275,9 +181,9 @@ const withKueue = (labels: Record<string, string> | undefined, s: SandboxSetting
   s.kueueQueue ? { ...labels, [LABEL_KUEUE_QUEUE]: s.kueueQueue } : labels;
 
 /**
- * The sandbox pod's metadata and spec, the same in a Job's template and in a bare Pod. An init container
- * from the launcher image installs the launcher and copies the input into the writable workdir (the spec
- * to a private path); the run container, from the language's image, runs the launcher.
+ * The sandbox pod's metadata and spec, the same in a Job's template and in a bare Pod: one container, from
+ * the language's image, runs the launcher, which copies the input into the writable workdir and judges the
+ * run. For an image without the launcher, an init container installs it first (installContainer).
  */
 function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMeta; spec: V1PodSpec } {
   const inline = codeInline(input, s);
@@ -293,6 +199,8 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
     requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageLimit },
     limits: { cpu: r.cpuLimit, memory, 'ephemeral-storage': r.ephemeralStorageLimit },
   };
+  const mode = input.sandbox.launcher ?? 'init';
+  const inImage = mode === 'image';
   const annotations = inline
     ? Object.fromEntries(inputEntries(input).map((e) => [`${ANNOTATION_PREFIX}${e.key}`, e.text ?? '']))
     : undefined;
@@ -312,36 +220,21 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
       ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
       ...(s.tolerations?.length ? { tolerations: s.tolerations } : {}),
       securityContext: podSecurityContext(),
-      initContainers: [
-        {
-          name: INSTALL_CONTAINER,
-          image: s.launcherImage,
-          imagePullPolicy: 'IfNotPresent',
-          command: ['/launcher', 'install', '-input', INPUT_DIR, '-workspace', WORKSPACE, '-bin', LAUNCHER_BIN],
-          args: ['-spec', SPEC_PATH],
-          resources,
-          securityContext: containerSecurityContext(),
-          volumeMounts: [
-            { name: 'input', mountPath: INPUT_DIR, readOnly: true },
-            { name: 'workspace', mountPath: WORKSPACE },
-            { name: 'launcher', mountPath: LAUNCHER_DIR },
-            { name: 'tmp', mountPath: SCRATCH },
-          ],
-        },
-      ],
+      ...(inImage ? {} : { initContainers: [installContainer(s, resources)] }),
       containers: [
         {
           name: RUN_CONTAINER,
           image: input.sandbox.image,
           imagePullPolicy: 'IfNotPresent',
-          command: sandboxCommand(s),
+          command: sandboxCommand(s, mode),
           workingDir: WORKSPACE,
           env,
           resources,
           securityContext: containerSecurityContext(),
           volumeMounts: [
+            ...(inImage ? [{ name: 'input', mountPath: INPUT_DIR, readOnly: true }] : []),
             { name: 'workspace', mountPath: WORKSPACE },
-            { name: 'launcher', mountPath: LAUNCHER_DIR, readOnly: true },
+            ...(inImage ? [] : [{ name: 'launcher', mountPath: LAUNCHER_DIR, readOnly: true }]),
             { name: 'tmp', mountPath: SCRATCH },
           ],
         },
@@ -351,9 +244,32 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
         // tmpfs sized by the kernel (SizeMemoryBackedVolumes) and charged to the memory limit.
         { name: 'workspace', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
         { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: r.tmpSizeLimit } },
-        { name: 'launcher', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+        ...(inImage ? [] : [{ name: 'launcher', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }]),
       ],
     },
+  };
+}
+
+/**
+ * Init mode (an image without the launcher): a container from the launcher image copies the launcher and
+ * the input into the pod's volumes first. It costs a second container start (~1 s here: the kubelet
+ * notices the init container's exit on its next relist).
+ */
+function installContainer(s: SandboxSettings, resources: V1Container['resources']): V1Container {
+  return {
+    name: INSTALL_CONTAINER,
+    image: s.launcherImage,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/launcher', 'install', '-input', INPUT_DIR, '-workspace', WORKSPACE, '-bin', LAUNCHER_BIN],
+    args: ['-spec', SPEC_PATH],
+    resources,
+    securityContext: containerSecurityContext(),
+    volumeMounts: [
+      { name: 'input', mountPath: INPUT_DIR, readOnly: true },
+      { name: 'workspace', mountPath: WORKSPACE },
+      { name: 'launcher', mountPath: LAUNCHER_DIR },
+      { name: 'tmp', mountPath: SCRATCH },
+    ],
   };
 }
 
