@@ -6,6 +6,7 @@
 # and the language's limits.
 #
 #   bash test/images/languages.sh [ID...]        (default: every language)
+#   KINDS="runtime-error" bash test/images/languages.sh [ID...]   (only some kinds of programs)
 #
 # Each image's layer is extracted once under $T/rootfs/<image> (re-extracted when its archive changes).
 # Each run happens in private mount, PID, network, UTS and IPC namespaces: the root is bind-mounted
@@ -13,16 +14,21 @@
 # creates (null zero full random urandom tty, fd, stdin/out/err, shm), and the workspace bind-mounted on
 # /workspace; nothing stays mounted on the host. The image's Env and the language's env are passed on.
 #
-# Programs: test/fixtures/languages/<id>.<ext> (A+B: "2 3\n" -> "5\n", "-7 10\n" -> "3\n") and
-# test/fixtures/hello/<id>.<ext> ("Hello, World!\n", no stdin). Prints one line per program with the
-# compile time (wall/CPU/peak memory), the slowest test's run time, the /tmp and /workspace bytes left,
-# and a closing "N passed, N failed" line. JSON results: $T/results/<id>-<kind>.json.
+# Programs: test/fixtures/languages/<id>.<ext> (A+B: "2 3\n" -> "5\n", "-7 10\n" -> "3\n"),
+# test/fixtures/hello/<id>.<ext> ("Hello, World!\n", no stdin) and test/fixtures/runtime-error/<id>.<ext>
+# (prints "before\n", then fails at run time: passes when it compiled, the verdict is RuntimeError and
+# stdout is exactly "before\n"). KINDS (default "aplusb hello runtime-error") picks which kinds run; a
+# missing A+B or runtime-error program fails, a missing hello-world one is skipped. Prints one line per
+# program with the verdict (and the tests' exit codes or signals when not 0), the compile time
+# (wall/CPU/peak memory), the slowest test's run time, the /tmp and /workspace bytes left, and a closing
+# "N passed, N failed" line. JSON results: $T/results/<id>-<kind>.json.
 # Ad hoc: PROGRAM=FILE [PROGRAM_STDIN=TEXT] bash test/images/languages.sh ID runs FILE as language ID
 # instead (judged by exit status and limits only).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T="${LANG_TEST_DIR:-/tmp/code-runner-lang-test}"
 TMP_MB="${TMP_MB:-256}"
+KINDS="${KINDS:-aplusb hello runtime-error}"
 NODE="$ROOT/node_modules/.bin/node"
 PATH="$PATH:/usr/sbin:/sbin"
 mkdir -p "$T/rootfs" "$T/results" "$T/ws"
@@ -94,9 +100,10 @@ exit "$rc"
 '
 
 passed=0 failed=0
-# run_one ID KIND SOURCE TESTS_JSON
+# run_one ID KIND SOURCE TESTS_JSON [VERDICT STDOUT]: passes on verdict VERDICT (default Accepted) and,
+# when STDOUT is given, every test's stdout exactly STDOUT (and a compile, if any, that succeeded).
 run_one() {
-  local id="$1" kind="$2" src="$3" tests="$4" lang name dir work ws nonce out res line
+  local id="$1" kind="$2" src="$3" tests="$4" want="${5:-Accepted}" lang name dir work ws nonce out res line
   lang="$(jq -c --arg id "$id" '.[] | select(.id == $id)' <<<"$registry")"
   name="$(jq -r '.imageName' <<<"$lang")"
   dir="$(rootfs "$name")"
@@ -131,14 +138,20 @@ run_one() {
     (if .compile then "compile \(.compile.time_ms)ms cpu \(.compile.cpu_time_ms)ms mem \((.compile.memory_kb / 1024) | floor)MB" else "no compile" end) as $c
     | ([.tests[]? | .wall_time_ms] | max) as $w | ([.tests[]? | .cpu_time_ms] | max) as $cpu
     | ([.tests[]? | .memory_kb] | max) as $m
-    | "\(.verdict) | \($c) | run \(ms($w))ms cpu \(ms($cpu))ms mem \(if $m then ($m / 1024 | floor) else "-" end)MB | tmp \($tmp)KB ws \($ws)KB"' "$res")"
-  if [[ "$(jq -r .verdict "$res")" == Accepted ]]; then
+    | ([.tests[]? | if .signal then .signal elif .exit_code != 0 then "exit \(.exit_code)" else empty end]
+       | unique | join(",")) as $how
+    | "\(.verdict)\(if $how != "" then " (\($how))" else "" end) | \($c) | run \(ms($w))ms cpu \(ms($cpu))ms mem \(if $m then ($m / 1024 | floor) else "-" end)MB | tmp \($tmp)KB ws \($ws)KB"' "$res")"
+  if jq -e --arg v "$want" --arg out "${6-}" --arg check "${6+y}" '.verdict == $v
+      and (.compile == null or .compile.status == "Success")
+      and ($check == "" or ([.tests[] | select(.stdout != $out)] | length == 0))' "$res" >/dev/null; then
     passed=$((passed + 1)); echo "ok   $id $kind: $line"
   else
     failed=$((failed + 1))
     echo "FAIL $id $kind: $line"
     jq -r '"  \(.message)", (.compile // {} | "  compile stderr: \(.stderr // "" | .[0:600])"),
-      (.tests[]? | select(.verdict != "Accepted") | "  test: \(.verdict) \(.message) exit \(.exit_code) \(.signal) stderr: \(.stderr[0:600])")' "$res"
+      (.tests[]? | select(.verdict != $v or ($check != "" and .stdout != $out))
+        | "  test: \(.verdict) \(.message) exit \(.exit_code) \(.signal) stdout: \(.stdout[0:200] | @json) stderr: \(.stderr[0:600])")' \
+      --arg v "$want" --arg out "${6-}" --arg check "${6+y}" "$res"
   fi
 }
 
@@ -151,14 +164,24 @@ for id in "${ids[@]}"; do
   fi
   ext="$(jq -r '.fileName | split(".") | last' <<<"$lang")"
   src="$ROOT/test/fixtures/languages/$id.$ext"
-  if [[ -f "$src" ]]; then
-    run_one "$id" aplusb "$src" '[{"stdin": "2 3\n", "expected_output": "5\n"}, {"stdin": "-7 10\n", "expected_output": "3\n"}]'
-  else
-    echo "FAIL $id: no $src"; failed=$((failed + 1))
+  if [[ " $KINDS " == *" aplusb "* ]]; then
+    if [[ -f "$src" ]]; then
+      run_one "$id" aplusb "$src" '[{"stdin": "2 3\n", "expected_output": "5\n"}, {"stdin": "-7 10\n", "expected_output": "3\n"}]'
+    else
+      echo "FAIL $id: no $src"; failed=$((failed + 1))
+    fi
   fi
   hello="$ROOT/test/fixtures/hello/$id.$ext"
-  if [[ -f "$hello" ]]; then
+  if [[ " $KINDS " == *" hello "* && -f "$hello" ]]; then
     run_one "$id" hello "$hello" '[{"stdin": "", "expected_output": "Hello, World!\n"}]'
+  fi
+  rte="$ROOT/test/fixtures/runtime-error/$id.$ext"
+  if [[ " $KINDS " == *" runtime-error "* ]]; then
+    if [[ -f "$rte" ]]; then
+      run_one "$id" runtime-error "$rte" '[{"stdin": "", "expected_output": null}]' RuntimeError $'before\n'
+    else
+      echo "FAIL $id: no $rte"; failed=$((failed + 1))
+    fi
   fi
 done
 echo "$passed passed, $failed failed"
