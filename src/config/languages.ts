@@ -203,7 +203,8 @@ export const DEFAULT_LANGUAGES: LanguageSpec[] = [
     fileName: 'main.erl',
     compile: ['erlc', 'main.erl'],
     command: ['erl', '-noshell', '-s', 'main', 'main', '-s', 'erlang', 'halt'],
-    env: { ERL_FLAGS: ERL_FLAGS },
+    // No erl_crash.dump in the workdir: an uncaught error is a RuntimeError, not a file-size kill.
+    env: { ERL_FLAGS: ERL_FLAGS, ERL_CRASH_DUMP_SECONDS: '0' },
     aliases: ['erl'],
     editorMode: 'erlang',
     limits: { compile: { max_processes: 256 }, run: { max_processes: 256 } },
@@ -351,7 +352,8 @@ export const DEFAULT_LANGUAGES: LanguageSpec[] = [
     imageName: 'scripting',
     fileName: 'main.exs',
     command: ['elixir', 'main.exs'],
-    env: { ERL_FLAGS: ERL_FLAGS },
+    // No erl_crash.dump in the workdir: an uncaught error is a RuntimeError, not a file-size kill.
+    env: { ERL_FLAGS: ERL_FLAGS, ERL_CRASH_DUMP_SECONDS: '0' },
     aliases: ['ex', 'exs'],
     editorMode: 'elixir',
     limits: { run: { max_processes: 256 } },

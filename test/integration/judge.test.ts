@@ -86,8 +86,17 @@ describe('judge-grade runs', () => {
       code: [
         'import os, sys',
         'print(open("data/in.txt").read().strip(), open("blob.bin", "rb").read().hex(), " ".join(sys.argv[1:]))',
-        'print(os.path.exists("/tmp/.code-runner-spec.json"), os.path.exists(".spec.json"), os.path.exists("/input"))',
-        'print("CODE_RUNNER" in str(os.environ))',
+        // look for the expected output everywhere the program can read: its input, workdir, /tmp, environment
+        'needle = "secret-" + "expected"  # not spelled out: the code itself is readable',
+        'def seen():',
+        '    for top in ("/input", "/workspace", "/tmp", "/opt"):',
+        '        for d, _, fs in os.walk(top):',
+        '            for f in fs:',
+        '                try:',
+        '                    if needle.encode() in open(os.path.join(d, f), "rb").read(): return os.path.join(d, f)',
+        '                except OSError: pass',
+        '    return "environ" if needle in str(os.environ) else "nowhere"',
+        'print(seen(), "CODE_RUNNER" in str(os.environ))',
       ].join('\n'),
       files: [
         { name: 'data/in.txt', content: 'hello file' },
@@ -97,7 +106,7 @@ describe('judge-grade runs', () => {
       tests: [{ stdin: '', expected_output: 'secret-expected-output' }],
     });
     expect(done.verdict).toBe('WrongAnswer');
-    expect(done.tests?.[0]?.stdout).toBe('hello file 0001ff --flag two words\nFalse False False\nFalse\n');
+    expect(done.tests?.[0]?.stdout).toBe('hello file 0001ff --flag two words\nnowhere False\n');
     const input = await api.raw('get', `/runs/${done.run_id}/input`);
     expect(input.status).toBe(200);
     expect(input.body).toMatchObject({ language: 'python', args: ['--flag', 'two words'] });
@@ -121,6 +130,28 @@ describe('judge-grade runs', () => {
     ]);
     expect(floats.verdict).toBe('Accepted');
     expect(tokens.verdict).toBe('Accepted');
+  });
+
+  it('an image put in place of ours (SANDBOX_IMAGE_*) gets the launcher from an init container', async () => {
+    const other = await createStack({ SANDBOX_IMAGE_PYTHON: 'localhost/code-runner/python:3.13' });
+    try {
+      await other.startWorker();
+      const otherApi = new ApiClient(other.app);
+      const runId = await otherApi.start({
+        language: 'python',
+        code: 'print(int(input()) + 1)',
+        tests: [
+          { stdin: '1', expected_output: '2' },
+          { stdin: '5', expected_output: '7' },
+        ],
+        compare: { mode: 'tokens' },
+      });
+      const done = (await otherApi.waitDone(runId, 120000)) as Judged;
+      expect(done.tests?.map((t) => t.verdict)).toEqual(['Accepted', 'WrongAnswer']);
+      expect(other.cfg.languages.find((l) => l.id === 'python')?.launcher).toBe('init');
+    } finally {
+      await other.close();
+    }
   });
 
   it('bad judge input is a 400 naming each field', async () => {
