@@ -14,6 +14,11 @@
 # starts from a Debian base (images/base-<suite>.image: base-trixie, base-bookworm) or from scratch.
 # Archives: $CACHE/images/<name>-<tag>-<key>.tar (docker-archive format), where <key> is a short hash
 # of the image's definition, its input files, finalize.sh, the base definition and FORMAT below.
+# Every Debian-based image (the language images) has two layers: its root filesystem, then the
+# launcher (/opt/code-runner/launcher, the binary of the launcher image); its archive is
+# <name>-<tag>-<key>-<lkey>.tar, <lkey> a short hash of the launcher image's key and LAYOUT. A launcher
+# change only rewrites those archives: the root filesystem layer is taken from the image's previous
+# archive with the same <key> (no debootstrap, no apt).
 # After `import`, the catalog ConfigMap code-runner-images (namespace code-runner) gets one key per
 # image: {"ref", "versions", "digest"} (skipped with a log line when the cluster is not reachable).
 # Logs: $CACHE/images/logs/. Environment: CONTAINERD_ADDRESS (default /run/containerd/containerd.sock),
@@ -23,6 +28,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Bump when the archive layout or the build procedure in this script changes: rebuilds everything.
 FORMAT=1
+# Bump when the assembly of the two-layer archives (root filesystem + launcher) changes: rewrites the
+# language images' archives, but reuses their root filesystem layers.
+LAYOUT=2
+# Where the launcher lands in every Debian-based image (the sandbox pod runs it from there).
+LAUNCHER_IN_IMAGE=opt/code-runner/launcher
 # What the service needs first (`make run` imports these before it starts), then every other image.
 CORE_IMAGES=(pause launcher python node gcc java)
 EXTRA_IMAGES=(scripting rust go haskell pascal mono jvm ocaml r)
@@ -70,22 +80,25 @@ load_def() {
   local name="$1" f="$IMAGE_SRC/$1.image"
   [[ -f "$f" ]] || die "unknown image '$name' (no $f); known: ${ALL_IMAGES[*]}"
   IMAGE_REF='' IMAGE_FROM='' IMAGE_PACKAGES=() IMAGE_INPUTS=() IMAGE_ENV=() IMAGE_ENTRYPOINT=null
-  IMAGE_CMD=null IMAGE_WORKDIR=/ IMAGE_MAX_MB=0
+  IMAGE_CMD=null IMAGE_WORKDIR=/ IMAGE_MAX_MB=0 IMAGE_LAUNCHER=''
   unset -f image_customize image_versions image_inputs 2>/dev/null || true
   # shellcheck disable=SC1090
   source "$f"
   [[ -n "$IMAGE_REF" ]] || die "$f does not set IMAGE_REF"
 }
 
-# describe NAME: fill REF_OF, FROM_OF, KEY_OF and ARCHIVE_OF for NAME (memoized per process).
-# The key is a short hash of everything that defines the image: its .image file, its input files
-# (IMAGE_INPUTS under images/, and the files image_inputs prints, relative to the repository) and,
-# for Debian-based images, the base definition's key and finalize.sh; plus FORMAT.
-declare -A REF_OF=() FROM_OF=() KEY_OF=() ARCHIVE_OF=()
+# describe NAME: fill REF_OF, FROM_OF, KEY_OF, ROOTKEY_OF, LAUNCHER_OF and ARCHIVE_OF for NAME
+# (memoized per process).
+# ROOTKEY (the root filesystem's key) is a short hash of everything that defines the image: its .image
+# file, its input files (IMAGE_INPUTS under images/, and the files image_inputs prints, relative to the
+# repository) and, for Debian-based images, the base definition's key and finalize.sh; plus FORMAT.
+# A Debian-based image also carries the launcher (unless its definition sets IMAGE_LAUNCHER=0): its KEY
+# is ROOTKEY-LKEY, LKEY a short hash of LAYOUT and the launcher image's key. Otherwise KEY = ROOTKEY.
+declare -A REF_OF=() FROM_OF=() KEY_OF=() ROOTKEY_OF=() LAUNCHER_OF=() ARCHIVE_OF=()
 describe() {
-  local name="$1" ref from key
+  local name="$1" ref from key launcher
   [[ -n "${ARCHIVE_OF[$name]:-}" ]] && return 0
-  read -r ref from key < <(
+  read -r ref from key launcher < <(
     load_def "$name"
     if [[ "$IMAGE_FROM" != scratch ]] && ! is_base "$IMAGE_FROM"; then
       die "$name: IMAGE_FROM must be scratch or a base (images/base-<suite>.image), not '$IMAGE_FROM'"
@@ -102,10 +115,19 @@ describe() {
         cat "$IMAGE_SRC/finalize.sh"
       fi
     } | short_hash)"
-    echo "$IMAGE_REF $IMAGE_FROM $key"
+    launcher=no
+    if is_base "$IMAGE_FROM" && [[ "$IMAGE_LAUNCHER" != 0 ]]; then launcher=yes; fi
+    echo "$IMAGE_REF $IMAGE_FROM $key $launcher"
   )
   [[ -n "${key:-}" ]] || die "cannot read the definition of image '$name' ($IMAGE_SRC/$name.image)"
-  REF_OF[$name]="$ref" FROM_OF[$name]="$from" KEY_OF[$name]="$key"
+  REF_OF[$name]="$ref" FROM_OF[$name]="$from" ROOTKEY_OF[$name]="$key" LAUNCHER_OF[$name]=''
+  if [[ "$launcher" == yes ]]; then
+    [[ "$name" != launcher ]] || die "the launcher image cannot carry itself"
+    describe launcher
+    LAUNCHER_OF[$name]=1
+    key="$key-$(echo "layout=$LAYOUT launcher=${KEY_OF[launcher]}" | short_hash)"
+  fi
+  KEY_OF[$name]="$key"
   ARCHIVE_OF[$name]="$IMG_CACHE/$name-${ref##*:}-$key.tar"
 }
 
@@ -113,6 +135,20 @@ image_key() { describe "$1"; echo "${KEY_OF[$1]}"; }
 image_ref() { describe "$1"; echo "${REF_OF[$1]}"; }
 # archive_path NAME: $CACHE/images/<name>-<tag>-<key>.tar
 archive_path() { describe "$1"; echo "${ARCHIVE_OF[$1]}"; }
+
+# rootfs_source NAME: print the newest cached archive (other than NAME's current one) whose first
+# layer is NAME's current root filesystem: <name>-<tag>-<rootkey>.tar (single layer, before the
+# launcher was added) or <name>-<tag>-<rootkey>-<any lkey>.tar. Empty when there is none.
+rootfs_source() {
+  local name="$1" stem f best=''
+  describe "$name"
+  stem="$IMG_CACHE/$name-${REF_OF[$name]##*:}-${ROOTKEY_OF[$name]}"
+  for f in "$stem.tar" "$stem"-*.tar; do
+    [[ -f "$f" && -f "${f%.tar}.json" && "$f" != "${ARCHIVE_OF[$name]}" ]] || continue
+    if [[ -z "$best" || "$f" -nt "$best" ]]; then best="$f"; fi
+  done
+  echo "$best"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Root filesystem helpers (used by the build subprocesses)
@@ -262,9 +298,11 @@ do_base() {
   echo "$b ready: $out ($(du -m "$out" | cut -f1) MB)"
 }
 
-# Build one image archive NAME, if it is not cached.
+# Build one image archive NAME, if it is not cached. A Debian-based image's root filesystem layer
+# comes from its previous archive when one has the same root key (rootfs_source); otherwise it is
+# built (base, apt, customize, finalize, version check). Then the launcher layer, then the archive.
 do_build() {
-  local name="$1" out key work r
+  local name="$1" out key work r src=''
   describe "$name"
   out="${ARCHIVE_OF[$name]}"
   [[ -f "$out" ]] && return 0
@@ -278,7 +316,57 @@ do_build() {
   local old
   for old in "$IMG_CACHE/work/$name"-*; do remove_tree "$old"; done
   WORK_TO_CLEAN="$work"
-  mkdir -p "$r"
+  mkdir -p "$work"
+  # Layers of the archive, in order: tar files and their history lines (LAYER_CREATED, LAYER_BY).
+  LAYERS=() LAYER_DIFF=() LAYER_CREATED=() LAYER_BY=()
+  local versions='' created size_mb
+  if [[ -n "${LAUNCHER_OF[$name]}" ]]; then src="$(rootfs_source "$name")"; fi
+  if [[ -n "$src" ]]; then
+    echo "== root filesystem layer from $src"
+    local layer0
+    layer0="$(tar --occurrence=1 -xOf "$src" manifest.json | jq -r '.[0].Layers[0]')"
+    tar --occurrence=1 -xOf "$src" "$layer0" >"$work/layer0.tar"
+    versions="$(jq -r '.rootfs_versions // .versions' "${src%.tar}.json")"
+    created="$(jq -r '.rootfs_created // .created' "${src%.tar}.json")"
+    LAYERS+=("$work/layer0.tar") LAYER_DIFF+=("$(jq -r .diff_id "${src%.tar}.json")")
+    [[ "${LAYER_DIFF[0]}" == "sha256:${layer0%%/*}" ]] || die "$src: its .json and its manifest disagree on the first layer"
+  else
+    mkdir -p "$r"
+    build_rootfs "$name" "$r"
+    versions="$ROOTFS_VERSIONS"
+    echo "== layer"
+    # Device nodes, /proc and /sys contents are provided by the runtime, never by the image.
+    tar --numeric-owner --sort=name --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+      -C "$r" -cf "$work/layer0.tar" .
+    remove_tree "$r"
+    created="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    LAYERS+=("$work/layer0.tar") LAYER_DIFF+=("sha256:$(sha256sum "$work/layer0.tar" | cut -d' ' -f1)")
+    size_mb="$(( ($(stat -c %s "$work/layer0.tar") + 1048575) / 1048576 ))"
+    if ((IMAGE_MAX_MB > 0 && size_mb > IMAGE_MAX_MB)); then
+      die "$name: image is $size_mb MB uncompressed, over its limit IMAGE_MAX_MB=$IMAGE_MAX_MB"
+    fi
+  fi
+  LAYER_CREATED+=("$created")
+  LAYER_BY+=("code-runner scripts/images.sh: $name from $IMAGE_FROM ${IMAGE_PACKAGES[*]}")
+  local rootfs_versions="$versions"
+  if [[ -n "${LAUNCHER_OF[$name]}" ]]; then
+    launcher_layer "$work" "$work/layer1.tar"
+    versions="${versions:+$versions$'\n'}launcher: $LAUNCHER_VERSION"
+  fi
+  echo "== archive"
+  write_archive "$name" "$work" "$out.tmp" "$versions" "$rootfs_versions" "$created"
+  size_mb="$(jq -r '.size_mb' "$work/info.json")"
+  mv "$work/info.json" "${out%.tar}.json"
+  mv "$out.tmp" "$out"
+  remove_tree "$work"
+  echo "image ready: $IMAGE_REF $out ($size_mb MB)"
+}
+
+# build_rootfs NAME ROOTFS: build NAME's root filesystem into ROOTFS (an empty directory) and set
+# ROOTFS_VERSIONS (the lines of image_versions).
+ROOTFS_VERSIONS=''
+build_rootfs() {
+  local name="$1" r="$2"
   if is_base "$IMAGE_FROM"; then
     local base
     base="$(base_tar "$IMAGE_FROM")"
@@ -315,57 +403,80 @@ do_build() {
   if is_base "$IMAGE_FROM"; then chroot_end "$r"; fi
   rm -rf "${r:?}"/tmp/* "$r"/tmp/.[!.]* 2>/dev/null || true
   assert_no_mounts "$r"
-  echo "== archive"
-  write_archive "$name" "$r" "$work" "$out.tmp" "$versions"
-  local size_mb
-  size_mb="$(jq -r '.size_mb' "$work/info.json")"
-  if ((IMAGE_MAX_MB > 0 && size_mb > IMAGE_MAX_MB)); then
-    rm -f "$out.tmp"
-    die "$name: image is $size_mb MB uncompressed, over its limit IMAGE_MAX_MB=$IMAGE_MAX_MB"
-  fi
-  mv "$work/info.json" "${out%.tar}.json"
-  mv "$out.tmp" "$out"
-  remove_tree "$work"
-  echo "image ready: $IMAGE_REF $out ($size_mb MB)"
+  ROOTFS_VERSIONS="$versions"
 }
 
-# write_archive NAME ROOTFS WORK OUT VERSIONS: a docker-archive (docker save format, v1.2) with a
-# single layer, readable by `ctr images import`. Also writes WORK/info.json (size, versions).
+# launcher_layer WORK OUT: write the launcher layer OUT: opt/, opt/code-runner/ (0755) and
+# $LAUNCHER_IN_IMAGE (0555), all root-owned, the very binary of the launcher image's archive (which
+# the caller built first); add it to LAYERS. Sets LAUNCHER_VERSION ("sources <hash>, go<version>").
+LAUNCHER_VERSION=''
+launcher_layer() {
+  local work="$1" out="$2" la dir l0 lcreated
+  la="${ARCHIVE_OF[launcher]}"
+  [[ -f "$la" && -f "${la%.tar}.json" ]] || die "the launcher image's archive $la is missing (build the launcher first)"
+  echo "== launcher layer from $la"
+  dir="$work/launcher-layer"
+  mkdir -p "$dir/${LAUNCHER_IN_IMAGE%/*}"
+  l0="$(tar --occurrence=1 -xOf "$la" manifest.json | jq -r '.[0].Layers[0]')"
+  tar --occurrence=1 -xOf "$la" "$l0" | tar -xO ./launcher >"$dir/$LAUNCHER_IN_IMAGE"
+  [[ -s "$dir/$LAUNCHER_IN_IMAGE" ]] || die "no /launcher in $la"
+  if file "$dir/$LAUNCHER_IN_IMAGE" 2>/dev/null | grep -q 'dynamically linked'; then
+    die "$la: the launcher is dynamically linked"
+  fi
+  chmod 0755 "$dir/opt" "$dir/${LAUNCHER_IN_IMAGE%/*}"
+  chmod 0555 "$dir/$LAUNCHER_IN_IMAGE"
+  lcreated="$(jq -r .created "${la%.tar}.json")"
+  LAUNCHER_VERSION="$(jq -r .versions "${la%.tar}.json" | sed 's/^launcher //')"
+  tar --numeric-owner --owner=0 --group=0 --sort=name --mtime="$lcreated" -C "$dir" -cf "$out" opt
+  rm -rf "$dir"
+  LAYERS+=("$out") LAYER_DIFF+=("sha256:$(sha256sum "$out" | cut -d' ' -f1)") LAYER_CREATED+=("$lcreated")
+  LAYER_BY+=("code-runner scripts/images.sh: /$LAUNCHER_IN_IMAGE from ${REF_OF[launcher]} (key ${KEY_OF[launcher]}, $LAUNCHER_VERSION)")
+}
+
+# write_archive NAME WORK OUT VERSIONS ROOTFS_VERSIONS ROOTFS_CREATED: a docker-archive (docker save
+# format, v1.2) of LAYERS (tar files, digests LAYER_DIFF, history LAYER_CREATED/LAYER_BY), readable
+# by `ctr images import`. The layer tars are moved into it. Also writes WORK/info.json (sizes,
+# versions). The config's `created` is the newest layer's, so the same layers give the same archive.
 write_archive() {
-  local name="$1" r="$2" work="$3" out="$4" versions="$5"
-  local a="$work/archive" layer diff cfg cfgsha created size
+  local name="$1" work="$2" out="$3" versions="$4" rootfs_versions="$5" rootfs_created="$6"
+  local a="$work/archive" cfg cfgsha created i diff members=() layers_json='[]' history='[]' sizes='[]' size
   rm -rf "$a"; mkdir -p "$a"
-  layer="$work/layer.tar"
-  # Device nodes, /proc and /sys contents are provided by the runtime, never by the image.
-  tar --numeric-owner --sort=name --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
-    -C "$r" -cf "$layer" .
-  diff="$(sha256sum "$layer" | cut -d' ' -f1)"
-  size="$(stat -c %s "$layer")"
-  mkdir -p "$a/$diff"
-  mv "$layer" "$a/$diff/layer.tar"
-  created="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  for i in "${!LAYERS[@]}"; do
+    diff="${LAYER_DIFF[i]#sha256:}"
+    size="$(stat -c %s "${LAYERS[i]}")"
+    mkdir -p "$a/$diff"
+    mv "${LAYERS[i]}" "$a/$diff/layer.tar"
+    members+=("$diff/layer.tar")
+    sizes="$(jq -c --arg d "sha256:$diff" --argjson s "$size" '. + [{diff_id: $d, size_bytes: $s}]' <<<"$sizes")"
+    history="$(jq -c --arg c "${LAYER_CREATED[i]}" --arg by "${LAYER_BY[i]}" '. + [{created: $c, created_by: $by}]' <<<"$history")"
+  done
+  layers_json="$(printf '%s\n' "${members[@]}" | jq -R . | jq -sc .)"
+  created="$(printf '%s\n' "${LAYER_CREATED[@]}" | sort | tail -n 1)"
   cfg="$work/config.json"
   jq -n \
-    --arg created "$created" --arg diff "sha256:$diff" --arg wd "$IMAGE_WORKDIR" \
+    --arg created "$created" --argjson layers "$sizes" --argjson history "$history" --arg wd "$IMAGE_WORKDIR" \
     --argjson entry "$IMAGE_ENTRYPOINT" --argjson cmd "$IMAGE_CMD" \
-    --arg by "code-runner scripts/images.sh: $name from $IMAGE_FROM ${IMAGE_PACKAGES[*]}" \
-    --arg ref "$IMAGE_REF" --arg key "${KEY_OF[$name]}" \
+    --arg ref "$IMAGE_REF" --arg key "${KEY_OF[$name]}" --arg lkey "${LAUNCHER_OF[$name]:+${KEY_OF[launcher]}}" \
     '{architecture: "amd64", os: "linux", created: $created,
       config: {Env: $ARGS.positional, Entrypoint: $entry, Cmd: $cmd, WorkingDir: $wd,
-               Labels: {"org.opencontainers.image.ref.name": $ref, "code-runner.image.key": $key}},
-      rootfs: {type: "layers", diff_ids: [$diff]},
-      history: [{created: $created, created_by: $by}]}' \
+               Labels: ({"org.opencontainers.image.ref.name": $ref, "code-runner.image.key": $key}
+                        + (if $lkey == "" then {} else {"code-runner.launcher.key": $lkey} end))},
+      rootfs: {type: "layers", diff_ids: ($layers | map(.diff_id))},
+      history: $history}' \
     --args "${IMAGE_ENV[@]}" >"$cfg"
   cfgsha="$(sha256sum "$cfg" | cut -d' ' -f1)"
   mv "$cfg" "$a/$cfgsha.json"
-  jq -n --arg c "$cfgsha.json" --arg ref "$IMAGE_REF" --arg l "$diff/layer.tar" \
-    '[{Config: $c, RepoTags: [$ref], Layers: [$l]}]' >"$a/manifest.json"
-  tar --numeric-owner --owner=0 --group=0 -C "$a" -cf "$out" manifest.json "$cfgsha.json" "$diff/layer.tar"
+  jq -n --arg c "$cfgsha.json" --arg ref "$IMAGE_REF" --argjson l "$layers_json" \
+    '[{Config: $c, RepoTags: [$ref], Layers: $l}]' >"$a/manifest.json"
+  tar --numeric-owner --owner=0 --group=0 -C "$a" -cf "$out" manifest.json "$cfgsha.json" "${members[@]}"
   rm -rf "$a"
-  jq -n --arg ref "$IMAGE_REF" --arg config "sha256:$cfgsha" --arg diff "sha256:$diff" \
-    --argjson size "$size" --arg versions "$versions" --arg created "$created" \
-    '{ref: $ref, config: $config, diff_id: $diff, size_bytes: $size,
-      size_mb: (($size / 1048576) | ceil), versions: $versions, created: $created}' >"$work/info.json"
+  jq -n --arg ref "$IMAGE_REF" --arg config "sha256:$cfgsha" --argjson layers "$sizes" \
+    --arg versions "$versions" --arg rootfs_versions "$rootfs_versions" --arg created "$created" \
+    --arg rootfs_created "$rootfs_created" --arg launcher "${LAUNCHER_OF[$name]:+$LAUNCHER_VERSION}" \
+    '{ref: $ref, config: $config, diff_id: $layers[0].diff_id, size_bytes: ($layers | map(.size_bytes) | add),
+      size_mb: ((($layers | map(.size_bytes) | add) / 1048576) | ceil), layers: $layers,
+      versions: $versions, rootfs_versions: $rootfs_versions, created: $created, rootfs_created: $rootfs_created}
+     + (if $launcher == "" then {} else {launcher: $launcher} end)' >"$work/info.json"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -415,20 +526,30 @@ build_base_locked() {
 }
 
 build_one_locked() {
-  local name="$1" out start
+  local name="$1" out start src='' how=''
   describe "$name"
   out="${ARCHIVE_OF[$name]}"
   if [[ -f "$out" ]]; then
     echo "$name ${REF_OF[$name]} cached $out"
     return 0
   fi
-  if is_base "${FROM_OF[$name]}"; then
+  if [[ -n "${LAUNCHER_OF[$name]}" ]]; then
+    # The launcher layer is the launcher image's binary: build that first (its line goes to stderr).
+    [[ -f "${ARCHIVE_OF[launcher]}" ]] || with_lock launcher build_one_locked launcher >&2
+    src="$(rootfs_source "$name")"
+  fi
+  if [[ -z "$src" ]] && is_base "${FROM_OF[$name]}"; then
     with_lock "${FROM_OF[$name]}" build_base_locked "${FROM_OF[$name]}"
   fi
   start=$SECONDS
-  log "building $name (log $IMG_LOGS/$name.log)"
+  if [[ -n "$src" ]]; then
+    how=", root filesystem layer of $(basename "$src")"
+    log "writing $name's archive: the root filesystem layer of $(basename "$src") + the launcher (log $IMG_LOGS/$name.log)"
+  else
+    log "building $name (log $IMG_LOGS/$name.log)"
+  fi
   run_logged "build of image $name" "$IMG_LOGS/$name.log" bash "$SELF" __build "$name"
-  echo "$name ${REF_OF[$name]} built in $((SECONDS - start)) s ($(jq -r .size_mb "${out%.tar}.json") MB) $out"
+  echo "$name ${REF_OF[$name]} built in $((SECONDS - start)) s ($(jq -r .size_mb "${out%.tar}.json") MB$how) $out"
 }
 
 # build NAME...: prints one line per image.
@@ -606,12 +727,15 @@ cmd_path() {
   done
 }
 
-# prune: delete cached archives and base tarballs that the current definitions no longer use.
+# prune: delete cached archives and base tarballs that the current definitions no longer use. An
+# image whose current archive is not built yet keeps the archive its root filesystem layer would
+# come from (rootfs_source).
 cmd_prune() {
   local keep=() name f
   for name in "${ALL_IMAGES[@]}"; do
     describe "$name"
     keep+=("${ARCHIVE_OF[$name]}")
+    if [[ -n "${LAUNCHER_OF[$name]}" && ! -f "${ARCHIVE_OF[$name]}" ]]; then keep+=("$(rootfs_source "$name")"); fi
     if is_base "${FROM_OF[$name]}"; then keep+=("$(base_tar "${FROM_OF[$name]}")"); fi
   done
   for f in "$IMG_CACHE"/*.tar "$IMG_CACHE"/base/*.tar; do

@@ -136,6 +136,9 @@ for name in "${names[@]}"; do
         'cd /tmp && printf "public class Main { public static void main(String[] a) { System.out.println(\"hello from java \" + Runtime.version().feature()); } }\n" >Main.java && java Main.java' ;;
   esac
   check "$name: nobody exists" "nobody" "$ref" sh -c 'getent passwd 65534 | cut -d: -f1'
+  # Every Debian-based image carries the launcher (its second layer): 0555, root's, and it runs.
+  check "$name: /opt/code-runner/launcher" "launcher 555 0:0" "$ref" sh -c \
+    'if /opt/code-runner/launcher -h 2>&1 | grep -q -- -spec; then stat -c "launcher %a %u:%g" /opt/code-runner/launcher; fi'
   check "$name: no setuid/setgid files" "none" "$ref" sh -c \
     'f=$(find / -xdev -type f -perm /6000 2>/dev/null); echo "${f:-none}"'
 done
