@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { RunInput, RunLogs } from '../domain/run.js';
+import type { RunInput, RunLogs, RunResult } from '../domain/run.js';
 import { bounded } from '../temporal/deadline.js';
 import { localActivitySteps } from '../temporal/local-activities.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
@@ -13,9 +13,11 @@ export interface RunRecord {
   input: RunInput | null;
   /** The `fetchLogs` step's result (the launcher's result in it); null if the run never got that far. */
   output: RunLogs | null;
+  /** The workflow's result, once it completed. */
+  result: RunResult | null;
 }
 
-/** One history read: the submission (the workflow's input) and the output (its `fetchLogs` step, once). */
+/** One history read: the submission (the workflow's input), the output (its `fetchLogs` step) and the result. */
 export async function runRecord(client: Client, runId: string): Promise<RunRecord> {
   const history = await bounded(client, () => client.workflow.getHandle(runId).fetchHistory()).catch((err: unknown) =>
     translateTemporalError(err, runId),
@@ -26,5 +28,7 @@ export async function runRecord(client: Client, runId: string): Promise<RunRecor
   const input = started ? conv.fromPayload<RunWorkflowArgs>(started).input : null;
   const step = localActivitySteps(events).find((s) => s.type === OUTPUT_STEP && s.result);
   const output = step?.result ? conv.fromPayload<RunLogs>(step.result) : null;
-  return { input, output };
+  const done = events.at(-1)?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
+  const result = done ? conv.fromPayload<RunResult>(done) : null;
+  return { input, output, result };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
@@ -18,10 +18,10 @@ import { HttpError } from './http-error.js';
 import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
 import type { LanguagesService } from './languages-service.js';
-import { runRecord } from './run-output.js';
+import { runRecord, type RunRecord } from './run-output.js';
+import { checkSizes, hashRequest, idempotentRunId } from './submission.js';
 import { combinedOutput } from '../domain/judge-status.js';
 import { judgeOutputs } from '../domain/judge-compare.js';
-import { inputBytes } from '../domain/launcher-spec.js';
 import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 
@@ -50,7 +50,7 @@ export class RunsService {
   /** Starts a run. With an idempotency key the same key always names the same run, never a second one. */
   async start(body: CreateRunBody, idempotencyKey?: string): Promise<{ view: RunView; created: boolean }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
-    this.checkSizes(body, lang);
+    checkSizes(this.cfg.limits, body, lang);
     await this.languages?.requireAvailable(lang);
     const requestHash = hashRequest({ ...body, language: lang.id });
     const runId = idempotencyKey ? idempotentRunId(idempotencyKey) : randomUUID();
@@ -151,22 +151,24 @@ export class RunsService {
     runId: string,
   ): Promise<{ run_id: string; logs: string; truncated: boolean; status: RunStatus; live: boolean }> {
     const desc = await this.describe(runId);
-    const view = await this.viewOf(desc);
-    if (desc.status.name === 'RUNNING') {
-      const live = view.pod_name && this.liveLogs ? await this.liveLogs.read(view.pod_name) : null;
-      return {
-        run_id: runId,
-        logs: live?.logs ?? '',
-        truncated: live?.truncated ?? false,
-        status: view.status,
-        live: true,
-      };
+    if (desc.status.name !== 'RUNNING') {
+      // One history read gives the view and the output.
+      const record = await runRecord(this.client, runId);
+      const out = record.output?.result
+        ? combinedOutput(judgeOutputs(record.output.result, record.input?.tests, record.input?.compare))
+        : { text: record.output?.logs ?? '', truncated: record.output?.truncated ?? false };
+      const view = this.closedView(desc, record);
+      return { run_id: runId, logs: out.text, truncated: out.truncated, status: view.status, live: false };
     }
-    const { input, output } = await runRecord(this.client, runId);
-    const out = output?.result
-      ? combinedOutput(judgeOutputs(output.result, input?.tests, input?.compare))
-      : { text: output?.logs ?? '', truncated: output?.truncated ?? false };
-    return { run_id: runId, logs: out.text, truncated: out.truncated, status: view.status, live: false };
+    const view = await this.viewOf(desc);
+    const live = view.pod_name && this.liveLogs ? await this.liveLogs.read(view.pod_name) : null;
+    return {
+      run_id: runId,
+      logs: live?.logs ?? '',
+      truncated: live?.truncated ?? false,
+      status: view.status,
+      live: true,
+    };
   }
 
   /** What was submitted, for whoever may read the run (the UI's "reproduce"). */
@@ -220,35 +222,6 @@ export class RunsService {
 
   // ---- internals ----
 
-  private checkSizes(body: CreateRunBody, lang: LanguageSpec): void {
-    const problems = [];
-    const clash = body.files.findIndex((f) => f.name === lang.fileName);
-    if (clash >= 0)
-      throw new HttpError(400, 'invalid_request', `a file may not be named ${lang.fileName}: the code goes there`, [
-        { field: `body.files.${clash}.name`, message: `${lang.fileName} holds the code` },
-      ]);
-    const total = inputBytes(body);
-    if (total > this.cfg.limits.maxInputBytes)
-      problems.push({
-        field: 'body',
-        message: `code, stdin, files and tests are ${total} bytes together; the limit is ${this.cfg.limits.maxInputBytes}`,
-      });
-    const codeBytes = Buffer.byteLength(body.code, 'utf8');
-    if (codeBytes > this.cfg.limits.maxCodeBytes)
-      problems.push({
-        field: 'body.code',
-        message: `code is ${codeBytes} bytes; the limit is ${this.cfg.limits.maxCodeBytes}`,
-      });
-    const stdinBytes = Buffer.byteLength(body.stdin, 'utf8');
-    if (stdinBytes > this.cfg.limits.maxStdinBytes)
-      problems.push({
-        field: 'body.stdin',
-        message: `stdin is ${stdinBytes} bytes; the limit is ${this.cfg.limits.maxStdinBytes}`,
-      });
-    if (problems.length > 0)
-      throw new HttpError(413, 'payload_too_large', 'the submission exceeds a size limit', problems);
-  }
-
   private async sameRequestOrConflict(
     desc: WorkflowExecutionDescription,
     runId: string,
@@ -285,11 +258,16 @@ export class RunsService {
   /** A finished run: its result, and the launcher's (streams, tests), which lives once in its fetchLogs step. */
   private async finishedView(base: RunView, r: RunResult): Promise<RunView> {
     if (!r.verdict) return { ...base, ...fromResult(r) };
-    const { input, output } = await runRecord(this.client, r.runId);
-    const judged = output?.result
-      ? fromJudge(judgeOutputs(output.result, input?.tests, input?.compare), (input?.tests?.length ?? 0) > 0)
-      : {};
-    return { ...base, ...fromResult(r), ...judged };
+    return withJudge({ ...base, ...fromResult(r) }, await runRecord(this.client, r.runId));
+  }
+
+  /** A closed run's view from its description and one read of its history. */
+  private closedView(desc: WorkflowExecutionDescription, record: RunRecord): RunView {
+    const base = this.views.described(desc);
+    if (desc.status.name === 'COMPLETED' && record.result)
+      return withJudge({ ...base, ...fromResult(record.result) }, record);
+    if (desc.status.name === 'CANCELLED') return { ...base, status: 'Cancelled', reason: 'workflow cancelled' };
+    return { ...base, status: 'Failed', reason: `workflow ${desc.status.name.toLowerCase()}` };
   }
 
   private async viewOf(desc: WorkflowExecutionDescription): Promise<RunView> {
@@ -315,29 +293,17 @@ export class RunsService {
         }
         return { ...base, ...fromState(state) };
       }
-      case 'COMPLETED': {
-        const r = await handle.result().catch((err: unknown) => translateTemporalError(err, runId));
-        return this.finishedView(base, r);
-      }
-      case 'CANCELLED':
-        return { ...base, status: 'Cancelled', reason: 'workflow cancelled' };
       default:
-        return { ...base, status: 'Failed', reason: `workflow ${desc.status.name.toLowerCase()}` };
+        return this.closedView(desc, await runRecord(this.client, runId));
     }
   }
 }
 
-function hashRequest(body: CreateRunBody): string {
-  const judge = [body.files, body.args, body.tests, body.compare, body.limits];
-  return createHash('sha256')
-    .update(JSON.stringify([body.language, body.code, body.stdin, body.timeout_seconds, ...judge]))
-    .digest('hex');
-}
-
-/** Same key → same run id (a uuid-shaped digest), so Temporal itself refuses a second run. */
-function idempotentRunId(key: string): string {
-  const h = createHash('sha256').update(`code-runner:idempotency:${key}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** The launcher's result (judged against the expected outputs) added to a finished run's view. */
+function withJudge(view: RunView, { input, output }: RunRecord): RunView {
+  if (!output?.result) return view;
+  const judged = judgeOutputs(output.result, input?.tests, input?.compare);
+  return { ...view, ...fromJudge(judged, (input?.tests?.length ?? 0) > 0) };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
