@@ -20,3 +20,16 @@ export function objectName(runId: string): string {
 }
 
 export const runSelector = (runId: string): string => `${LABEL_RUN_ID}=${runId}`;
+
+/**
+ * The uid a run's sandbox runs as: one per run (from its id), so the kernel's per-user counts
+ * (RLIMIT_NPROC, the launcher's max_processes) hold per sandbox, not for every sandbox on the node.
+ * Not root, not nobody (65534), above the ids of system and human users.
+ */
+export function sandboxUid(runId: string): number {
+  let h = 0x811c9dc5; // FNV-1a, 32 bits
+  for (let i = 0; i < runId.length; i++) h = Math.imul(h ^ runId.charCodeAt(i), 0x01000193) >>> 0;
+  return SANDBOX_UID_BASE + (h % SANDBOX_UID_RANGE);
+}
+export const SANDBOX_UID_BASE = 200_000;
+export const SANDBOX_UID_RANGE = 800_000;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { NetworkingV1Api } from '@kubernetes/client-node';
 import type { RunView } from '../../src/api/runs-service.js';
+import { sandboxUid } from '../../src/domain/names.js';
 import { ANNOTATION_CODE } from '../../src/kube/sandbox/manifests.js';
 import { RUNNER_NETWORK_POLICY_NAME } from '../../src/kube/namespace.js';
 import { ApiClient } from '../support/api.js';
@@ -161,7 +162,7 @@ describe('the sandbox contains hostile code', () => {
     expect((await api.logs(runId)).logs).toBe('listening\nnobody came\n');
   }, 100_000);
 
-  it('runs as uid 65534 on a read-only root, without a service-account token', async () => {
+  it('runs as a uid of its own on a read-only root, without a service-account token', async () => {
     const code = [
       'import os',
       'print("uid", os.getuid(), os.getgid())',
@@ -179,7 +180,8 @@ describe('the sandbox contains hostile code', () => {
     ].join('\n');
     const { done, logs } = await run(code);
     expect(done).toMatchObject({ status: 'Succeeded', exit_code: 0 });
-    expect(logs).toContain('uid 65534 65534\n');
+    const uid = sandboxUid(done.run_id);
+    expect(logs).toContain(`uid ${uid} ${uid}\n`);
     expect(logs).toContain('token False\n');
     // 30 = EROFS; 13 = EACCES (not root: the permission check comes before the read-only one)
     expect(logs).toContain('/usr/pwned errno 30\n');

@@ -12,7 +12,7 @@ import {
   workspaceConfigMap,
   type SandboxSettings,
 } from '../../src/kube/sandbox/manifests.js';
-import { objectName } from '../../src/domain/names.js';
+import { objectName, sandboxUid } from '../../src/domain/names.js';
 import type { RunInput } from '../../src/domain/run.js';
 import type { LauncherSpec } from '../../src/domain/judge.js';
 
@@ -110,12 +110,25 @@ describe('buildJob', () => {
     expect(pod.restartPolicy).toBe('Never');
   });
 
+  it('runs each sandbox as a uid of its own, never root or nobody, the same on every retry', () => {
+    const uid = sandboxUid(input.runId);
+    expect(uid).toBeGreaterThanOrEqual(200_000);
+    expect(uid).toBeLessThan(1_000_000);
+    expect(sandboxUid(input.runId)).toBe(uid);
+    const uids = new Set(
+      Array.from({ length: 1000 }, (_, i) => sandboxUid(`0b8f3c1e-1111-4222-8333-${String(i).padStart(12, '0')}`)),
+    );
+    expect(uids.size).toBeGreaterThan(995);
+    expect(pod.securityContext?.runAsGroup).toBe(uid);
+    expect(c.securityContext?.runAsUser).toBe(uid);
+  });
+
   it('meets Pod Security restricted and mounts no service-account token', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
     expect(pod.securityContext).toMatchObject({
       runAsNonRoot: true,
-      runAsUser: 65534,
+      runAsUser: sandboxUid(input.runId),
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(c.securityContext).toMatchObject({

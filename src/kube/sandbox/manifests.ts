@@ -17,6 +17,7 @@ import {
   LABEL_RUN_ID,
   RUNNER_COMPONENT,
   objectName,
+  sandboxUid,
 } from '../../domain/names.js';
 import { SCRATCH, WORKDIR, launcherSeconds, resultNonce, sandboxMemoryMb } from '../../domain/launcher-spec.js';
 
@@ -74,7 +75,6 @@ export const ANNOTATION_CODE = `${ANNOTATION_PREFIX}code`;
 export const KILL_GRACE_SECONDS = 2;
 /** Exit code of coreutils `timeout` when the time limit was hit. */
 export const TIMEOUT_EXIT_CODE = 124;
-const SANDBOX_UID = 65534;
 
 export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<string, string> {
   return {
@@ -86,20 +86,23 @@ export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<s
   };
 }
 
-/** Restricted Pod Security, plus what "restricted" does not demand: read-only root, no token, fixed uid. */
-export const podSecurityContext = (): V1PodSecurityContext => ({
+/**
+ * Restricted Pod Security, plus what "restricted" does not demand: read-only root, no token, and a uid of
+ * the run's own (sandboxUid), so per-user kernel limits do not add up across the sandboxes of a node.
+ */
+export const podSecurityContext = (uid: number): V1PodSecurityContext => ({
   runAsNonRoot: true,
-  runAsUser: SANDBOX_UID,
-  runAsGroup: SANDBOX_UID,
+  runAsUser: uid,
+  runAsGroup: uid,
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-export const containerSecurityContext = (): V1SecurityContext => ({
+export const containerSecurityContext = (uid: number): V1SecurityContext => ({
   allowPrivilegeEscalation: false,
   privileged: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
-  runAsUser: SANDBOX_UID,
+  runAsUser: uid,
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 });
@@ -200,6 +203,7 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
     limits: { cpu: r.cpuLimit, memory, 'ephemeral-storage': r.ephemeralStorageLimit },
   };
   const mode = input.sandbox.launcher ?? 'init';
+  const uid = sandboxUid(input.runId);
   const inImage = mode === 'image';
   const annotations = inline
     ? Object.fromEntries(inputEntries(input).map((e) => [`${ANNOTATION_PREFIX}${e.key}`, e.text ?? '']))
@@ -219,8 +223,8 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
       terminationGracePeriodSeconds: 1,
       ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
       ...(s.tolerations?.length ? { tolerations: s.tolerations } : {}),
-      securityContext: podSecurityContext(),
-      ...(inImage ? {} : { initContainers: [installContainer(s, resources)] }),
+      securityContext: podSecurityContext(uid),
+      ...(inImage ? {} : { initContainers: [installContainer(s, resources, uid)] }),
       containers: [
         {
           name: RUN_CONTAINER,
@@ -230,7 +234,7 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
           workingDir: WORKSPACE,
           env,
           resources,
-          securityContext: containerSecurityContext(),
+          securityContext: containerSecurityContext(uid),
           volumeMounts: [
             ...(inImage ? [{ name: 'input', mountPath: INPUT_DIR, readOnly: true }] : []),
             { name: 'workspace', mountPath: WORKSPACE },
@@ -255,7 +259,7 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
  * the input into the pod's volumes first. It costs a second container start (~1 s here: the kubelet
  * notices the init container's exit on its next relist).
  */
-function installContainer(s: SandboxSettings, resources: V1Container['resources']): V1Container {
+function installContainer(s: SandboxSettings, resources: V1Container['resources'], uid: number): V1Container {
   return {
     name: INSTALL_CONTAINER,
     image: s.launcherImage,
@@ -263,7 +267,7 @@ function installContainer(s: SandboxSettings, resources: V1Container['resources'
     command: ['/launcher', 'install', '-input', INPUT_DIR, '-workspace', WORKSPACE, '-bin', LAUNCHER_BIN],
     args: ['-spec', SPEC_PATH],
     resources,
-    securityContext: containerSecurityContext(),
+    securityContext: containerSecurityContext(uid),
     volumeMounts: [
       { name: 'input', mountPath: INPUT_DIR, readOnly: true },
       { name: 'workspace', mountPath: WORKSPACE },
