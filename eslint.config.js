@@ -13,7 +13,9 @@ export default tseslint.config(
       '**/*.mjs',
       '**/*.cjs',
       // Programs in every language, run in the sandbox images (test/images/languages.sh), not project code.
-      'test/fixtures/**',
+      'test/fixtures/languages/**',
+      'test/fixtures/hello/**',
+      'test/fixtures/runtime-error/**',
     ],
   },
   js.configs.recommended,
