@@ -158,9 +158,11 @@ describe('API fuzzing', () => {
           if (seen !== undefined) keys.set(seen, json);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
-    expect(accepted.size).toBeGreaterThan(30); // the generator really reaches valid submissions
+    // The generator really reaches valid submissions: about one in ten is valid with the judge fields
+    // (29 of 300 once), so at least 20 of 400 (the mean less over three standard deviations).
+    expect(accepted.size).toBeGreaterThanOrEqual(20);
   });
 
   it('nothing accepted is lost: every accepted run is listed, page by page, as Queued', async () => {
