@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import type { V1Pod } from '@kubernetes/client-node';
-import { RUN_CONTAINER } from '../src/kube/sandbox/manifests.js';
-import { interpret } from '../src/kube/sandbox/interpret.js';
-import { isTerminal } from '../src/domain/run.js';
-import { objectName, runSelector } from '../src/domain/names.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
 import type { TestCase } from '../src/domain/judge.js';
 import { loadConfig } from '../src/config/config.js';
 import { FIXTURES } from '../test/support/paths.js';
-import { createStack, sleep, type Stack } from '../test/support/stack.js';
-import { rawSandbox } from './raw-sandbox.js';
+import { createStack, type Stack } from '../test/support/stack.js';
+import { timeRawJob } from './raw-sandbox.js';
 import { printTable, summary } from './stats.js';
 
 /**
@@ -22,7 +17,6 @@ import { printTable, summary } from './stats.js';
  * Usage: node dist/bench/judge.js [iterations]   (KUBECONFIG and a Temporal server must be up)
  */
 const N = Number(process.argv[2] ?? process.env.BENCH_ITERATIONS ?? 5);
-const RAW_POLL_MS = 100;
 const LANGS = (process.env.BENCH_LANGUAGES ?? 'cpp,java,go').split(',');
 const source = (id: string) =>
   readFileSync(`${FIXTURES}/languages/${id}.${{ cpp: 'cpp', java: 'java', go: 'go', python: 'py' }[id] ?? id}`, 'utf8');
@@ -49,30 +43,13 @@ async function raw(stack: Stack, language: string, ts: TestCase[]): Promise<numb
     timeoutSeconds: 10,
     tests: ts,
   });
-  const s = sandboxSettings(stack.cfg);
-  const { core, batch } = stack.kube;
-  const namespace = s.namespace;
-  const name = objectName(input.runId);
-  const { configMap, job } = rawSandbox(input, s, ts.length);
-  const t0 = performance.now();
-  await core.createNamespacedConfigMap({ namespace, body: configMap });
-  await batch.createNamespacedJob({ namespace, body: job });
-  let pod: V1Pod | undefined;
-  // Done when its pod's container ended (as the product's own interpretation reads it), polled every 100 ms.
-  for (;;) {
-    const j = await batch.readNamespacedJob({ name, namespace });
-    const pods = (await core.listNamespacedPod({ namespace, labelSelector: runSelector(input.runId) })).items;
-    const o = interpret(j, pods, 60);
-    if (isTerminal(o.status)) {
-      pod = pods.find((p) => p.metadata?.name === o.podName);
-      break;
-    }
-    await sleep(RAW_POLL_MS);
-  }
-  const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
-  const ms = performance.now() - t0;
-  await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
-  await core.deleteNamespacedConfigMap({ name, namespace });
+  // timeoutSeconds is the time limit of one test; the baseline runs them all in one container.
+  const { ms, logs } = await timeRawJob(
+    stack.kube,
+    { ...input, timeoutSeconds: 60 },
+    sandboxSettings(stack.cfg),
+    ts.length,
+  );
   const want = ts.map((t) => t.expected_output).join('');
   if (logs !== want) throw new Error(`raw ${language}: ${logs.slice(0, 300)}`);
   return ms;

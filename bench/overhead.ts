@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
 import { RUN_CONTAINER } from '../src/kube/sandbox/manifests.js';
-import { rawSandbox } from './raw-sandbox.js';
-import { interpret } from '../src/kube/sandbox/interpret.js';
-import { objectName, runSelector } from '../src/domain/names.js';
+import { rawSandbox, timeRawJob } from './raw-sandbox.js';
+import { objectName } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
-import { isTerminal } from '../src/domain/run.js';
 import { loadConfig } from '../src/config/config.js';
 import { sandboxSettings } from '../src/activities/index.js';
 import { runInput } from '../src/api/languages.js';
@@ -52,31 +49,8 @@ async function product(stack: Stack): Promise<number> {
 }
 
 async function rawJob(stack: Stack): Promise<number> {
-  const input = inputFor(stack);
-  const s = sandboxSettings(stack.cfg);
-  const { core, batch } = stack.kube;
-  const namespace = s.namespace;
-  const name = objectName(input.runId);
-  const t0 = performance.now();
   // A ConfigMap and a Job made by hand: the program run directly, no launcher (bench/raw-sandbox.ts).
-  const { configMap, job: rawJobObject } = rawSandbox(input, s);
-  await core.createNamespacedConfigMap({ namespace, body: configMap });
-  await batch.createNamespacedJob({ namespace, body: rawJobObject });
-  let pod: V1Pod | undefined;
-  for (;;) {
-    const job = await batch.readNamespacedJob({ name, namespace });
-    const pods = (await core.listNamespacedPod({ namespace, labelSelector: runSelector(input.runId) })).items;
-    const o = interpret(job, pods, input.timeoutSeconds);
-    if (isTerminal(o.status)) {
-      pod = pods.find((p) => p.metadata?.name === o.podName);
-      break;
-    }
-    await sleep(RAW_POLL_MS);
-  }
-  const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
-  const ms = performance.now() - t0;
-  await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
-  await core.deleteNamespacedConfigMap({ name, namespace });
+  const { ms, logs } = await timeRawJob(stack.kube, inputFor(stack), sandboxSettings(stack.cfg));
   if (logs !== 'hello\n') throw new Error(`raw job output: ${logs}`);
   return ms;
 }

@@ -1,6 +1,9 @@
-import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { KubeClients } from '../src/kube/client.js';
+import { interpret } from '../src/kube/sandbox/interpret.js';
+import { isTerminal } from '../src/domain/run.js';
 import { buildJob, NONCE_ENV, RUN_CONTAINER, runLabels, type SandboxSettings } from '../src/kube/sandbox/manifests.js';
-import { objectName } from '../src/domain/names.js';
+import { objectName, runSelector } from '../src/domain/names.js';
 import type { RunInput } from '../src/domain/run.js';
 
 /**
@@ -45,3 +48,39 @@ export function rawSandbox(input: RunInput, s: SandboxSettings, runs = 1): { con
   };
   return { configMap, job };
 }
+
+/**
+ * One baseline run: create the ConfigMap and the Job, poll its pod every 100 ms until the container ended
+ * (as the product's own interpretation reads it), read the log; then delete both. `ms` stops at the log.
+ */
+export async function timeRawJob(
+  kube: Pick<KubeClients, 'core' | 'batch'>,
+  input: RunInput,
+  s: SandboxSettings,
+  runs = 1,
+): Promise<{ ms: number; logs: string }> {
+  const { core, batch } = kube;
+  const namespace = s.namespace;
+  const name = objectName(input.runId);
+  const { configMap, job } = rawSandbox(input, s, runs);
+  const t0 = performance.now();
+  await core.createNamespacedConfigMap({ namespace, body: configMap });
+  await batch.createNamespacedJob({ namespace, body: job });
+  let pod: V1Pod | undefined;
+  for (;;) {
+    const j = await batch.readNamespacedJob({ name, namespace });
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: runSelector(input.runId) })).items;
+    const o = interpret(j, pods, input.timeoutSeconds);
+    if (isTerminal(o.status)) {
+      pod = pods.find((p) => p.metadata?.name === o.podName);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, RAW_POLL_MS));
+  }
+  const logs = await core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace, container: RUN_CONTAINER });
+  const ms = performance.now() - t0;
+  await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
+  await core.deleteNamespacedConfigMap({ name, namespace });
+  return { ms, logs };
+}
+const RAW_POLL_MS = 100;
