@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Over 300 lines on purpose: one script owns the cluster's whole life (certs, components, CNI, repair), run as one tool.
 # The project's own single-node Kubernetes, as plain processes on this machine (no systemd, no Docker).
 #
 #   localcluster/cluster.sh up       start (or repair) the cluster; idempotent; recovers from an unclean stop

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Over 300 lines on purpose: every image's Debian build, cache key, layer and import in one tool.
 # (Over 300 lines on purpose: every image's build, cache key and import share the same helpers.)
 # Build Code Runner's container images from Debian packages, without a registry, and import
 # them into containerd (namespace k8s.io, the one the CRI sees).

@@ -2,21 +2,9 @@ import type { Config } from '../config/config.js';
 import type { LanguageSpec } from '../domain/run.js';
 import { type ImageCatalog, languageVersion } from '../kube/image-catalog.js';
 import { HttpError } from './http-error.js';
+import type { LanguageView } from '../domain/run-view.js';
 
-/** A language as `GET /languages` shows it. */
-export interface LanguageView {
-  id: string;
-  name: string;
-  version: string | null;
-  version_detail: string | null;
-  /** false while its image has not landed on the cluster yet (null: no catalog, so not known). */
-  available: boolean | null;
-  compiled: boolean;
-  aliases: string[];
-  image: string;
-  file_name: string;
-  editor_mode: string | null;
-}
+export type { LanguageView };
 
 /** The registry joined with the image catalog: versions, and which images have landed. */
 export class LanguagesService {

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one class holds every run route's Temporal call, so the bounded-call and idempotency rules sit in one place.
 import { randomUUID } from 'node:crypto';
 import {
   type Client,

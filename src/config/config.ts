@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every setting's schema, default and cross-check, parsed once, in one place.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { LanguageSpec, SandboxKind, SandboxResources, Toleration } from '../domain/run.js';

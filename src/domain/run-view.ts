@@ -60,3 +60,18 @@ export interface JudgeView {
 
 /** A run without tests: its one run's streams and measurements beside the view. */
 export type SingleRunView = Partial<StageView & { cpu_time_ms: number; wall_time_ms: number; memory_kb: number }>;
+
+/** A language as `GET /languages` shows it. */
+export interface LanguageView {
+  id: string;
+  name: string;
+  version: string | null;
+  version_detail: string | null;
+  /** false while its image has not landed on the cluster yet (null: no catalog, so not known); the UI shares this type. */
+  available: boolean | null;
+  compiled: boolean;
+  aliases: string[];
+  image: string;
+  file_name: string;
+  editor_mode: string | null;
+}

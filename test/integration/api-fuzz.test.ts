@@ -276,7 +276,9 @@ describe('API fuzzing', () => {
   it('run ids, methods and paths: JSON 400/404/405, never a server error', async () => {
     const id = fc.oneof(
       // JSON, not String(): a generated object may carry a non-function toString and make String() throw.
-      arbitraryFor(runIdParams).map((p) => (typeof p.run_id === 'string' ? p.run_id : String(JSON.stringify(p.run_id)))),
+      arbitraryFor(runIdParams).map((p) =>
+        typeof p.run_id === 'string' ? p.run_id : String(JSON.stringify(p.run_id)),
+      ),
       hostileString,
       fc.uuid().map(String),
     );

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import type { z } from 'zod';
-import type { LanguageView } from '../../src/api/languages-service.js';
 import type { RunView } from '../../src/api/runs-service.js';
 import type { fromJudge } from '../../src/api/run-view.js';
 import type { CreateRunBody, createRunBody } from '../../src/api/schemas.js';
@@ -16,7 +15,6 @@ import {
   COMPARE_MODES,
   RUN_STATUSES,
   VERDICTS,
-  type Language,
   type Run,
   type SubmitBody,
   type SystemStatus,
@@ -27,13 +25,11 @@ import {
 const _runFromServer = (v: RunView): Run => v;
 const _statusFromServer = (s: Awaited<ReturnType<SystemService['status']>>): SystemStatus => s;
 const _judgedFromServer = (v: RunView & ReturnType<typeof fromJudge>): Run => v;
-const _languageFromServer = (v: LanguageView): Language => v;
 const _bodyToServer = (b: CreateRunBody): SubmitBody => b;
 const _bodyFromBrowser = (b: SubmitBody): z.input<ReturnType<typeof createRunBody>> => b;
 void _runFromServer;
 void _statusFromServer;
 void _judgedFromServer;
-void _languageFromServer;
 void _bodyToServer;
 void _bodyFromBrowser;
 

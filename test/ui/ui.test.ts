@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one browser session walks every page of the UI against the real stack.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { needsInfra } from '../support/paths.js';
 import { createStack, type Stack } from '../support/stack.js';

@@ -2,7 +2,7 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { RunInput } from '../../domain/run.js';
 import { objectName } from '../../domain/names.js';
 import { launcherSpec } from '../../domain/launcher-spec.js';
-import { ANNOTATION_PREFIX, SPEC_KEY, runLabels, type SandboxOwner, type SandboxSettings } from './manifests.js';
+import { ANNOTATION_PREFIX, SPEC_KEY, runLabels, type SandboxOwner, type SandboxSettings } from './settings.js';
 
 /** Pure builders of a run's input: the ConfigMap (or pod annotations) with its code, files and spec. */
 

@@ -7,49 +7,15 @@ import type {
   V1PodSpec,
   V1SecurityContext,
 } from '@kubernetes/client-node';
-import type { RunInput, SandboxKind, SandboxResources, Toleration } from '../../domain/run.js';
-import {
-  APP_NAME,
-  LABEL_APP,
-  LABEL_COMPONENT,
-  LABEL_LANGUAGE,
-  LABEL_MANAGED_BY,
-  LABEL_RUN_ID,
-  RUNNER_COMPONENT,
-  objectName,
-  sandboxUid,
-} from '../../domain/names.js';
+import type { RunInput } from '../../domain/run.js';
+import { objectName, sandboxUid } from '../../domain/names.js';
 import { SCRATCH, WORKDIR, launcherSeconds, resultNonce, sandboxMemoryMb } from '../../domain/launcher-spec.js';
 
 /** Pure builders for a run's Kubernetes objects. No I/O; unit-tested without a cluster. */
 
-export interface SandboxSettings {
-  namespace: string;
-  nodeSelector: Record<string, string>;
-  tolerations?: Toleration[];
-  resources: SandboxResources;
-  jobTtlSeconds: number;
-  startTimeoutSeconds: number;
-  /** Kueue LocalQueue: Kueue admits (unsuspends) the Job after our own admission let it be created. */
-  kueueQueue?: string;
-  /** Code and stdin up to this many bytes (together) travel inside the Job itself; larger ones in a ConfigMap. */
-  inlineCodeBytes: number;
-  /** What holds the sandbox pod (absent: a Job). */
-  kind?: SandboxKind;
-  /** Image with the launcher binary at /launcher (its init container installs it into the pod). */
-  launcherImage: string;
-  /** Bound on the launcher's result JSON. */
-  maxResultKb: number;
-  /** The launcher copies this much of the output to the pod's log as it arrives (live logs). */
-  liveKb: number;
-}
-
-/** The object that owns a run's ConfigMap: its Job, or its bare Pod. */
-export interface SandboxOwner {
-  kind: SandboxKind;
-  uid: string;
-}
-
+export type { SandboxSettings, SandboxOwner } from './settings.js';
+export { ANNOTATION_PREFIX, SPEC_KEY, runLabels } from './settings.js';
+import { ANNOTATION_PREFIX, SPEC_KEY, runLabels, type SandboxSettings } from './settings.js';
 export { buildConfigMap, codeInline, inputEntries, workspaceConfigMap } from './input.js';
 import { codeInline, inputEntries, inputVolume } from './input.js';
 
@@ -58,8 +24,6 @@ export const LABEL_KUEUE_QUEUE = 'kueue.x-k8s.io/queue-name';
 export const RUN_CONTAINER = 'run';
 export const INSTALL_CONTAINER = 'install';
 export const WORKSPACE = WORKDIR;
-/** The launcher's spec in the run's ConfigMap; the init container moves it out of the program's sight. */
-export const SPEC_KEY = '.spec.json';
 /** Where the launcher is: in the language's image, or (init mode) in an emptyDir, read-only there. */
 export const LAUNCHER_DIR = '/opt/code-runner';
 export const LAUNCHER_BIN = `${LAUNCHER_DIR}/launcher`;
@@ -68,23 +32,11 @@ export const SPEC_PATH = `${SCRATCH}/.code-runner-spec.json`;
 const INPUT_DIR = '/input';
 /** The launcher reads its result nonce from here; programs never see it. */
 export const NONCE_ENV = 'CODE_RUNNER_RESULT_NONCE';
-/** Pod annotation prefix for inline entries (INLINE_CODE_BYTES): read into the input by the downward API. */
-export const ANNOTATION_PREFIX = 'code-runner.dev/';
 export const ANNOTATION_CODE = `${ANNOTATION_PREFIX}code`;
 /** Seconds between the launcher's budget and the kubelet's deadline. */
 export const KILL_GRACE_SECONDS = 2;
 /** Exit code of coreutils `timeout` when the time limit was hit. */
 export const TIMEOUT_EXIT_CODE = 124;
-
-export function runLabels(input: Pick<RunInput, 'runId' | 'language'>): Record<string, string> {
-  return {
-    [LABEL_APP]: APP_NAME,
-    [LABEL_COMPONENT]: RUNNER_COMPONENT,
-    [LABEL_MANAGED_BY]: 'code-runner-worker',
-    [LABEL_RUN_ID]: input.runId,
-    [LABEL_LANGUAGE]: input.language,
-  };
-}
 
 /**
  * Restricted Pod Security, plus what "restricted" does not demand: read-only root, no token, and a uid of

@@ -30,20 +30,9 @@ export interface RunLogs {
   live: boolean;
 }
 
-/** A language of `GET /languages`: the registry joined with the image catalog. */
-export interface Language {
-  id: string;
-  name: string;
-  version: string | null;
-  version_detail: string | null;
-  /** false while its image has not landed on the cluster yet; null when that is not known. */
-  available: boolean | null;
-  compiled: boolean;
-  aliases: string[];
-  image: string;
-  file_name: string;
-  editor_mode: string | null;
-}
+/** A language of `GET /languages`: the server's own type (src/domain/run-view.ts). */
+export type { LanguageView as Language } from '../../domain/run-view.js';
+import type { LanguageView as Language } from '../../domain/run-view.js';
 
 /** The operator's maxima for a run's limits (what `limits` in a submission may ask for at most). */
 export type RunLimitMaxima = Required<StageLimits>;
