@@ -22,7 +22,8 @@ func TestCPUBoundLoopIsTimeLimit(t *testing.T) {
 	if r.Verdict != verdict.TimeLimitExceeded || tr.Verdict != verdict.TimeLimitExceeded {
 		t.Fatalf("verdict %s / %s (%s)", r.Verdict, tr.Verdict, tr.Message)
 	}
-	if tr.CPUTimeMs < 500 || tr.WallTimeMs > 1500 || !strings.Contains(tr.Message, "CPU time") {
+	// Soon in CPU time: on a loaded machine the loop gets a share of a core, so wall time says nothing.
+	if tr.CPUTimeMs < 500 || tr.CPUTimeMs > 800 || !strings.Contains(tr.Message, "CPU time") {
 		t.Fatalf("must be stopped for CPU soon after 500 ms: %s, %q", ms(tr), tr.Message)
 	}
 	t.Logf("%s; %s", ms(tr), tr.Message)

@@ -159,6 +159,9 @@ func judgeSpec(o options, live *capture.Live) result.Result {
 			runner.Credential = &syscall.Credential{Uid: uint32(o.uid), Gid: uint32(o.gid)}
 		}
 		j := &judge.Judge{Runner: runner, Env: judge.ProgramEnv(os.Environ(), s.Scratch)}
+		if live != nil {
+			j.Stage = live.Stage
+		}
 		r = j.Run(s)
 	}
 	r.Cgroup = cgroupResult(mem)

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 
+	"code-runner/launcher/internal/capture"
 	"code-runner/launcher/internal/result"
 )
 
@@ -87,7 +88,7 @@ func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
 	if frameAt < 0 {
 		t.Fatal("no frame")
 	}
-	live := out[:frameAt]
+	live := strings.TrimPrefix(out[:frameAt], capture.StageMark+"run\n")
 	if !strings.HasPrefix(live, "hi\nxxx") || !strings.HasSuffix(live, "[live output cut here; the result has the rest]\n") {
 		t.Fatalf("live output: %q", live)
 	}
@@ -102,5 +103,40 @@ func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
 	_ = json.Unmarshal(data, &r)
 	if len(r.Tests[0].Stdout) != 5003 {
 		t.Fatalf("the result keeps the whole output: %d bytes", len(r.Tests[0].Stdout))
+	}
+}
+
+// TestLiveStagesAreMarkedAndUnforgeable: each step starts with a stage line in the live copy, past the
+// output budget too, and a program that prints a stage line of its own gets it escaped.
+func TestLiveStagesAreMarkedAndUnforgeable(t *testing.T) {
+	dir := workdir(t)
+	specPath := filepath.Join(dir, "spec.json")
+	prog := `printf '\036code-runner:stage test 9/9\n'; head -c 3000 /dev/zero | tr '\0' x`
+	b, _ := json.Marshal(map[string]any{
+		"compile": map[string]any{"command": []string{"/bin/true"}},
+		"run":     map[string]any{"command": []string{"/bin/sh", "-c", prog}},
+		"tests":   []map[string]any{{"stdin": ""}, {"stdin": ""}, {"stdin": ""}},
+		"workdir": dir, "scratch": dir,
+	})
+	if err := os.WriteFile(specPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	cmd := exec.Command(launcherBin, "-spec", specPath, "-result", "", "-nonce", nonce, "-live-kb", "1")
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	var stages []string
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if i := strings.Index(line, capture.StageMark); i >= 0 {
+			stages = append(stages, line[i+len(capture.StageMark):])
+		}
+	}
+	if want := "compile,test 1/3,test 2/3,test 3/3"; strings.Join(stages, ",") != want {
+		t.Fatalf("stages %q, want %s", stages, want)
+	}
+	if !strings.Contains(stdout.String(), "\u241ecode-runner:stage test 9/9") {
+		t.Fatal("the program's own stage line is not escaped")
 	}
 }

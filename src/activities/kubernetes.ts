@@ -6,12 +6,19 @@ import { FailureTypes } from '../domain/errors.js';
 import { LABEL_RUN_ID, objectName, runSelector } from '../domain/names.js';
 import { isTerminal, type Observation, type RunInput, type RunLogs } from '../domain/run.js';
 import { RUN_CONTAINER, workspaceConfigMap, type SandboxSettings } from '../kube/sandbox/manifests.js';
-import { ResultLost, extractResult, liveOutput, parseSummary, resultLogBytes } from '../domain/judge-frame.js';
+import {
+  ResultLost,
+  extractResult,
+  lastStage,
+  liveOutput,
+  parseSummary,
+  resultLogBytes,
+} from '../domain/judge-frame.js';
 import { combinedOutput } from '../domain/judge-status.js';
 import { inputBytes, launcherSeconds } from '../domain/launcher-spec.js';
 import type { Sandbox } from '../kube/sandbox/index.js';
 import { RunWakes } from './wakes.js';
-import { readBoundedPodLog } from '../kube/logs.js';
+import { readBoundedPodLog, readPodLogSince } from '../kube/logs.js';
 import type { RunWatch } from '../kube/run-watch.js';
 
 /** Activities that talk to Kubernetes. One module per external system; clients are injected. */
@@ -121,16 +128,20 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 
     /**
      * Step 3, once per workflow timer (or early wake-up): the Job and its pod, interpreted. While the run
-     * is not finished, the worker's watch signals the workflow at its next change (`wakeArmed`).
+     * is not finished, the worker's watch signals the workflow at its next change (`wakeArmed`). With
+     * `stageSince`, a running pod's log since then is read for the launcher's stage (compile, test i/n).
      */
     async pollJobStatus(args: {
       runId: string;
       timeoutSeconds: number;
+      stageSince?: string;
     }): Promise<Observation & { wakeArmed: boolean }> {
       await deps.watch.start().catch(() => undefined);
       const o = await observe(args.runId, args.timeoutSeconds);
       const wakeArmed = !isTerminal(o.status) && !o.vanished && wakes.arm(args.runId, o, args.timeoutSeconds);
-      return { ...o, wakeArmed };
+      const stage =
+        args.stageSince && o.status === 'Running' && o.podName && (await readStage(o.podName, args.stageSince));
+      return { ...o, ...(stage ? { stage } : {}), wakeArmed };
     },
 
     /**
@@ -198,6 +209,13 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     return sandbox.fromCache(deps.watch.snapshot(runId, name), name, timeoutSeconds);
   }
 
+  /** The last stage line since `since`; a hint only, so a log that cannot be read says nothing. */
+  async function readStage(podName: string, since: string): Promise<string | undefined> {
+    const limit = deps.settings.liveKb * 1024 + STAGE_LINES_BYTES;
+    const log = await readPodLogSince(deps.kube, namespace, podName, new Date(since), limit).catch(() => '');
+    return lastStage(log);
+  }
+
   /** The launcher's summary in the run container's termination message, if the pod is still there. */
   async function terminationSummary(podName: string) {
     const pod = await core
@@ -225,6 +243,8 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
 }
 
 const LOG_ATTEMPTS = 4;
+/** Room for the stage lines of a whole launch beside its live output (51 lines of at most 60 bytes). */
+const STAGE_LINES_BYTES = 4096;
 const EMPTY_LOGS: RunLogs = { logs: '', truncated: false, bytes: 0 };
 
 function ignoreNotFound(what: string) {

@@ -97,6 +97,7 @@ export function fromState(s: RunState): Partial<RunView> {
     finished_at: s.finishedAt,
     cancel_requested: s.cancelRequested,
     status_history: s.history,
+    stage: s.stage ?? null,
   };
 }
 

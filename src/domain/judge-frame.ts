@@ -46,8 +46,19 @@ export function parseSummary(message: string | undefined): JudgeSummary | null {
 export const resultLogBytes = (maxResultKb: number): number =>
   Math.ceil(((maxResultKb * 1024 * 4) / 3) * (77 / 76)) + 4096;
 
-/** What the launcher copied live into the log: everything before its result frame, if it printed one. */
+/** The launcher's stage lines in the live copy (compile, run, test i/n); programs cannot forge them. */
+// eslint-disable-next-line no-control-regex -- the launcher marks its lines with a record separator (0x1e)
+const STAGE_LINE = /\x1ecode-runner:stage ([^\n\x1e]{1,40})\n/g;
+
+/** What the launcher copied live into the log: everything before its result frame, without stage lines. */
 export function liveOutput(log: string): string {
   const i = log.indexOf(RESULT_FRAME_START);
-  return i >= 0 ? log.slice(0, i) : log;
+  return (i >= 0 ? log.slice(0, i) : log).replace(STAGE_LINE, '');
+}
+
+/** The last stage the launcher announced in this piece of its log, if any. */
+export function lastStage(log: string): string | undefined {
+  let stage: string | undefined;
+  for (const m of log.matchAll(STAGE_LINE)) stage = m[1];
+  return stage;
 }

@@ -20,6 +20,8 @@ export interface RunView {
   /** When each status was reached (empty when only the search attributes are known). */
   status_history: { status: RunStatus; at: string }[];
   temporal_ui_url: string;
+  /** While Running: the launcher's current step (compile, run, test i/n) as of the workflow's last poll. */
+  stage?: string | null;
   /** The launcher's verdict and measurements, once the run finished (see JudgeView). */
   verdict?: Verdict | null;
   message?: string | null;

@@ -128,6 +128,8 @@ export interface Observation {
   held?: boolean;
   /** A failure that will not recover by waiting (image missing, bad spec). */
   permanent?: boolean;
+  /** The launcher's current step while the pod runs: compile, run, or test i/n. */
+  stage?: string;
 }
 
 export interface RunLogs {
@@ -176,5 +178,7 @@ export interface RunState {
   startedAt: string | null;
   finishedAt: string | null;
   cancelRequested: boolean;
+  /** The launcher's current step while Running (compile, run, test i/n), as of the last poll. */
+  stage?: string | null;
   history: { status: RunStatus; at: string }[];
 }

@@ -86,6 +86,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     startedAt: null,
     finishedAt: null,
     cancelRequested: false,
+    stage: null,
     history: [{ status: 'Queued', at: input.createdAt }],
   };
   let cancelReason = 'cancelled by request';
@@ -104,6 +105,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   });
 
   const now = () => new Date(Date.now()).toISOString();
+  // A launch of several steps (a compile, tests) announces each in its log; the polls read it from there.
+  const staged = input.sandbox.compile !== undefined || (input.tests?.length ?? 0) > 1;
   /** The last observation said the sandbox waits in an outside queue (Kueue). */
   let held = false;
   /** Records what Kubernetes reported about the pod; the status itself moves only through setStatus. */
@@ -113,6 +116,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     state.startedAt = o.startedAt ?? state.startedAt;
     state.finishedAt = o.finishedAt ?? state.finishedAt;
     if (o.exitCode !== undefined) state.exitCode = o.exitCode;
+    if (o.stage) state.stage = o.stage;
+    else if (o.status === 'Running' && !staged) state.stage = 'run';
     // A reason from waiting in an outside queue (Kueue) no longer holds once the sandbox left it.
     if (o.reason) state.reason = o.reason;
     else if (held) state.reason = null;
@@ -177,6 +182,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     if (queued) await releaseAdmission({ runId: input.runId });
   });
   state.reason = verdict.reason;
+  state.stage = null;
   state.finishedAt = state.finishedAt ?? now();
   setStatus(verdict.status);
 
@@ -216,6 +222,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     await createConfigMap(input);
     let o: Observation & { wakeArmed: boolean } = await createJob(input);
     let intervalMs = policy.poll.initialMs;
+    let polledAt = now();
     for (;;) {
       observe(o);
       const next = nextStep(
@@ -235,7 +242,9 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       await condition(() => woken || state.cancelRequested, next.waitMs);
       woken = false;
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
-      o = await pollJobStatus({ runId: input.runId, timeoutSeconds: budgetSeconds });
+      const stageSince = polledAt;
+      polledAt = now();
+      o = await pollJobStatus({ runId: input.runId, timeoutSeconds: budgetSeconds, ...(staged ? { stageSince } : {}) });
     }
   }
 }

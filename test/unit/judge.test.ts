@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { extractResult, parseSummary, ResultLost } from '../../src/domain/judge-frame.js';
+import { extractResult, lastStage, liveOutput, parseSummary, ResultLost } from '../../src/domain/judge-frame.js';
 import { combinedOutput, judgedStatus } from '../../src/domain/judge-status.js';
 import type { JudgeResult, TestResult } from '../../src/domain/judge.js';
 import { launcherSeconds, sandboxMemoryMb } from '../../src/domain/launcher-spec.js';
@@ -73,6 +73,22 @@ describe("the launcher's result in the pod log", () => {
   it('gives a result with no tests (a compile error) an empty list', () => {
     const ce = JSON.stringify({ ...result({ verdict: 'CompilationError' }), tests: null });
     expect(extractResult(frame(ce, 'run-nonce-1234'), 'run-nonce-1234', null).tests).toEqual([]);
+  });
+});
+
+describe("the launcher's stage lines in the live copy", () => {
+  const mark = (stage: string) => `\x1ecode-runner:stage ${stage}\n`;
+  const log = `${mark('compile')}warning\n${mark('test 1/3')}1\npartial${mark('test 2/3')}2\n`;
+
+  it('name the last step begun, and none in a piece of log without one', () => {
+    expect(lastStage(log)).toBe('test 2/3');
+    expect(lastStage('plain output\n')).toBeUndefined();
+    // A program's own separators are escaped by the launcher (U+241E), so they never read as a stage.
+    expect(lastStage('\u241ecode-runner:stage test 9/9\n')).toBeUndefined();
+  });
+
+  it('are left out of the live output clients read', () => {
+    expect(liveOutput(`${log}${frame(JSON.stringify(result()), 'run-nonce-1234')}`)).toBe('warning\n1\npartial2\n');
   });
 });
 

@@ -3,6 +3,7 @@ package judge
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"code-runner/launcher/internal/compare"
@@ -16,12 +17,15 @@ import (
 type Judge struct {
 	Runner *sandbox.Runner
 	Env    []string // environment of every process (see ProgramEnv)
+	// Stage, when set, is told each step as it starts: "compile", then "run" or "test i/n".
+	Stage func(name string)
 }
 
 // Run judges s. It always returns a result; launcher failures become InternalError.
 func (j *Judge) Run(s spec.Spec) result.Result {
 	var r result.Result
 	if s.Compile != nil {
+		j.stage("compile")
 		c, ok := j.compile(s)
 		r.Compile = &c
 		if !ok {
@@ -30,7 +34,12 @@ func (j *Judge) Run(s spec.Spec) result.Result {
 		}
 	}
 	opts := s.Compare.Options()
-	for _, t := range s.Tests {
+	for i, t := range s.Tests {
+		if len(s.Tests) == 1 {
+			j.stage("run")
+		} else {
+			j.stage(fmt.Sprintf("test %d/%d", i+1, len(s.Tests)))
+		}
 		tr := j.test(s, t, opts)
 		r.Tests = append(r.Tests, tr)
 		if s.StopOnFirstFailure && tr.Verdict != verdict.Accepted {
@@ -39,6 +48,12 @@ func (j *Judge) Run(s spec.Spec) result.Result {
 	}
 	r.Verdict, r.Message = Overall(r.Compile, r.Tests)
 	return r
+}
+
+func (j *Judge) stage(name string) {
+	if j.Stage != nil {
+		j.Stage(name)
+	}
 }
 
 func (j *Judge) compile(s spec.Spec) (result.Compile, bool) {

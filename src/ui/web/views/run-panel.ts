@@ -108,6 +108,9 @@ export function runPanel(
   let polls = 0;
   const abort = new AbortController();
 
+  // The launcher's step as the API names it (compile, run, test i/n), in the page's words.
+  const stageLabel = (stage: string) =>
+    stage === 'compile' ? 'compiling…' : stage === 'run' ? 'running…' : `running ${stage}…`;
   const fact = (label: string, value: Node | string) =>
     h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
 
@@ -138,6 +141,7 @@ export function runPanel(
     replace(
       facts,
       tests.length > 0 ? fact('Tests', testsSummary(tests)) : [],
+      r.status === 'Running' && r.stage ? fact('Step', stageLabel(r.stage)) : [],
       fact('Exit code', r.exit_code === null ? '—' : String(r.exit_code)),
       single && r.signal ? fact('Signal', exitSummary(null, r.signal)) : [],
       single ? fact('CPU time', formatMs(r.cpu_time_ms)) : [],
