@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { PatchStrategy, setHeaderOptions, type V1ObjectMeta } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1ObjectMeta, type V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound, kubeMessage, kubeStatus } from '../kube/client.js';
 import { FailureTypes } from '../domain/errors.js';
@@ -153,7 +153,7 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
       if (!args.nonce) return readLogs(args.podName, deps.logLimitBytes);
       const [log, summary] = await Promise.all([
         readLogs(args.podName, deps.settings.liveKb * 1024 + resultLogBytes(deps.settings.maxResultKb)),
-        terminationSummary(args.podName),
+        terminationSummary(args.runId, args.podName),
       ]);
       if (log.unavailable) return log;
       try {
@@ -216,13 +216,20 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
     return lastStage(log);
   }
 
-  /** The launcher's summary in the run container's termination message, if the pod is still there. */
-  async function terminationSummary(podName: string) {
+  /**
+   * The launcher's summary in the run container's termination message: from the watch's cache when it saw
+   * the container end (no request), else from the API server, if the pod is still there.
+   */
+  async function terminationSummary(runId: string, podName: string) {
+    const message = (pod: V1Pod | undefined) =>
+      pod?.status?.containerStatuses?.find((c) => c.name === RUN_CONTAINER)?.state?.terminated?.message;
+    const cached = deps.watch.snapshot(runId, objectName(runId))?.pods.find((p) => p.metadata?.name === podName);
+    const known = message(cached);
+    if (known) return parseSummary(known);
     const pod = await core
       .readNamespacedPod({ name: podName, namespace })
       .catch(ignoreNotFound(`reading pod ${podName}`));
-    const run = pod?.status?.containerStatuses?.find((c) => c.name === RUN_CONTAINER);
-    return parseSummary(run?.state?.terminated?.message);
+    return parseSummary(message(pod ?? undefined));
   }
 
   async function readLogs(podName: string, limitBytes: number): Promise<RunLogs> {

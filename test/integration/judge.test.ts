@@ -46,6 +46,30 @@ describe('judge-grade runs', () => {
     expect(done.reason).toMatch(/^test 2: /);
   });
 
+  it('while it runs, the run says which step it is on, and its live log carries no stage lines', async () => {
+    const runId = await api.start({
+      language: 'python',
+      code: 'import time\nprint("t", input(), flush=True)\ntime.sleep(1.5)',
+      tests: [{ stdin: '1\n' }, { stdin: '2\n' }, { stdin: '3\n' }, { stdin: '4\n' }],
+    });
+    const seen: string[] = [];
+    let live = '';
+    for (let v = await api.get(runId); v.status !== 'Succeeded' && v.status !== 'Failed'; v = await api.get(runId)) {
+      if (v.status === 'Running' && v.stage && seen.at(-1) !== v.stage) seen.push(v.stage);
+      if (v.status === 'Running') live = (await api.logs(runId)).logs || live;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Polls are paced by the workflow's timer: some steps are seen, in order, never one that did not happen.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => /^test [1-4]\/4$/.test(s))).toBe(true);
+    expect([...seen].sort()).toEqual(seen);
+    expect(live).toMatch(/^t 1\n/);
+    expect(live).not.toContain('\x1e');
+    const done = await api.get(runId);
+    expect(done.status).toBe('Succeeded');
+    expect(done.stage ?? null).toBeNull();
+  });
+
   it('a run without tests has its streams apart and its measurements at the top level', async () => {
     const done = await run({ language: 'python', code: 'import sys\nprint("out")\nprint("err", file=sys.stderr)' });
     expect(done).toMatchObject({
