@@ -124,7 +124,12 @@ export class RunsService {
       ),
       sleep(maxMs).then(() => false),
     ]);
-    const view = await this.get(runId);
+    // A closed run's view needs its description and its history: read both at once.
+    const [desc, record] = await Promise.all([
+      this.describe(runId),
+      finished ? runRecord(this.client, runId).catch(() => null) : null,
+    ]);
+    const view = record && desc.status.name !== 'RUNNING' ? this.closedView(desc, record) : await this.viewOf(desc);
     return { view, done: finished && isTerminal(view.status) };
   }
 
