@@ -20,6 +20,8 @@ export interface RunView {
   /** When each status was reached (empty when only the search attributes are known). */
   status_history: { status: RunStatus; at: string }[];
   temporal_ui_url: string;
+  /** The compatible API the run came through ("judge0"); absent for runs of our own API. */
+  client?: string;
   /** The launcher's verdict and measurements, once the run finished (see JudgeView). */
   verdict?: Verdict | null;
   message?: string | null;
