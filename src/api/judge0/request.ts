@@ -27,38 +27,47 @@ export type Judge0Limits = ReturnType<typeof judge0Limits>;
 /** A number as Rails' numericality validation takes it (number or numeric string); absent: undefined. */
 function numeric(opts: { min?: number; gt?: number; max: number; int?: boolean }) {
   const show = (n: number) => (opts.int ? String(n) : (decimal(n) ?? String(n)));
-  return z.unknown().transform((v, ctx): number | undefined => {
-    if (v === undefined || v === null || v === '') return undefined;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
-    const fail = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    if (!Number.isFinite(n)) return fail('is not a number');
-    if (opts.gt !== undefined && !(n > opts.gt)) return fail(`must be greater than ${show(opts.gt)}`);
-    if (opts.min !== undefined && n < opts.min) return fail(`must be greater than or equal to ${show(opts.min)}`);
-    if (n > opts.max) return fail(`must be less than or equal to ${show(opts.max)}`);
-    return opts.int ? Math.trunc(n) : n;
-  });
+  return z
+    .unknown()
+    .optional()
+    .transform((v, ctx): number | undefined => {
+      if (v === undefined || v === null || v === '') return undefined;
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+      const fail = (message: string) => {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      };
+      if (!Number.isFinite(n)) return fail('is not a number');
+      if (opts.gt !== undefined && !(n > opts.gt)) return fail(`must be greater than ${show(opts.gt)}`);
+      if (opts.min !== undefined && n < opts.min) return fail(`must be greater than or equal to ${show(opts.min)}`);
+      if (n > opts.max) return fail(`must be less than or equal to ${show(opts.max)}`);
+      return opts.int ? Math.trunc(n) : n;
+    });
 }
 
 /** A boolean as Rails casts one: true/false, "true"/"false", 1/0; absent: undefined. */
-const bool = z.unknown().transform((v, ctx): boolean | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (v === true || v === 'true' || v === 1 || v === '1') return true;
-  if (v === false || v === 'false' || v === 0 || v === '0') return false;
-  ctx.addIssue({ code: 'custom', message: 'is not a boolean' });
-  return z.NEVER;
-});
+const bool = z
+  .unknown()
+  .optional()
+  .transform((v, ctx): boolean | undefined => {
+    if (v === undefined || v === null || v === '') return undefined;
+    if (v === true || v === 'true' || v === 1 || v === '1') return true;
+    if (v === false || v === 'false' || v === 0 || v === '0') return false;
+    ctx.addIssue({ code: 'custom', message: 'is not a boolean' });
+    return z.NEVER;
+  });
 
 /** Text: a string (numbers are written out, as Rails does for a text column); absent: null. */
-const text = z.unknown().transform((v, ctx): string | null => {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  ctx.addIssue({ code: 'custom', message: 'must be a string' });
-  return z.NEVER;
-});
+const text = z
+  .unknown()
+  .optional()
+  .transform((v, ctx): string | null => {
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    ctx.addIssue({ code: 'custom', message: 'must be a string' });
+    return z.NEVER;
+  });
 
 const blank = (s: string | null) => s === null || s.trim() === '';
 
