@@ -4,6 +4,7 @@ import { judge0Limits, submissionSchema } from '../../src/api/judge0/request.js'
 import { DEFAULT_FIELDS, FIELDS, parseFields, present, toSubmission } from '../../src/api/judge0/submission.js';
 import { statusOfRun, STATUSES } from '../../src/api/judge0/statuses.js';
 import { runInput } from '../../src/api/languages.js';
+import { RunViews } from '../../src/api/run-view.js';
 import type { CompileResult, JudgeResult, TestResult } from '../../src/domain/judge.js';
 import type { RunInput, RunStatus } from '../../src/domain/run.js';
 import type { RunView } from '../../src/domain/run-view.js';
@@ -23,23 +24,12 @@ function inputOf(body: Record<string, unknown>): RunInput {
     '2026-12-06T10:00:00.000Z',
   );
 }
+const views = new RunViews(() => 'http://ui');
+/** A run's view as the service builds it, at a status. */
 const view = (status: RunStatus, over: Partial<RunView> = {}): RunView => ({
-  run_id: 'r1',
+  ...views.queued({ runId: 'r1', language: 'python', createdAt: '2026-12-06T10:00:00.000Z', timeoutSeconds: 10 }),
   status,
-  language: 'python',
-  job_name: 'run-r1',
-  pod_name: null,
-  node_name: null,
-  reason: null,
-  exit_code: null,
-  created_at: '2026-12-06T10:00:00.000Z',
-  started_at: null,
   finished_at: '2026-12-06T10:00:02.000Z',
-  timeout_seconds: 10,
-  logs_truncated: false,
-  cancel_requested: false,
-  status_history: [],
-  temporal_ui_url: 'http://ui',
   ...over,
 });
 const test = (over: Partial<TestResult> = {}): TestResult => ({

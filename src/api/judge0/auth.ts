@@ -17,20 +17,16 @@ function matches(configured: string, given: string | undefined): boolean {
   return ok;
 }
 
-export function authn(cfg: Config): RequestHandler {
+/** A request is let through when no token is configured or its header carries one of the tokens. */
+function guard(token: string | undefined, header: string, status: number, error: string): RequestHandler {
   return (req, _res, next) => {
-    const token = cfg.judge0.authToken;
-    if (token && !matches(token, req.get('x-auth-token')))
-      return next(new Judge0Error(401, { error: 'authentication failed: send a valid X-Auth-Token header' }));
+    if (token && !matches(token, req.get(header))) return next(new Judge0Error(status, { error }));
     next();
   };
 }
 
-export function authz(cfg: Config): RequestHandler {
-  return (req, _res, next) => {
-    const token = cfg.judge0.authzToken;
-    if (token && !matches(token, req.get('x-auth-user')))
-      return next(new Judge0Error(403, { error: 'authorization failed: send a valid X-Auth-User header' }));
-    next();
-  };
-}
+export const authn = (cfg: Config) =>
+  guard(cfg.judge0.authToken, 'x-auth-token', 401, 'authentication failed: send a valid X-Auth-Token header');
+
+export const authz = (cfg: Config) =>
+  guard(cfg.judge0.authzToken, 'x-auth-user', 403, 'authorization failed: send a valid X-Auth-User header');

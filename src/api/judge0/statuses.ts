@@ -26,46 +26,40 @@ export const status = (id: number): Judge0Status => STATUSES.find((s) => s.id ==
 /** Judge0 names a runtime error by its signal, as isolate reports it; a plain non-zero exit is NZEC. */
 const BY_SIGNAL: Readonly<Record<string, number>> = { SIGSEGV: 7, SIGXFSZ: 8, SIGFPE: 9, SIGABRT: 10 };
 
+/** Our verdicts' statuses (a runtime error's depends on its signal, below). */
+const BY_VERDICT: Readonly<Record<Verdict, number>> = {
+  Accepted: 3,
+  WrongAnswer: 4,
+  TimeLimitExceeded: 5,
+  CompilationError: 6,
+  RuntimeError: 11,
+  MemoryLimitExceeded: 12,
+  OutputLimitExceeded: 8,
+  InternalError: 13,
+};
+
 /**
  * A verdict as Judge0 would report it. Judge0 has no memory verdict (isolate's kill is "Other") and no
  * output limit (stdout is unbounded there; a file over max_file_size is SIGXFSZ): we use 12 and 8.
  */
 export function statusOfVerdict(verdict: Verdict, signal: string | null): Judge0Status {
-  switch (verdict) {
-    case 'Accepted':
-      return status(3);
-    case 'WrongAnswer':
-      return status(4);
-    case 'TimeLimitExceeded':
-      return status(5);
-    case 'CompilationError':
-      return status(6);
-    case 'RuntimeError':
-      return status(signal ? (BY_SIGNAL[signal] ?? 12) : 11);
-    case 'MemoryLimitExceeded':
-      return status(12);
-    case 'OutputLimitExceeded':
-      return status(8);
-    case 'InternalError':
-      return status(13);
-  }
+  if (verdict === 'RuntimeError' && signal) return status(BY_SIGNAL[signal] ?? 12);
+  return status(BY_VERDICT[verdict]);
 }
 
-/** A run that has no verdict: open (queued or processing) or ended without the launcher's result. */
-export function statusOfRun(s: RunStatus): Judge0Status {
-  switch (s) {
-    case 'Queued':
-      return status(1);
-    case 'Pending':
-    case 'Running':
-      return status(2);
-    case 'Timeout':
-      return status(5);
-    case 'OOMKilled':
-      return status(12);
-    case 'Succeeded':
-    case 'Failed':
-    case 'Cancelled':
-      return status(13);
-  }
-}
+/**
+ * A run that has no verdict: open (queued, or admitted and processing), or ended without the launcher's
+ * result (the Job's deadline, the pod's OOM kill, a cancel, a lost result: Internal Error).
+ */
+const BY_RUN: Readonly<Record<RunStatus, number>> = {
+  Queued: 1,
+  Pending: 2,
+  Running: 2,
+  Timeout: 5,
+  OOMKilled: 12,
+  Succeeded: 13,
+  Failed: 13,
+  Cancelled: 13,
+};
+
+export const statusOfRun = (s: RunStatus): Judge0Status => status(BY_RUN[s]);
