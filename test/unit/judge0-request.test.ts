@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { canonicalId, languageName, servedLanguages, JUDGE0_LANGUAGES } from '../../src/api/judge0/languages.js';
 import { fieldErrors, judge0Limits, submissionSchema } from '../../src/api/judge0/request.js';
 import { decimal, decode64, encode64, shellWords } from '../../src/api/judge0/text.js';
@@ -140,6 +140,17 @@ describe('Judge0 request → our run', () => {
       true,
     );
     expect(limits.number_of_runs.max).toBe(20);
+  });
+});
+
+describe('Judge0 settings', () => {
+  it('default to /judge0, no tokens, a queue of 100, wait allowed, no network; bad values are reported', () => {
+    expect(cfg.judge0).toEqual({ prefix: '/judge0', maxQueueSize: 100, enableWait: true, allowNetwork: false });
+    expect(loadConfig({ JUDGE0_AUTH_TOKEN: 'a b', JUDGE0_PREFIX: '/api/judge0' }).judge0).toMatchObject({
+      authToken: 'a b',
+      prefix: '/api/judge0',
+    });
+    expect(() => loadConfig({ JUDGE0_PREFIX: 'judge0/', JUDGE0_MAX_QUEUE_SIZE: '-1' })).toThrow(ConfigError);
   });
 });
 
