@@ -6,6 +6,7 @@ import { systemRouter } from './routes/system.js';
 import type { RunsService } from './runs-service.js';
 import type { SystemService } from './system-service.js';
 import { LanguagesService } from './languages-service.js';
+import { judge0Router } from './judge0/router.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -28,8 +29,13 @@ export function createApp(deps: AppDeps): Express {
   const l = deps.cfg.limits;
   const limit = JSON_ESCAPE_MAX * Math.max(l.maxInputBytes, l.maxCodeBytes + l.maxStdinBytes) + 16 * 1024;
   app.use(express.json({ limit, type: 'application/json' }));
-  app.use(systemRouter(deps.system, deps.languages ?? new LanguagesService(deps.cfg, null), deps.cfg));
+  const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
+  app.use(systemRouter(deps.system, languages, deps.cfg));
   app.use(runsRouter(deps.runs, deps.cfg));
+  // Judge0 CE 1.13.1: everything under JUDGE0_PREFIX, and at the root what does not clash with ours (/languages).
+  const judge0 = { cfg: deps.cfg, runs: deps.runs, system: deps.system, languages };
+  app.use(deps.cfg.judge0.prefix, judge0Router(judge0, { languages: true }));
+  app.use(judge0Router(judge0, { languages: false }));
   if (deps.uiDir) app.use('/', express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LANGUAGE_ALIASES } from '../config/languages.js';
 import type { Compare, RunFile, TestCase } from '../domain/judge.js';
 import { HttpError } from './http-error.js';
-import type { LanguageSpec, RunInput, StageLimits } from '../domain/run.js';
+import type { LanguageSpec, RunClient, RunInput, StageLimits } from '../domain/run.js';
 
 export function resolveLanguage(languages: LanguageSpec[], requested: string): LanguageSpec {
   const id = LANGUAGE_ALIASES[requested] ?? requested;
@@ -32,6 +32,8 @@ export interface RunRequest {
   limits?: StageLimits;
   /** The operator's defaults under the language's (e.g. output kept = LOG_LIMIT_BYTES). */
   defaults?: StageLimits;
+  /** The compatible API the run came through (Judge0), if any. */
+  client?: RunClient;
 }
 
 /**
@@ -64,6 +66,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
     ...(req.tests?.length ? { tests: req.tests } : {}),
     ...(req.compare && req.compare.mode !== 'exact' ? { compare: req.compare } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
+    ...(req.client ? { client: req.client } : {}),
     resultNonce: randomBytes(18).toString('base64url'),
     createdAt,
   };

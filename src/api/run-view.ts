@@ -10,6 +10,8 @@ import { SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS } from '../workflows/definition
 export interface RunMemo {
   timeout_seconds?: number;
   request_hash?: string;
+  /** The compatible API the run came through ("judge0"); absent for our own API. */
+  client?: string;
 }
 
 /** Pure: the view a client sees of a run, from what Temporal tells of it at each stage. */
@@ -17,9 +19,10 @@ export class RunViews {
   constructor(private readonly uiUrl: (runId: string) => string) {}
 
   /** Just accepted: the submission itself. */
-  queued(input: Pick<RunInput, 'runId' | 'language' | 'createdAt' | 'timeoutSeconds'>): RunView {
+  queued(input: Pick<RunInput, 'runId' | 'language' | 'createdAt' | 'timeoutSeconds' | 'client'>): RunView {
     return {
       ...this.empty(input.runId),
+      ...(input.client ? { client: input.client.name } : {}),
       language: input.language,
       created_at: input.createdAt,
       timeout_seconds: input.timeoutSeconds,
@@ -30,15 +33,17 @@ export class RunViews {
   /** From a description: search attributes and memo (readable with no worker running). */
   described(desc: WorkflowExecutionDescription): RunView {
     const sa = desc.typedSearchAttributes;
+    const memo = (desc.memo ?? {}) as RunMemo;
     return {
       ...this.empty(desc.workflowId),
+      ...(memo.client ? { client: memo.client } : {}),
       status: (sa.get(SA_STATUS) as RunStatus | undefined) ?? 'Queued',
       language: sa.get(SA_LANGUAGE) ?? null,
       pod_name: sa.get(SA_POD) ?? null,
       node_name: sa.get(SA_NODE) ?? null,
       created_at: desc.startTime?.toISOString() ?? null,
       finished_at: desc.closeTime?.toISOString() ?? null,
-      timeout_seconds: ((desc.memo ?? {}) as RunMemo).timeout_seconds ?? null,
+      timeout_seconds: memo.timeout_seconds ?? null,
     };
   }
 

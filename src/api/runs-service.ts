@@ -7,7 +7,8 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Config } from '../config/config.js';
-import type { LanguageSpec, RunResult, RunStatus } from '../domain/run.js';
+import type { LanguageSpec, RunClient, RunInput, RunResult, RunStatus } from '../domain/run.js';
+import type { JudgeResult } from '../domain/judge.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
@@ -48,8 +49,15 @@ export class RunsService {
     return `${this.cfg.temporal.uiUrl}/namespaces/${encodeURIComponent(this.cfg.temporal.namespace)}/workflows/${encodeURIComponent(runId)}`;
   }
 
-  /** Starts a run. With an idempotency key the same key always names the same run, never a second one. */
-  async start(body: CreateRunBody, idempotencyKey?: string): Promise<{ view: RunView; created: boolean }> {
+  /**
+   * Starts a run. With an idempotency key the same key always names the same run, never a second one.
+   * `client` marks a run submitted through a compatible API (Judge0) and keeps its own settings.
+   */
+  async start(
+    body: CreateRunBody,
+    idempotencyKey?: string,
+    client?: RunClient,
+  ): Promise<{ view: RunView; created: boolean }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
     checkSizes(this.cfg.limits, body, lang);
     await this.languages?.requireAvailable(lang);
@@ -71,6 +79,7 @@ export class RunsService {
       limits: body.limits,
       // Output kept per run stays LOG_LIMIT_BYTES unless the language or the run asks for another limit.
       defaults: { output_kb: Math.floor(this.cfg.runner.logLimitBytes / 1024) },
+      client,
     });
     const args: RunWorkflowArgs = {
       input,
@@ -96,7 +105,11 @@ export class RunsService {
             { key: SA_STATUS, value: 'Queued' },
             { key: SA_LANGUAGE, value: lang.id },
           ],
-          memo: { timeout_seconds: body.timeout_seconds, request_hash: requestHash } satisfies RunMemo,
+          memo: {
+            timeout_seconds: body.timeout_seconds,
+            request_hash: requestHash,
+            ...(client ? { client: client.name } : {}),
+          } satisfies RunMemo,
         }),
       );
     } catch (err) {
@@ -193,14 +206,63 @@ export class RunsService {
       tests: input.tests ?? [],
       compare: input.compare ?? { mode: 'exact' },
       limits: input.limits ?? {},
+      client: input.client ?? null,
     };
   }
 
+  /** A run's view with what was submitted and the launcher's judged result (the compatible APIs' source). */
+  async detail(runId: string): Promise<{ view: RunView; input: RunInput | null; result: JudgeResult | null }> {
+    const desc = await this.describe(runId);
+    // An open run's view first: if the worker is ahead, the view waits for the result, which the record then holds.
+    const view = desc.status.name === 'RUNNING' ? await this.viewOf(desc) : null;
+    const record = await runRecord(this.client, runId);
+    const r = record.output?.result;
+    return {
+      view: view ?? this.closedView(desc, record),
+      input: record.input,
+      result: r ? judgeOutputs(r, record.input?.tests, record.input?.compare) : null,
+    };
+  }
+
+  /** Runs of this task queue (optionally of one open status, e.g. the queue), counted by one visibility query. */
+  async count(status?: RunStatus): Promise<number> {
+    const open = status && !isTerminal(status) ? ` AND ExecutionStatus = 'Running'` : '';
+    const query = this.listQuery(status ? { status } : {}) + open;
+    try {
+      const res = await bounded(this.client, () =>
+        this.client.workflowService.countWorkflowExecutions({ namespace: this.cfg.temporal.namespace, query }),
+      );
+      return Number(res.count ?? 0);
+    } catch (err) {
+      translateTemporalError(err);
+    }
+  }
+
+  /** Run ids newest first, `limit` of them after skipping `offset` (numbered pages, as Judge0 pages). */
+  async ids(offset: number, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    try {
+      do {
+        const res = await bounded(this.client, () =>
+          this.client.workflowService.listWorkflowExecutions({
+            namespace: this.cfg.temporal.namespace,
+            pageSize: Math.min(1000, offset + limit),
+            query: this.listQuery({}),
+            nextPageToken,
+          }),
+        );
+        ids.push(...(res.executions ?? []).map((e) => e.execution?.workflowId ?? ''));
+        nextPageToken = res.nextPageToken?.length ? res.nextPageToken : undefined;
+      } while (nextPageToken && ids.length < offset + limit);
+    } catch (err) {
+      translateTemporalError(err);
+    }
+    return ids.slice(offset, offset + limit);
+  }
+
   async list(q: ListRunsQuery): Promise<{ runs: RunView[]; next_cursor: string | null }> {
-    const clauses = [`WorkflowType = '${RUN_WORKFLOW_TYPE}'`, `TaskQueue = '${this.cfg.temporal.taskQueue}'`];
-    if (q.status) clauses.push(`RunStatus = '${q.status}'`);
-    if (q.language) clauses.push(`RunLanguage = '${q.language}'`);
-    const query = clauses.join(' AND ');
+    const query = this.listQuery(q);
     // A cursor is checked before anything is sent: one we did not issue for this query never reaches Temporal.
     const nextPageToken = q.cursor ? this.cursors.decode(q.cursor, query) : undefined;
     try {
@@ -227,6 +289,14 @@ export class RunsService {
   }
 
   // ---- internals ----
+
+  /** The visibility query of this task queue's runs, with the list's filters. */
+  private listQuery(q: Pick<Partial<ListRunsQuery>, 'status' | 'language'>): string {
+    const clauses = [`WorkflowType = '${RUN_WORKFLOW_TYPE}'`, `TaskQueue = '${this.cfg.temporal.taskQueue}'`];
+    if (q.status) clauses.push(`RunStatus = '${q.status}'`);
+    if (q.language) clauses.push(`RunLanguage = '${q.language}'`);
+    return clauses.join(' AND ');
+  }
 
   private async sameRequestOrConflict(
     desc: WorkflowExecutionDescription,

@@ -119,6 +119,16 @@ const envSchema = z.object({
   WORKER_ACTIVATION_LIMIT_MS: int(0, 0, 3_600_000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // The Judge0 CE 1.13.1 compatible API (src/api/judge0/).
+  JUDGE0_PREFIX: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be a path like /judge0')
+    .default('/judge0'),
+  JUDGE0_AUTH_TOKEN: z.string().min(1).optional(),
+  JUDGE0_AUTHZ_TOKEN: z.string().min(1).optional(),
+  JUDGE0_MAX_QUEUE_SIZE: int(100, 0, 1_000_000),
+  JUDGE0_ENABLE_WAIT_RESULT: flag(true),
+  JUDGE0_ALLOW_NETWORK: flag(false),
 });
 
 export interface Config {
@@ -182,6 +192,15 @@ export interface Config {
     bundlePath?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The Judge0-compatible API: where it is mounted, its tokens (X-Auth-Token, X-Auth-User) and switches. */
+  judge0: {
+    prefix: string;
+    authToken?: string;
+    authzToken?: string;
+    maxQueueSize: number;
+    enableWait: boolean;
+    allowNetwork: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -338,5 +357,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,
+    judge0: {
+      prefix: e.JUDGE0_PREFIX,
+      ...(e.JUDGE0_AUTH_TOKEN ? { authToken: e.JUDGE0_AUTH_TOKEN } : {}),
+      ...(e.JUDGE0_AUTHZ_TOKEN ? { authzToken: e.JUDGE0_AUTHZ_TOKEN } : {}),
+      maxQueueSize: e.JUDGE0_MAX_QUEUE_SIZE,
+      enableWait: e.JUDGE0_ENABLE_WAIT_RESULT,
+      allowNetwork: e.JUDGE0_ALLOW_NETWORK,
+    },
   };
 }

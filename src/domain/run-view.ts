@@ -22,6 +22,8 @@ export interface RunView {
   temporal_ui_url: string;
   /** While Running: the launcher's current step (compile, run, test i/n) as of the workflow's last poll. */
   stage?: string | null;
+  /** The compatible API the run came through ("judge0"); absent for runs of our own API. */
+  client?: string;
   /** The launcher's verdict and measurements, once the run finished (see JudgeView). */
   verdict?: Verdict | null;
   message?: string | null;

@@ -107,10 +107,18 @@ export interface RunInput {
   compare?: Compare;
   /** The run stage's limits the request asked for (within the operator's maxima). */
   limits?: StageLimits;
+  /** The compatible API a run came through and its own settings (echoed back to that API's clients). */
+  client?: RunClient;
   /** Frames the launcher's result in the pod's log; random per run, never shown to the program or clients. */
   resultNonce?: string;
   /** ISO time the API accepted the run. */
   createdAt: string;
+}
+
+/** A run submitted through a compatible API (Judge0): its name, and what it asked beyond our input. */
+export interface RunClient {
+  name: 'judge0';
+  settings: Record<string, string | number | boolean | null>;
 }
 
 /** Observed state of a run's Kubernetes objects (result of one poll). */
