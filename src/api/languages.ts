@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LANGUAGE_ALIASES } from '../config/languages.js';
 import type { Compare, RunFile, TestCase } from '../domain/judge.js';
 import { HttpError } from './http-error.js';
-import type { LanguageSpec, RunInput, StageLimits } from '../domain/run.js';
+import type { LanguageSpec, RunClient, RunInput, StageLimits } from '../domain/run.js';
 
 export function resolveLanguage(languages: LanguageSpec[], requested: string): LanguageSpec {
   const id = LANGUAGE_ALIASES[requested] ?? requested;
@@ -32,6 +32,10 @@ export interface RunRequest {
   limits?: StageLimits;
   /** The operator's defaults under the language's (e.g. output kept = LOG_LIMIT_BYTES). */
   defaults?: StageLimits;
+  /** The compile stage's limits asked for, over the language's (compatible APIs only). */
+  compileLimits?: StageLimits;
+  /** The API the run came through (default: native). */
+  client?: RunClient;
 }
 
 /**
@@ -43,6 +47,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
     Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as T;
   const limits = defined(req.limits);
   const runDefaults = { ...defined(req.defaults), ...defined(lang.limits?.run) };
+  const compileLimits = { ...defined(lang.limits?.compile), ...defined(req.compileLimits) };
   return {
     runId: req.runId,
     language: lang.id,
@@ -55,7 +60,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
       command: lang.command,
       ...(lang.compile ? { compile: lang.compile } : {}),
       launcher: lang.launcher ?? 'init',
-      ...(lang.limits?.compile ? { compileLimits: lang.limits.compile } : {}),
+      ...(Object.keys(compileLimits).length ? { compileLimits } : {}),
       ...(Object.keys(runDefaults).length ? { runLimits: runDefaults } : {}),
       ...(lang.env ? { env: lang.env } : {}),
     },
@@ -65,6 +70,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
     ...(req.compare && req.compare.mode !== 'exact' ? { compare: req.compare } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
     resultNonce: randomBytes(18).toString('base64url'),
+    client: req.client ?? 'native',
     createdAt,
   };
 }

@@ -1,7 +1,7 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { temporal } from '../temporal/proto.js';
 import { objectName } from '../domain/names.js';
-import type { RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
+import type { RunClient, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
 import type { RunView, SingleRunView } from '../domain/run-view.js';
 import type { JudgeResult } from '../domain/judge.js';
 import { SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS } from '../workflows/definitions.js';
@@ -10,6 +10,8 @@ import { SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS } from '../workflows/definition
 export interface RunMemo {
   timeout_seconds?: number;
   request_hash?: string;
+  /** The API the run came through (absent on runs from before compatible APIs: native). */
+  client?: RunClient;
 }
 
 /** Pure: the view a client sees of a run, from what Temporal tells of it at each stage. */
@@ -17,9 +19,10 @@ export class RunViews {
   constructor(private readonly uiUrl: (runId: string) => string) {}
 
   /** Just accepted: the submission itself. */
-  queued(input: Pick<RunInput, 'runId' | 'language' | 'createdAt' | 'timeoutSeconds'>): RunView {
+  queued(input: Pick<RunInput, 'runId' | 'language' | 'createdAt' | 'timeoutSeconds' | 'client'>): RunView {
     return {
       ...this.empty(input.runId),
+      client: input.client ?? 'native',
       language: input.language,
       created_at: input.createdAt,
       timeout_seconds: input.timeoutSeconds,
@@ -30,15 +33,17 @@ export class RunViews {
   /** From a description: search attributes and memo (readable with no worker running). */
   described(desc: WorkflowExecutionDescription): RunView {
     const sa = desc.typedSearchAttributes;
+    const memo = (desc.memo ?? {}) as RunMemo;
     return {
       ...this.empty(desc.workflowId),
+      client: memo.client ?? 'native',
       status: (sa.get(SA_STATUS) as RunStatus | undefined) ?? 'Queued',
       language: sa.get(SA_LANGUAGE) ?? null,
       pod_name: sa.get(SA_POD) ?? null,
       node_name: sa.get(SA_NODE) ?? null,
       created_at: desc.startTime?.toISOString() ?? null,
       finished_at: desc.closeTime?.toISOString() ?? null,
-      timeout_seconds: ((desc.memo ?? {}) as RunMemo).timeout_seconds ?? null,
+      timeout_seconds: memo.timeout_seconds ?? null,
     };
   }
 

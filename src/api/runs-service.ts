@@ -7,7 +7,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Config } from '../config/config.js';
-import type { LanguageSpec, RunResult, RunStatus } from '../domain/run.js';
+import type { LanguageSpec, RunClient, RunResult, RunStatus, StageLimits } from '../domain/run.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
@@ -30,6 +30,12 @@ export type { RunView } from '../domain/run-view.js';
 
 const QUERY_DEADLINE_MS = 2000;
 
+/** What a compatible API adds to a submission: who sent it, and compile limits our own API does not take. */
+export interface StartOptions {
+  client?: RunClient;
+  compileLimits?: StageLimits;
+}
+
 export class RunsService {
   private readonly cursors: CursorCodec;
   private readonly views: RunViews;
@@ -49,7 +55,11 @@ export class RunsService {
   }
 
   /** Starts a run. With an idempotency key the same key always names the same run, never a second one. */
-  async start(body: CreateRunBody, idempotencyKey?: string): Promise<{ view: RunView; created: boolean }> {
+  async start(
+    body: CreateRunBody,
+    idempotencyKey?: string,
+    options: StartOptions = {},
+  ): Promise<{ view: RunView; created: boolean }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
     checkSizes(this.cfg.limits, body, lang);
     await this.languages?.requireAvailable(lang);
@@ -71,6 +81,8 @@ export class RunsService {
       limits: body.limits,
       // Output kept per run stays LOG_LIMIT_BYTES unless the language or the run asks for another limit.
       defaults: { output_kb: Math.floor(this.cfg.runner.logLimitBytes / 1024) },
+      compileLimits: options.compileLimits,
+      client: options.client,
     });
     const args: RunWorkflowArgs = {
       input,
@@ -96,7 +108,11 @@ export class RunsService {
             { key: SA_STATUS, value: 'Queued' },
             { key: SA_LANGUAGE, value: lang.id },
           ],
-          memo: { timeout_seconds: body.timeout_seconds, request_hash: requestHash } satisfies RunMemo,
+          memo: {
+            timeout_seconds: body.timeout_seconds,
+            request_hash: requestHash,
+            client: input.client,
+          } satisfies RunMemo,
         }),
       );
     } catch (err) {
@@ -188,6 +204,7 @@ export class RunsService {
       tests: input.tests ?? [],
       compare: input.compare ?? { mode: 'exact' },
       limits: input.limits ?? {},
+      client: input.client ?? 'native',
     };
   }
 

@@ -1,5 +1,5 @@
 import type { Verdict } from './judge.js';
-import type { RunStatus } from './run.js';
+import type { RunClient, RunStatus } from './run.js';
 
 /** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
 export interface RunView {
@@ -20,6 +20,8 @@ export interface RunView {
   /** When each status was reached (empty when only the search attributes are known). */
   status_history: { status: RunStatus; at: string }[];
   temporal_ui_url: string;
+  /** The API the run was submitted through (absent in list entries). */
+  client?: RunClient;
   /** The launcher's verdict and measurements, once the run finished (see JudgeView). */
   verdict?: Verdict | null;
   message?: string | null;

@@ -13,6 +13,10 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Which API a run was submitted through: our own, or a compatible one (recorded with the run). */
+export const RUN_CLIENTS = ['native', 'piston', 'judge0'] as const;
+export type RunClient = (typeof RUN_CLIENTS)[number];
+
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['Succeeded', 'Failed', 'Timeout', 'OOMKilled', 'Cancelled'];
 export const isTerminal = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
 
@@ -109,6 +113,8 @@ export interface RunInput {
   limits?: StageLimits;
   /** Frames the launcher's result in the pod's log; random per run, never shown to the program or clients. */
   resultNonce?: string;
+  /** The API it came through (absent: native, as every run before compatible APIs). */
+  client?: RunClient;
   /** ISO time the API accepted the run. */
   createdAt: string;
 }
