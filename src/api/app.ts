@@ -6,6 +6,8 @@ import { systemRouter } from './routes/system.js';
 import type { RunsService } from './runs-service.js';
 import type { SystemService } from './system-service.js';
 import { LanguagesService } from './languages-service.js';
+import { jsonBodyLimit } from './body-limit.js';
+import { pistonRouter } from './piston/router.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -17,21 +19,22 @@ export interface AppDeps {
   uiDir?: string;
 }
 
-const JSON_ESCAPE_MAX = 6;
-
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // JSON escaping writes a byte as at most 6 characters (a control character as \u0000): leave room for
-  // code and stdin made only of those, then the service checks their exact sizes.
-  const l = deps.cfg.limits;
-  const limit = JSON_ESCAPE_MAX * Math.max(l.maxInputBytes, l.maxCodeBytes + l.maxStdinBytes) + 16 * 1024;
-  app.use(express.json({ limit, type: 'application/json' }));
-  app.use(systemRouter(deps.system, deps.languages ?? new LanguagesService(deps.cfg, null), deps.cfg));
+  const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
+  // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
+  const { piston } = deps.cfg;
+  if (piston.enabled) app.use(pistonPaths(piston.prefix), pistonRouter({ cfg: deps.cfg, runs: deps.runs, languages }));
+  app.use(express.json({ limit: jsonBodyLimit(deps.cfg.limits), type: 'application/json' }));
+  app.use(systemRouter(deps.system, languages, deps.cfg));
   app.use(runsRouter(deps.runs, deps.cfg));
   if (deps.uiDir) app.use('/', express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
 }
+
+/** Piston's paths: /api/v2 at the root, as its clients call `{server}/api/v2/...`, and under the prefix. */
+export const pistonPaths = (prefix: string): string[] => [...new Set(['/api/v2', `${prefix}/api/v2`])];

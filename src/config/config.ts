@@ -119,6 +119,12 @@ const envSchema = z.object({
   WORKER_ACTIVATION_LIMIT_MS: int(0, 0, 3_600_000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // The Piston v2 compatible API (src/api/piston/): at /api/v2 and under this prefix too ('' = root only).
+  PISTON_ENABLED: flag(true),
+  PISTON_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._-]+)*$/, 'must be empty or a path like /piston (no trailing slash)')
+    .default('/piston'),
 });
 
 export interface Config {
@@ -182,6 +188,8 @@ export interface Config {
     bundlePath?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The Piston v2 compatible API: served at /api/v2 and at `${prefix}/api/v2` when enabled. */
+  piston: { enabled: boolean; prefix: string };
 }
 
 export class ConfigError extends Error {
@@ -338,5 +346,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,
+    piston: { enabled: e.PISTON_ENABLED, prefix: e.PISTON_PREFIX },
   };
 }
