@@ -46,18 +46,20 @@ export function configuredLimits(limits: Config['limits']): Record<'timeout' | '
 }
 
 /**
- * One limit field: absent or 0 is "not asked" (as Piston), a non-number or a negative value is refused,
- * and so is a value over our maximum. A memory limit of -1 means no limit: our maximum.
+ * One limit field in our units (ms, MB): absent or 0 is "not asked" (as Piston), a non-number or a
+ * negative value is refused, and so is a value over our maximum. A memory limit of -1 means no limit: our
+ * maximum.
  */
 export function limitValue(body: Partial<Record<LimitField, unknown>>, field: LimitField, max: number): number | null {
   const value = body[field];
   if (!value) return null;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(`If specified, ${field} must be a number`);
-  if (value === -1 && field.endsWith('memory_limit')) return max;
+  const memory = field.endsWith('memory_limit');
+  if (value === -1 && memory) return Math.floor(max / MIB);
   if (value > max) throw bad(`${field} cannot exceed the configured limit of ${max}`);
   if (value < 0) throw bad(`${field} must be non-negative`);
-  if (field.endsWith('memory_limit') && value < MIB) throw bad(`${field} must be at least ${MIB} bytes (1 MiB)`);
-  return field.endsWith('memory_limit') ? Math.floor(value / MIB) : Math.ceil(value);
+  if (memory && value < MIB) throw bad(`${field} must be at least ${MIB} bytes (1 MiB)`);
+  return memory ? Math.floor(value / MIB) : Math.ceil(value);
 }
 
 /** A stage's limits in our terms (wall and CPU ms, memory MB), only those the request set. */

@@ -38,12 +38,12 @@ export const executeBody = z.object(
       .array(z.string({ error: '{path} must be a string' }), { error: 'args must be an array of strings' })
       .nullish(),
     // Read by request.ts with Piston's rules (LIMIT_FIELDS).
-    compile_memory_limit: z.unknown(),
-    run_memory_limit: z.unknown(),
-    compile_timeout: z.unknown(),
-    run_timeout: z.unknown(),
-    compile_cpu_time: z.unknown(),
-    run_cpu_time: z.unknown(),
+    compile_memory_limit: z.unknown().optional(),
+    run_memory_limit: z.unknown().optional(),
+    compile_timeout: z.unknown().optional(),
+    run_timeout: z.unknown().optional(),
+    compile_cpu_time: z.unknown().optional(),
+    run_cpu_time: z.unknown().optional(),
   },
   { error: 'the request body must be a JSON object' },
 );
