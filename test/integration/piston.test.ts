@@ -156,7 +156,7 @@ describe('Piston v2 compatible API', () => {
     expect(res.body.run.stdout).toBe('prefixed\n');
   });
 
-  it('refuses what it cannot run with 400 and a message, and starts no run', async () => {
+  it('refuses what it cannot run with 400 (413 when too big) and a message, and starts no run', async () => {
     const cases: [object, string][] = [
       [{ ...py('x'), language: 'cobol' }, 'cobol-* runtime is unknown'],
       [{ ...py('x'), version: '1.0.0' }, 'python-1.0.0 runtime is unknown'],
@@ -172,6 +172,11 @@ describe('Piston v2 compatible API', () => {
         runId: undefined,
       });
     }
+    const big = await execute(py('#'.repeat(stack.cfg.limits.maxCodeBytes + 1)));
+    expect(big.status).toBe(413);
+    expect(big.body.message).toBe(
+      `the submission exceeds a size limit: code is ${stack.cfg.limits.maxCodeBytes + 1} bytes; the limit is ${stack.cfg.limits.maxCodeBytes}`,
+    );
     const malformed = await fetch(`${base}/api/v2/execute`, { method: 'POST', body: '{"language": ' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ message: 'the request body is not valid JSON' });
