@@ -100,12 +100,12 @@ export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
 
 /**
  * Piston's error shape: `{message}` with the status; internals are logged, never sent. Piston clients read
- * only the message, so the first of our field problems (e.g. which size limit) goes into it.
+ * only the message, so a size problem's first detail (which limit) goes into it.
  */
 const pistonErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const e = asHttpError(err);
   if (e.code === 'internal_error') console.error('api: piston: unhandled error:', err);
-  const first: unknown = Array.isArray(e.details) ? e.details[0] : undefined;
+  const first: unknown = e.code === 'payload_too_large' && Array.isArray(e.details) ? e.details[0] : undefined;
   const detail = first && typeof first === 'object' && 'message' in first ? String(first.message) : null;
   res.status(e.status).json({ message: detail ? `${e.message}: ${detail}` : e.message });
 };
