@@ -124,7 +124,11 @@ describe('Piston v2 compatible API', () => {
   it('reports a runtime error (RE and its code), a signal (SG), a timeout (TO) and an output flood (OL)', async () => {
     const [re, sg, to, ol] = await Promise.all([
       ok(py('import sys\nprint("before")\nsys.exit(3)')),
-      ok({ language: 'c', version: '*', files: [{ content: cProgram('int *volatile p = 0; *p = 1;') }] }),
+      ok({
+        language: 'c',
+        version: '*',
+        files: [{ content: cProgram('int *p = (int *)(long)(argc - 1); printf("%d\\n", *p);') }],
+      }),
       ok(py('print("started", flush=True)\nwhile True: pass', { run_timeout: 1000 })),
       ok(py('while True: print("y" * 1000)')),
     ]);
@@ -135,7 +139,7 @@ describe('Piston v2 compatible API', () => {
       stdout: 'before\n',
       message: 'exit code 3',
     });
-    expect(sg.body.run).toMatchObject({ status: 'SG', signal: 'SIGSEGV', code: null });
+    expect(sg.body.run).toMatchObject({ status: 'SG', signal: 'SIGSEGV', code: null, message: 'killed by SIGSEGV' });
     expect(to.body.run).toMatchObject({ status: 'TO', signal: 'SIGKILL', stdout: 'started\n' });
     expect(to.body.run.message).toBe('wall time limit of 1000 ms exceeded');
     expect(to.body.run.wall_time).toBeGreaterThanOrEqual(1000);
@@ -192,4 +196,6 @@ describe('Piston v2 compatible API', () => {
   });
 });
 
-const cProgram = (body: string) => `#include <stdio.h>\nint main(void) { ${body} return 0; }\n`;
+/** A C program; `argc - 1` is 0 but the compiler cannot know it (a null pointer read stays a real SIGSEGV). */
+const cProgram = (body: string) =>
+  `#include <stdio.h>\nint main(int argc, char **argv) { (void)argv; ${body} return 0; }\n`;
