@@ -147,6 +147,17 @@ describe('Piston v2 compatible API', () => {
     expect(ol.body.run.stdout.length).toBe(4096);
   });
 
+  it('honours the limit fields: compile_timeout stops the compiler, run_memory_limit the program', async () => {
+    const [compile, memory] = await Promise.all([
+      ok({ language: 'c', version: '*', files: [{ content: cProgram('') }], compile_timeout: 1 }),
+      ok(py('x = bytearray(200 << 20)\nprint(len(x))', { run_memory_limit: 64 * 1024 * 1024 })),
+    ]);
+    expect(compile.body.compile).toMatchObject({ status: 'TO', signal: 'SIGKILL' });
+    expect(compile.body.run).toEqual(compile.body.compile);
+    expect(memory.body.run).toMatchObject({ status: 'SG', signal: 'SIGKILL', stdout: '' });
+    expect(memory.body.run.message).toMatch(/^memory limit exceeded/);
+  });
+
   it('reads a JSON body sent as text/plain or with no content type, over the network', async () => {
     const body = JSON.stringify(py('print(7 * 6)'));
     const plain = await fetch(`${base}/api/v2/execute`, { method: 'POST', body }); // text/plain;charset=UTF-8
