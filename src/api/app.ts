@@ -7,6 +7,8 @@ import type { RunsService } from './runs-service.js';
 import type { SystemService } from './system-service.js';
 import { LanguagesService } from './languages-service.js';
 import { judge0Router } from './judge0/router.js';
+import { jsonBodyLimit } from './body-limit.js';
+import { pistonRouter } from './piston/router.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -18,18 +20,15 @@ export interface AppDeps {
   uiDir?: string;
 }
 
-const JSON_ESCAPE_MAX = 6;
-
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // JSON escaping writes a byte as at most 6 characters (a control character as \u0000): leave room for
-  // code and stdin made only of those, then the service checks their exact sizes.
-  const l = deps.cfg.limits;
-  const limit = JSON_ESCAPE_MAX * Math.max(l.maxInputBytes, l.maxCodeBytes + l.maxStdinBytes) + 16 * 1024;
-  app.use(express.json({ limit, type: 'application/json' }));
   const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
+  // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
+  const { piston } = deps.cfg;
+  if (piston.enabled) app.use(pistonPaths(piston.prefix), pistonRouter({ cfg: deps.cfg, runs: deps.runs, languages }));
+  app.use(express.json({ limit: jsonBodyLimit(deps.cfg.limits), type: 'application/json' }));
   app.use(systemRouter(deps.system, languages, deps.cfg));
   app.use(runsRouter(deps.runs, deps.cfg));
   // Judge0 CE 1.13.1: everything under JUDGE0_PREFIX, and at the root what does not clash with ours (/languages).
@@ -41,3 +40,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(errorHandler);
   return app;
 }
+
+/** Piston's paths: /api/v2 at the root, as its clients call `{server}/api/v2/...`, and under the prefix. */
+export const pistonPaths = (prefix: string): string[] => [...new Set(['/api/v2', `${prefix}/api/v2`])];

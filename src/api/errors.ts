@@ -60,7 +60,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) =>
 
 /** The one error handler: JSON with status, stable code, message and details; never a stack trace. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-  const e = normalize(err);
+  const e = asHttpError(err);
   if (e.code === 'internal_error') console.error('api: unhandled error:', err);
   else if (e.status >= 500) console.error(`api: ${e.code}: ${e.cause instanceof Error ? e.cause.message : e.message}`);
   res
@@ -68,7 +68,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next
     .json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
 };
 
-function normalize(err: unknown): HttpError {
+/** Any error as an HttpError: ours as they are, the body parser's by their type, the rest a plain 500. */
+export function asHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   const bodyErr = err as { type?: string; status?: number; limit?: number };
   if (bodyErr?.type === 'entity.parse.failed')

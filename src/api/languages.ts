@@ -32,8 +32,12 @@ export interface RunRequest {
   limits?: StageLimits;
   /** The operator's defaults under the language's (e.g. output kept = LOG_LIMIT_BYTES). */
   defaults?: StageLimits;
-  /** The compatible API the run came through (Judge0), if any. */
+  /** The compile stage's limits asked for, over the language's (compatible APIs only). */
+  compileLimits?: StageLimits;
+  /** The API the run came through (default: native). */
   client?: RunClient;
+  /** What that API asked beyond our input, echoed back to its clients (Judge0). */
+  clientSettings?: RunInput['clientSettings'];
 }
 
 /**
@@ -45,6 +49,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
     Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as T;
   const limits = defined(req.limits);
   const runDefaults = { ...defined(req.defaults), ...defined(lang.limits?.run) };
+  const compileLimits = { ...defined(lang.limits?.compile), ...defined(req.compileLimits) };
   return {
     runId: req.runId,
     language: lang.id,
@@ -57,7 +62,7 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
       command: lang.command,
       ...(lang.compile ? { compile: lang.compile } : {}),
       launcher: lang.launcher ?? 'init',
-      ...(lang.limits?.compile ? { compileLimits: lang.limits.compile } : {}),
+      ...(Object.keys(compileLimits).length ? { compileLimits } : {}),
       ...(Object.keys(runDefaults).length ? { runLimits: runDefaults } : {}),
       ...(lang.env ? { env: lang.env } : {}),
     },
@@ -66,8 +71,9 @@ export function runInput(lang: LanguageSpec, req: RunRequest, createdAt = new Da
     ...(req.tests?.length ? { tests: req.tests } : {}),
     ...(req.compare && req.compare.mode !== 'exact' ? { compare: req.compare } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
-    ...(req.client ? { client: req.client } : {}),
     resultNonce: randomBytes(18).toString('base64url'),
+    client: req.client ?? 'native',
+    ...(req.clientSettings ? { clientSettings: req.clientSettings } : {}),
     createdAt,
   };
 }

@@ -1,7 +1,7 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { temporal } from '../temporal/proto.js';
 import { objectName } from '../domain/names.js';
-import type { RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
+import type { RunClient, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
 import type { RunView, SingleRunView } from '../domain/run-view.js';
 import type { JudgeResult } from '../domain/judge.js';
 import { SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS } from '../workflows/definitions.js';
@@ -10,8 +10,8 @@ import { SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS } from '../workflows/definition
 export interface RunMemo {
   timeout_seconds?: number;
   request_hash?: string;
-  /** The compatible API the run came through ("judge0"); absent for our own API. */
-  client?: string;
+  /** The API the run came through (absent on runs from before compatible APIs: native). */
+  client?: RunClient;
 }
 
 /** Pure: the view a client sees of a run, from what Temporal tells of it at each stage. */
@@ -22,7 +22,7 @@ export class RunViews {
   queued(input: Pick<RunInput, 'runId' | 'language' | 'createdAt' | 'timeoutSeconds' | 'client'>): RunView {
     return {
       ...this.empty(input.runId),
-      ...(input.client ? { client: input.client.name } : {}),
+      client: input.client ?? 'native',
       language: input.language,
       created_at: input.createdAt,
       timeout_seconds: input.timeoutSeconds,
@@ -36,7 +36,7 @@ export class RunViews {
     const memo = (desc.memo ?? {}) as RunMemo;
     return {
       ...this.empty(desc.workflowId),
-      ...(memo.client ? { client: memo.client } : {}),
+      client: memo.client ?? 'native',
       status: (sa.get(SA_STATUS) as RunStatus | undefined) ?? 'Queued',
       language: sa.get(SA_LANGUAGE) ?? null,
       pod_name: sa.get(SA_POD) ?? null,

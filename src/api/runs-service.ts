@@ -7,7 +7,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Config } from '../config/config.js';
-import type { LanguageSpec, RunClient, RunInput, RunResult, RunStatus } from '../domain/run.js';
+import type { LanguageSpec, RunClient, RunInput, RunResult, RunStatus, StageLimits } from '../domain/run.js';
 import type { JudgeResult } from '../domain/judge.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunView } from '../domain/run-view.js';
@@ -31,6 +31,14 @@ export type { RunView } from '../domain/run-view.js';
 
 const QUERY_DEADLINE_MS = 2000;
 
+/** What a compatible API adds to a submission: who sent it, and compile limits our own API does not take. */
+/** What a compatible API adds to a submission: who it is, its settings to echo back, its compile limits. */
+export interface StartOptions {
+  client?: RunClient;
+  clientSettings?: RunInput['clientSettings'];
+  compileLimits?: StageLimits;
+}
+
 export class RunsService {
   private readonly cursors: CursorCodec;
   private readonly views: RunViews;
@@ -49,14 +57,11 @@ export class RunsService {
     return `${this.cfg.temporal.uiUrl}/namespaces/${encodeURIComponent(this.cfg.temporal.namespace)}/workflows/${encodeURIComponent(runId)}`;
   }
 
-  /**
-   * Starts a run. With an idempotency key the same key always names the same run, never a second one.
-   * `client` marks a run submitted through a compatible API (Judge0) and keeps its own settings.
-   */
+  /** Starts a run. With an idempotency key the same key always names the same run, never a second one. */
   async start(
     body: CreateRunBody,
     idempotencyKey?: string,
-    client?: RunClient,
+    options: StartOptions = {},
   ): Promise<{ view: RunView; created: boolean }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
     checkSizes(this.cfg.limits, body, lang);
@@ -79,7 +84,9 @@ export class RunsService {
       limits: body.limits,
       // Output kept per run stays LOG_LIMIT_BYTES unless the language or the run asks for another limit.
       defaults: { output_kb: Math.floor(this.cfg.runner.logLimitBytes / 1024) },
-      client,
+      compileLimits: options.compileLimits,
+      client: options.client,
+      clientSettings: options.clientSettings,
     });
     const args: RunWorkflowArgs = {
       input,
@@ -108,7 +115,7 @@ export class RunsService {
           memo: {
             timeout_seconds: body.timeout_seconds,
             request_hash: requestHash,
-            ...(client ? { client: client.name } : {}),
+            client: input.client,
           } satisfies RunMemo,
         }),
       );
@@ -206,7 +213,7 @@ export class RunsService {
       tests: input.tests ?? [],
       compare: input.compare ?? { mode: 'exact' },
       limits: input.limits ?? {},
-      client: input.client ?? null,
+      client: input.client ?? 'native',
     };
   }
 

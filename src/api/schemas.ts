@@ -7,8 +7,8 @@ export const runIdParams = z.object({
 });
 
 /** A file name in the workdir: relative, segments of letters, digits, '.', '_' and '-', no '.'/'..' segments. */
-const SAFE_PATH = /^(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,100}(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,100}){0,7}$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const SAFE_PATH = /^(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,100}(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,100}){0,7}$/;
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 type BodyLimits = {
   maxTimeoutSeconds: number;

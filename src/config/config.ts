@@ -129,6 +129,12 @@ const envSchema = z.object({
   JUDGE0_MAX_QUEUE_SIZE: int(100, 0, 1_000_000),
   JUDGE0_ENABLE_WAIT_RESULT: flag(true),
   JUDGE0_ALLOW_NETWORK: flag(false),
+  // The Piston v2 compatible API (src/api/piston/): at /api/v2 and under this prefix too ('' = root only).
+  PISTON_ENABLED: flag(true),
+  PISTON_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._-]+)*$/, 'must be empty or a path like /piston (no trailing slash)')
+    .default('/piston'),
 });
 
 export interface Config {
@@ -201,6 +207,8 @@ export interface Config {
     enableWait: boolean;
     allowNetwork: boolean;
   };
+  /** The Piston v2 compatible API: served at /api/v2 and at `${prefix}/api/v2` when enabled. */
+  piston: { enabled: boolean; prefix: string };
 }
 
 export class ConfigError extends Error {
@@ -365,5 +373,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enableWait: e.JUDGE0_ENABLE_WAIT_RESULT,
       allowNetwork: e.JUDGE0_ALLOW_NETWORK,
     },
+    piston: { enabled: e.PISTON_ENABLED, prefix: e.PISTON_PREFIX },
   };
 }

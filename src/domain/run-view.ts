@@ -1,5 +1,5 @@
 import type { Verdict } from './judge.js';
-import type { RunStatus } from './run.js';
+import type { RunClient, RunStatus } from './run.js';
 
 /** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
 export interface RunView {
@@ -22,8 +22,8 @@ export interface RunView {
   temporal_ui_url: string;
   /** While Running: the launcher's current step (compile, run, test i/n) as of the workflow's last poll. */
   stage?: string | null;
-  /** The compatible API the run came through ("judge0"); absent for runs of our own API. */
-  client?: string;
+  /** The API the run was submitted through (absent in list entries). */
+  client?: RunClient;
   /** The launcher's verdict and measurements, once the run finished (see JudgeView). */
   verdict?: Verdict | null;
   message?: string | null;

@@ -13,6 +13,10 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Which API a run was submitted through: our own, or a compatible one (recorded with the run). */
+export const RUN_CLIENTS = ['native', 'piston', 'judge0'] as const;
+export type RunClient = (typeof RUN_CLIENTS)[number];
+
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['Succeeded', 'Failed', 'Timeout', 'OOMKilled', 'Cancelled'];
 export const isTerminal = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
 
@@ -107,18 +111,14 @@ export interface RunInput {
   compare?: Compare;
   /** The run stage's limits the request asked for (within the operator's maxima). */
   limits?: StageLimits;
-  /** The compatible API a run came through and its own settings (echoed back to that API's clients). */
-  client?: RunClient;
   /** Frames the launcher's result in the pod's log; random per run, never shown to the program or clients. */
   resultNonce?: string;
+  /** The API it came through (absent: native, as every run before compatible APIs). */
+  client?: RunClient;
+  /** What a compatible API asked beyond our input (Judge0's limits and flags), echoed back to its clients. */
+  clientSettings?: Record<string, string | number | boolean | null>;
   /** ISO time the API accepted the run. */
   createdAt: string;
-}
-
-/** A run submitted through a compatible API (Judge0): its name, and what it asked beyond our input. */
-export interface RunClient {
-  name: 'judge0';
-  settings: Record<string, string | number | boolean | null>;
 }
 
 /** Observed state of a run's Kubernetes objects (result of one poll). */

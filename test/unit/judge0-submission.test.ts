@@ -17,10 +17,10 @@ function inputOf(body: Record<string, unknown>): RunInput {
   const parsed = submissionSchema(cfg).parse(body);
   const lang = judge0Language(body.language_id, cfg.languages);
   if (!lang || 'error' in lang) throw new Error('language');
-  const { body: b, client } = toRun(parsed, lang, judge0Limits(cfg));
+  const { body: b, settings } = toRun(parsed, lang, judge0Limits(cfg));
   return runInput(
     lang.spec,
-    { runId: 'r1', ...b, timeoutSeconds: b.timeout_seconds, client },
+    { runId: 'r1', ...b, timeoutSeconds: b.timeout_seconds, client: 'judge0', clientSettings: settings },
     '2026-12-06T10:00:00.000Z',
   );
 }

@@ -48,7 +48,7 @@ export class Judge0Service {
     if (lang && 'error' in lang) (errors.language_id ??= []).push(lang.error);
     if (!parsed.success || !lang || 'error' in lang) throw new Judge0Error(422, errors);
     const run = toRun(parsed.data, lang, judge0Limits(this.cfg));
-    const { view } = await this.runs.start(run.body, undefined, run.client);
+    const { view } = await this.runs.start(run.body, undefined, { client: 'judge0', clientSettings: run.settings });
     return { token: view.run_id };
   }
 

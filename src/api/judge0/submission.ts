@@ -96,7 +96,7 @@ export interface RunDetail {
 
 /** The settings a run shows: those it was submitted with through Judge0, else its own limits in Judge0's units. */
 function settingsOf(input: RunInput | null, language: string | null) {
-  if (input?.client?.name === 'judge0') return input.client.settings;
+  if (input?.client === 'judge0' && input.clientSettings) return input.clientSettings;
   const l = input ? runLimits(input) : {};
   const sec = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
   return {

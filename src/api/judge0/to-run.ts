@@ -1,5 +1,5 @@
 import type { CreateRunBody } from '../schemas.js';
-import type { LanguageSpec, RunClient } from '../../domain/run.js';
+import type { LanguageSpec, RunInput } from '../../domain/run.js';
 import { JUDGE0_LANGUAGES, NOT_YET, type Judge0Language } from './languages.js';
 import type { Judge0Limits, Judge0Request } from './request.js';
 import { shellWords } from './text.js';
@@ -29,7 +29,7 @@ export function toRun(
   req: Judge0Request,
   lang: { language: Judge0Language; spec: LanguageSpec },
   m: Judge0Limits,
-): { body: CreateRunBody; client: RunClient } {
+): { body: CreateRunBody; settings: NonNullable<RunInput['clientSettings']> } {
   const own = lang.spec.limits?.run ?? {};
   const raised = (def: number, ownValue: number | undefined, max: number) =>
     Math.min(max, Math.max(def, ownValue ?? 0));
@@ -78,5 +78,5 @@ export function toRun(
       file_size_kb: Math.max(1, s.max_file_size),
     },
   };
-  return { body, client: { name: 'judge0', settings: s } };
+  return { body, settings: s };
 }
