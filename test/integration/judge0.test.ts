@@ -122,7 +122,7 @@ describe('Judge0 API', () => {
     });
     const native = await request(stack.app).get(`/runs/${token}`);
     expect(native.body).toMatchObject({ run_id: token, status: 'Succeeded', client: 'judge0', language: 'python' });
-    expect((await request(stack.app).get(`/runs/${token}/input`)).body).toMatchObject({ client: { name: 'judge0' } });
+    expect((await request(stack.app).get(`/runs/${token}/input`)).body).toMatchObject({ client: 'judge0' });
     expect((await j0('get', '/submissions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
