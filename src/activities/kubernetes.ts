@@ -172,25 +172,28 @@ export function createKubernetesActivities(deps: KubernetesDeps) {
      * Step 5, in every outcome: the ConfigMap, the Job, and its pods at once (grace 0: the slot is given
      * back right after). Idempotent: what is already gone is skipped.
      */
-    async cleanUp(args: { runId: string }): Promise<{ deleted: string[] }> {
+    async cleanUp(args: { runId: string; podEnded?: boolean }): Promise<{ deleted: string[] }> {
       wakes.disarm(args.runId);
       const name = objectName(args.runId);
       const deleted: string[] = [];
       const del = async (what: string, fn: () => Promise<unknown>) => {
         if (await fn().then(() => true, ignoreNotFound(`deleting ${what}`))) deleted.push(what);
       };
-      // The ConfigMap before its owner (the garbage collector then has nothing left to do for it), the
-      // sandbox before its pods (its controller then does not react to each pod's deletion).
-      await del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
-      await del(`${sandbox.kind} ${name}`, () => sandbox.remove(name));
-      await del(`pods of ${name}`, () =>
-        core.deleteCollectionNamespacedPod({
-          namespace,
-          labelSelector: runSelector(args.runId),
-          gracePeriodSeconds: 0,
-        }),
-      );
-      return { deleted };
+      const configMap = () => del(`ConfigMap ${name}`, () => core.deleteNamespacedConfigMap({ name, namespace }));
+      const owner = () => del(`${sandbox.kind} ${name}`, () => sandbox.remove(name));
+      const pods = () =>
+        del(`pods of ${name}`, () =>
+          core.deleteCollectionNamespacedPod({
+            namespace,
+            labelSelector: runSelector(args.runId),
+            gracePeriodSeconds: 0,
+          }),
+        );
+      // A pod that ended on its own is left alone by its controller: all three at once. Otherwise the
+      // sandbox goes before its pods, so its controller does not replace the pods being deleted.
+      if (args.podEnded) await Promise.all([configMap(), owner(), pods()]);
+      else await Promise.all([configMap(), owner()]).then(pods);
+      return { deleted: deleted.sort() };
     },
   };
 

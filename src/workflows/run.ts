@@ -142,6 +142,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
 
   let queued = false;
   let attempted = false;
+  /** The verdict came from a pod that ended on its own (not a deadline or a cancel). */
+  let podEnded = false;
   let output: RunLogs | undefined;
   let judgedResult: JudgeResult | undefined;
   try {
@@ -175,7 +177,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       const judged = judgedStatus(verdict, { ...output, ...(judgedResult ? { result: judgedResult } : {}) });
       verdict = { status: judged.status, reason: judged.reason };
       if (judged.exitCode !== undefined) state.exitCode = judged.exitCode;
-      await cleanUp({ runId: input.runId });
+      await cleanUp({ runId: input.runId, podEnded });
     }
     outputBytes = output?.bytes ?? 0;
     outputTruncated = output?.truncated ?? false;
@@ -231,6 +233,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
         policy,
       );
       if (next.kind === 'verdict') {
+        podEnded = o.finishedAt !== undefined && !o.vanished;
         // A short run goes from Pending to its verdict in one poll; its history still says when it ran.
         if (!o.vanished && state.status === 'Pending' && state.startedAt)
           state.history.push({ status: 'Running', at: state.startedAt });
