@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: brings up the project's Temporal and cluster (as the tests do) and runs bench/ programs,
-# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | judge [iterations] | launcher [n] | all]
+# each printing its own figures. Usage: scripts/bench.sh [overhead [iterations] | scale [runs] | overload [cap] | judge [iterations] | judge0 [rounds] | launcher [n] | all]
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 bash scripts/deps.sh
@@ -23,6 +23,7 @@ case "$which" in
     ;;
   overload) exec "$NODE" dist/bench/overload.js "$@" ;;
   judge) exec "$NODE" dist/bench/judge.js "$@" ;;
+  judge0) exec "$NODE" dist/bench/judge0-batch.js "$@" ;;
   launcher)
     # The launcher's own cost per test: 50 tests of /bin/true against 1, minus fork/exec/wait of /bin/true
     # measured in the same loop (launcher/overhead_bench_test.go).
@@ -34,5 +35,5 @@ case "$which" in
     KWOK_NODES="${KWOK_NODES:-10}" bash localcluster/cluster.sh kwok
     "$NODE" dist/bench/scale.js
     ;;
-  *) die "unknown benchmark '$which' (overhead | scale | overload | judge | launcher | all)" ;;
+  *) die "unknown benchmark '$which' (overhead | scale | overload | judge | judge0 | launcher | all)" ;;
 esac
