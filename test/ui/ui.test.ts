@@ -241,6 +241,19 @@ import {
     expect(curl).toContain('"files":[{"name":"data/factor.txt","content":"2\\n","encoding":"utf8"}]');
   });
 
+  it('a submission through the Judge0 API is a run like any other, its page naming the API and the token', async () => {
+    const res = await fetch(`${server.url}/submissions?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source_code: 'print("from judge0")', language_id: 71 }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    await page.goto(`${server.url}/#/runs/${token}`);
+    await waitStatus('Succeeded');
+    await waitText(fact('Submitted through'), contains(`Judge0 API, token ${token}`));
+    await waitText(page.locator('.run-panel'), contains('from judge0'));
+  });
+
   it('API errors are shown in words, with the fields they concern', async () => {
     await page.goto(`${server.url}/#/`);
     const editor = page.getByRole('textbox', { name: 'Code' });

@@ -108,6 +108,11 @@ export function runPanel(
   let polls = 0;
   const abort = new AbortController();
 
+  // A run from a compatible API: which one, and the id its clients know it by.
+  const clientLabel = (client: string, runId: string) =>
+    client === 'judge0'
+      ? h('span', {}, 'Judge0 API, token ', h('code', {}, runId))
+      : `${client[0]!.toUpperCase()}${client.slice(1)} API`;
   // The launcher's step as the API names it (compile, run, test i/n), in the page's words.
   const stageLabel = (stage: string) =>
     stage === 'compile' ? 'compiling…' : stage === 'run' ? 'running…' : `running ${stage}…`;
@@ -149,6 +154,7 @@ export function runPanel(
       single ? fact('Memory (peak)', formatMemoryKb(r.memory_kb)) : [],
       fact('Reason', r.reason && reasonCurrent ? h('code', {}, r.reason) : '—'),
       fact('Language', r.language ?? '—'),
+      r.client && r.client !== 'native' ? fact('Submitted through', clientLabel(r.client, r.run_id)) : [],
       opts.full ? fact('Timeout', r.timeout_seconds === null ? '—' : `${r.timeout_seconds} s`) : [],
       fact('Ran for', duration),
       opts.full ? fact('Created', formatTime(r.created_at)) : [],
