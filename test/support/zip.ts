@@ -28,37 +28,64 @@ export function makeZip(items: ZipItem[]): Buffer {
     const size = it.claimedSize ?? data.length;
     const flags = (it.encrypted ? 1 : 0) | 0x800;
     const mode = it.mode ?? (it.name.endsWith('/') ? 0o040755 : 0o100644);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE((mode << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
+    const crc = crc32(data);
+    // [offset, value, bytes] of each header's fields.
+    const sizes: Field[] = [
+      [body.length, 4],
+      [size, 4],
+      [name.length, 2],
+    ];
+    const local = header(30, [
+      [0, LOCAL, 4],
+      [4, 20, 2],
+      [6, flags, 2],
+      [8, method, 2],
+      [14, crc, 4],
+      ...at(18, sizes),
+    ]);
+    const central = header(46, [
+      [0, CENTRAL, 4],
+      [4, (3 << 8) | 20, 2],
+      [6, 20, 2],
+      [8, flags, 2],
+      [10, method, 2],
+      [16, crc, 4],
+      ...at(20, sizes),
+      [38, (mode << 16) >>> 0, 4],
+      [42, offset, 4],
+    ]);
     locals.push(local, name, body);
     centrals.push(central, name);
     offset += 30 + name.length + body.length;
   }
   const dir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(items.length, 8);
-  end.writeUInt16LE(items.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
+  const n = items.length;
+  const end = header(22, [
+    [0, END, 4],
+    [8, n, 2],
+    [10, n, 2],
+    [12, dir.length, 4],
+    [16, offset, 4],
+  ]);
   return Buffer.concat([...locals, dir, end]);
+}
+
+const LOCAL = 0x04034b50;
+const CENTRAL = 0x02014b50;
+const END = 0x06054b50;
+type Field = [value: number, bytes: 2 | 4];
+
+/** Consecutive fields from an offset. */
+const at = (offset: number, fields: Field[]): [number, number, 2 | 4][] => {
+  let o = offset;
+  return fields.map(([v, bytes]) => [(o += bytes) - bytes, v, bytes]);
+};
+
+/** A header of `size` bytes with little-endian fields [offset, value, bytes]. */
+function header(size: number, fields: [number, number, 2 | 4][]): Buffer {
+  const b = Buffer.alloc(size);
+  for (const [offset, value, bytes] of fields)
+    if (bytes === 2) b.writeUInt16LE(value, offset);
+    else b.writeUInt32LE(value, offset);
+  return b;
 }

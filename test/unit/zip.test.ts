@@ -97,23 +97,11 @@ describe('readZip', () => {
     );
   });
 
-  it('refuses duplicate names, and a name that is both a file and a directory', () => {
-    expect(
-      refusal(() =>
-        read([
-          { name: 'a.txt', data: '1' },
-          { name: 'a.txt', data: '2' },
-        ]),
-      ),
-    ).toBe('a.txt: duplicate name');
-    expect(
-      refusal(() =>
-        read([
-          { name: 'a', data: '1' },
-          { name: 'a/b', data: '2' },
-        ]),
-      ),
-    ).toBe('a: both a file and a directory');
+  it.each([
+    ['a.txt', 'a.txt', 'a.txt: duplicate name'],
+    ['a', 'a/b', 'a: both a file and a directory'],
+  ])('refuses %j beside %j (duplicate names, a name both a file and a directory)', (first, second, why) => {
+    expect(refusal(() => read([first, second].map((name) => ({ name, data: name }))))).toBe(why);
   });
 
   it('refuses too many entries before reading any', () => {
