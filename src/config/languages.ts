@@ -379,6 +379,20 @@ export const DEFAULT_LANGUAGES: LanguageSpec[] = [
     aliases: ['lisp', 'sbcl', 'cl'],
     editorMode: 'commonlisp',
   },
+  // A program of several files with its own scripts (Judge0's "Multi-file program", id 89)
+  {
+    // The code is the `run` script; a `compile` script among the files runs first if there is one. Both
+    // are bash in the GCC image (bash, coreutils, gcc, g++, gfortran); either may write in the workdir.
+    id: 'multifile',
+    displayName: 'Multi-file program (bash scripts)',
+    image: 'localhost/code-runner/gcc:14',
+    imageName: 'gcc',
+    fileName: 'run',
+    compile: ['bash', '-c', 'if [ -f compile ]; then exec bash compile; fi'],
+    command: ['bash', 'run'],
+    aliases: ['multi-file', 'project'],
+    editorMode: 'shell',
+  },
 ];
 
 /** Other names clients use for the same languages (from each language's aliases). */

@@ -71,7 +71,7 @@ describe('Judge0 API', () => {
       max_submission_batch_size: 20,
       enable_wait_result: true,
       enable_callbacks: false,
-      enable_additional_files: false,
+      enable_additional_files: true,
       allow_enable_network: false,
     });
     const languages = (await j0('get', '/languages')).body as { id: number; name: string }[];
@@ -192,13 +192,11 @@ describe('Judge0 API', () => {
       cpu_time_limit: ['must be less than or equal to 15.0'],
       memory_limit: ['is not a number'],
       callback_url: ['callbacks are not supported yet by this server'],
-      additional_files: ['additional files are not supported yet by this server'],
+      additional_files: ['is not a zip archive'],
       enable_network: ['enabling network is not allowed'],
     });
-    const multi = await j0('post', '/submissions').send({ language_id: 89, additional_files: b64('PK') });
-    expect(multi.body.language_id).toEqual([
-      'language with id 89 (Multi-file program) is not supported yet by this server',
-    ]);
+    const multi = await j0('post', '/submissions').send({ language_id: 89, source_code: 'echo' });
+    expect(multi.body).toEqual({ source_code: ['must be blank'], additional_files: ["can't be blank"] });
   });
 
   it('C: compilation error, SIGSEGV (7), and a time limit exceeded in Python', async () => {

@@ -78,7 +78,15 @@ describe('the language matrix', () => {
   });
 
   it("a compile error is CompilationError, with the compiler's message, in every compiled language", async () => {
-    const results = await everyLanguage((l) => (l.compile ? { code: 'this is not a program ((( }\n' } : null));
+    const broken = 'this is not a program ((( }\n';
+    // A multi-file program's compile step is its own `compile` script, one of its files.
+    const results = await everyLanguage((l) =>
+      !l.compile
+        ? null
+        : l.id === 'multifile'
+          ? { code: 'echo never\n', files: [{ name: 'compile', content: broken }] }
+          : { code: broken },
+    );
     expect(results.length).toBeGreaterThanOrEqual(10);
     for (const r of results) {
       expect({ id: r.id, verdict: r.done.verdict, status: r.done.status }).toEqual({

@@ -102,7 +102,7 @@ describe('Judge0 request → our run', () => {
       enable_network: ['enabling network is not allowed'],
       compiler_options: ['setting compiler options is not allowed'],
       callback_url: ['callbacks are not supported yet by this server'],
-      additional_files: ['additional files are not supported yet by this server'],
+      additional_files: ['is not a zip archive'],
       command_line_arguments: ['is too long (maximum is 512 characters)'],
       redirect_stderr_to_stdout: ['is not a boolean'],
     });
@@ -111,12 +111,10 @@ describe('Judge0 request → our run', () => {
 
   it('language ids: unknown, not yet served, and the ones we serve', () => {
     expect(judge0Language(150000, cfg.languages)).toEqual({ error: "language with id 150000 doesn't exist" });
-    expect(judge0Language(89, cfg.languages)).toEqual({
-      error: 'language with id 89 (Multi-file program) is not supported yet by this server',
-    });
+    expect(judge0Language(89, cfg.languages)).toMatchObject({ language: { project: true }, spec: { id: 'multifile' } });
     expect(judge0Language(70, cfg.languages)).toEqual({ error: "language with id 70 doesn't exist" });
     expect(servedLanguages(cfg.languages)).toHaveLength(JUDGE0_LANGUAGES.length);
-    expect(new Set(JUDGE0_LANGUAGES.map((l) => l.language)).size).toBe(26);
+    expect(new Set(JUDGE0_LANGUAGES.map((l) => l.language)).size).toBe(27);
     expect(canonicalId('c')).toBe(50);
     expect(canonicalId('cpp')).toBe(54);
     expect(canonicalId('python')).toBe(71);

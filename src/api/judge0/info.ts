@@ -15,7 +15,7 @@ export function about() {
   };
 }
 
-/** GET /config_info: Judge0's keys; what we do not serve (callbacks, additional files, compiler options) is off. */
+/** GET /config_info: Judge0's keys; what we do not serve (callbacks, compiler options) is off. */
 export function configInfo(cfg: Config) {
   const m = judge0Limits(cfg);
   return {
@@ -28,7 +28,7 @@ export function configInfo(cfg: Config) {
     enable_callbacks: false,
     callbacks_max_tries: 0,
     callbacks_timeout: 0,
-    enable_additional_files: false,
+    enable_additional_files: true,
     max_queue_size: cfg.judge0.maxQueueSize,
     cpu_time_limit: m.cpu_time_limit.def,
     max_cpu_time_limit: m.cpu_time_limit.max,
@@ -51,7 +51,8 @@ export function configInfo(cfg: Config) {
     number_of_runs: m.number_of_runs.def,
     max_number_of_runs: m.number_of_runs.max,
     redirect_stderr_to_stdout: false,
-    max_extract_size: 0,
+    // KB, as Judge0's: our input limit bounds the unpacked additional_files.
+    max_extract_size: Math.floor(cfg.limits.maxInputBytes / 1024),
     enable_batched_submissions: true,
     max_submission_batch_size: MAX_BATCH,
     submission_cache_duration: 0,

@@ -12,6 +12,8 @@ export interface Judge0Language {
   language: string;
   /** Judge0's name with `%s` where our version goes. */
   name: string;
+  /** A multi-file program: no source_code, every file (the main one too) in additional_files. */
+  project?: boolean;
 }
 
 export const JUDGE0_LANGUAGES: readonly Judge0Language[] = [
@@ -47,10 +49,11 @@ export const JUDGE0_LANGUAGES: readonly Judge0Language[] = [
   { id: 81, language: 'scala', name: 'Scala (%s)' },
   { id: 82, language: 'sql', name: 'SQL (SQLite %s)' },
   { id: 85, language: 'perl', name: 'Perl (%s)' },
+  { id: 89, language: 'multifile', name: 'Multi-file program', project: true },
 ];
 
-/** Judge0 ids we know but cannot run yet, with the reason a client is told. */
-export const NOT_YET: Readonly<Record<number, string>> = { 89: 'Multi-file program' };
+/** Whether a Judge0 id is a multi-file program (89). */
+export const isProject = (id: number | null): boolean => JUDGE0_LANGUAGES.some((l) => l.id === id && l.project);
 
 /** The id a run of ours shows when it was not submitted through Judge0 (the newest compiler's id). */
 const CANONICAL: Readonly<Record<string, number>> = { c: 50, cpp: 54 };
@@ -71,15 +74,15 @@ export function languageName(l: Judge0Language, version: string | null): string 
   return l.name.replace(/ \(%s\)$/, '').replace(' %s', '');
 }
 
-/** Judge0's GET /languages/:id shape, from our registry entry (commands shell-quoted). */
+/** Judge0's GET /languages/:id shape, from our registry entry (commands shell-quoted; null for 89, as Judge0). */
 export function languageDetail(l: Judge0Language, view: LanguageView | undefined, spec: LanguageSpec) {
   return {
     id: l.id,
     name: languageName(l, view?.version ?? null),
     is_archived: false,
-    source_file: spec.fileName,
-    compile_cmd: spec.compile ? shellJoin(spec.compile) : null,
-    run_cmd: shellJoin(spec.command),
+    source_file: l.project ? null : spec.fileName,
+    compile_cmd: spec.compile && !l.project ? shellJoin(spec.compile) : null,
+    run_cmd: l.project ? null : shellJoin(spec.command),
   };
 }
 

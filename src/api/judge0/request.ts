@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import { additionalFiles } from './files.js';
 import { decimal } from './text.js';
 
 /**
@@ -71,10 +72,11 @@ const text = z
 
 const blank = (s: string | null) => s === null || s.trim() === '';
 
-export function submissionSchema(cfg: Config) {
+/** `projectMain`: a multi-file program's main file (Judge0 89: `run`), which then comes in additional_files. */
+export function submissionSchema(cfg: Config, projectMain: string | null = null) {
   const m = judge0Limits(cfg);
   return z.object({
-    source_code: text.refine((s) => !blank(s), "can't be blank"),
+    source_code: projectMain ? text.refine(blank, 'must be blank') : text.refine((s) => !blank(s), "can't be blank"),
     language_id: numeric({ max: Number.MAX_SAFE_INTEGER, int: true }).refine((v) => v !== undefined, "can't be blank"),
     stdin: text,
     expected_output: text,
@@ -98,7 +100,7 @@ export function submissionSchema(cfg: Config) {
     enable_network: bool.refine((v) => v !== true || cfg.judge0.allowNetwork, 'enabling network is not allowed'),
     // Not served yet: said so per field rather than silently ignored.
     callback_url: text.refine(blank, 'callbacks are not supported yet by this server'),
-    additional_files: text.refine(blank, 'additional files are not supported yet by this server'),
+    additional_files: additionalFiles(cfg.limits.maxInputBytes, projectMain),
   });
 }
 export type Judge0Request = z.output<ReturnType<typeof submissionSchema>>;

@@ -42,9 +42,11 @@ export class Judge0Service {
   async create(raw: unknown, base64: boolean): Promise<{ token: string }> {
     const body: Record<string, unknown> = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw } : {};
     if (base64) for (const f of ENCODED) if (typeof body[f] === 'string') body[f] = decode64(body[f]);
-    const parsed = this.schema.safeParse(body);
-    const errors = parsed.success ? {} : fieldErrors(parsed.error);
     const lang = judge0Language(body.language_id, this.cfg.languages);
+    // A multi-file program (89) takes its main file from additional_files, and no source_code.
+    const main = lang && 'spec' in lang && lang.language.project ? lang.spec.fileName : null;
+    const parsed = (main ? submissionSchema(this.cfg, main) : this.schema).safeParse(body);
+    const errors = parsed.success ? {} : fieldErrors(parsed.error);
     if (lang && 'error' in lang) (errors.language_id ??= []).push(lang.error);
     if (!parsed.success || !lang || 'error' in lang) throw new Judge0Error(422, errors);
     const run = toRun(parsed.data, lang, judge0Limits(this.cfg));

@@ -3,7 +3,7 @@ import type { JudgeResult, TestResult } from '../../domain/judge.js';
 import { runLimits } from '../../domain/launcher-spec.js';
 import { isTerminal, type RunInput } from '../../domain/run.js';
 import type { RunView } from '../../domain/run-view.js';
-import { canonicalId } from './languages.js';
+import { canonicalId, isProject } from './languages.js';
 import { statusOfRun, statusOfVerdict, type Judge0Status } from './statuses.js';
 import { decimal, encode64 } from './text.js';
 
@@ -156,7 +156,8 @@ export function toSubmission({ view, input, result }: RunDetail, names: (id: num
   const runs = done?.runs ?? [];
   const languageId = typeof settings.language_id === 'number' ? settings.language_id : null;
   return {
-    source_code: input?.code ?? null,
+    // A multi-file program has no source_code in Judge0 (its `run` is our code).
+    source_code: isProject(languageId) ? null : (input?.code ?? null),
     language_id: languageId,
     stdin: orNull(input?.stdin),
     expected_output: input?.tests?.[0]?.expected_output ?? null,

@@ -1,6 +1,6 @@
 import type { CreateRunBody } from '../schemas.js';
 import type { LanguageSpec, RunInput } from '../../domain/run.js';
-import { JUDGE0_LANGUAGES, NOT_YET, type Judge0Language } from './languages.js';
+import { JUDGE0_LANGUAGES, type Judge0Language } from './languages.js';
 import type { Judge0Limits, Judge0Request } from './request.js';
 import { shellWords } from './text.js';
 
@@ -13,7 +13,6 @@ export function judge0Language(
 ): { language: Judge0Language; spec: LanguageSpec } | { error: string } | null {
   if (typeof id !== 'number' && !(typeof id === 'string' && /^\d+$/.test(id))) return null; // the schema says why
   const n = Number(id);
-  if (NOT_YET[n]) return { error: `language with id ${n} (${NOT_YET[n]}) is not supported yet by this server` };
   const language = JUDGE0_LANGUAGES.find((l) => l.id === n);
   const spec = language && registry.find((l) => l.id === language.language);
   return language && spec ? { language, spec } : { error: `language with id ${n} doesn't exist` };
@@ -56,13 +55,17 @@ export function toRun(
     command_line_arguments: req.command_line_arguments,
   };
   const stdin = req.stdin ?? '';
+  // Judge0 writes the source file, then unzips without overwriting (unzip -n): the source_code wins. A
+  // multi-file program's main file (`run`) is the archive's.
+  const extra = req.additional_files ?? [];
+  const main = lang.language.project ? extra.find((f) => f.name === lang.spec.fileName) : undefined;
   const judged = req.expected_output !== null || s.number_of_runs > 1;
   const body: CreateRunBody = {
     language: lang.spec.id,
-    code: req.source_code ?? '',
+    code: main?.content ?? req.source_code ?? '',
     stdin,
     timeout_seconds: Math.ceil(s.wall_time_limit),
-    files: [],
+    files: extra.filter((f) => f.name !== lang.spec.fileName),
     args: shellWords(s.command_line_arguments ?? ''),
     tests: judged
       ? Array.from({ length: s.number_of_runs }, () => ({ stdin, expected_output: req.expected_output }))
