@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { LanguageSpec } from '../domain/run.js';
-import { inputBytes } from '../domain/launcher-spec.js';
+import { SPEC_FILE, inputBytes } from '../domain/launcher-spec.js';
 import { HttpError } from './http-error.js';
 import type { CreateRunBody } from './schemas.js';
 
@@ -15,6 +15,14 @@ export function checkSizes(limits: Config['limits'], body: CreateRunBody, lang: 
     throw new HttpError(400, 'invalid_request', `a file may not be named ${lang.fileName}: the code goes there`, [
       { field: `body.files.${clash}.name`, message: `${lang.fileName} holds the code` },
     ]);
+  const spec = body.files.findIndex((f) => f.name === SPEC_FILE);
+  if (spec >= 0)
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `a file may not be named ${SPEC_FILE}: the launcher's spec goes there`,
+      [{ field: `body.files.${spec}.name`, message: `${SPEC_FILE} is reserved` }],
+    );
   const total = inputBytes(body);
   if (total > limits.maxInputBytes)
     problems.push({

@@ -3,6 +3,8 @@ import type { RunInput, StageLimits } from './run.js';
 
 /** Pure: the launcher's spec for a run, and the time its sandbox needs. */
 
+/** The launcher's spec beside the input's files: no submitted file may take this name. */
+export const SPEC_FILE = '.spec.json';
 export const WORKDIR = '/workspace';
 export const SCRATCH = '/tmp';
 

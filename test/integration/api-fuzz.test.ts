@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'node:querystring';
 import fc from 'fast-check';
 import { COMPARE_MODES } from '../../src/domain/judge.js';
-import { inputBytes } from '../../src/domain/launcher-spec.js';
+import { SPEC_FILE, inputBytes } from '../../src/domain/launcher-spec.js';
 import request from 'supertest';
 import { createRunBody, listRunsQuery, runIdParams, waitQuery } from '../../src/api/schemas.js';
 import { LANGUAGE_ALIASES } from '../../src/config/languages.js';
@@ -57,7 +57,7 @@ describe('API fuzzing', () => {
     const lang = stack.cfg.languages.find((l) => l.id === (LANGUAGE_ALIASES[language] ?? language));
     return (
       lang !== undefined &&
-      !b.data.files.some((f) => f.name === lang.fileName) &&
+      !b.data.files.some((f) => f.name === lang.fileName || f.name === SPEC_FILE) &&
       inputBytes(b.data) <= stack.cfg.limits.maxInputBytes &&
       Buffer.byteLength(code) <= stack.cfg.limits.maxCodeBytes &&
       Buffer.byteLength(stdin) <= stack.cfg.limits.maxStdinBytes &&

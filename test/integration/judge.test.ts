@@ -207,4 +207,12 @@ describe('judge-grade runs', () => {
       ]),
     );
   });
+
+  it("a file may take neither the code's name nor the launcher spec's", async () => {
+    for (const name of ['main.py', '.spec.json']) {
+      const res = await api.submit({ language: 'python', code: 'print(1)', files: [{ name, content: 'x' }] });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'invalid_request', details: [{ field: 'body.files.0.name' }] } });
+    }
+  });
 });

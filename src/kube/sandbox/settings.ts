@@ -1,3 +1,4 @@
+import { SPEC_FILE } from '../../domain/launcher-spec.js';
 import type { RunInput, SandboxKind, SandboxResources, Toleration } from '../../domain/run.js';
 import {
   APP_NAME,
@@ -39,7 +40,7 @@ export interface SandboxOwner {
 }
 
 /** The launcher's spec in the run's ConfigMap; the init container moves it out of the program's sight. */
-export const SPEC_KEY = '.spec.json';
+export const SPEC_KEY = SPEC_FILE;
 /** Pod annotation prefix for inline entries (INLINE_CODE_BYTES): read into the input by the downward API. */
 export const ANNOTATION_PREFIX = 'code-runner.dev/';
 
