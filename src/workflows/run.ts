@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -17,6 +18,8 @@ import { judgedStatus } from '../domain/judge-status.js';
 import { judgeOutputs } from '../domain/judge-compare.js';
 import type { JudgeResult } from '../domain/judge.js';
 import { launcherSeconds, resultNonce } from '../domain/launcher-spec.js';
+import { DEFAULT_CALLBACK_POLICY, PERMANENT_CALLBACK_FAILURES, type CallbackOutcome } from '../domain/callback.js';
+import { judge0Callback } from '../domain/judge0/callback.js';
 import {
   SA_NODE,
   SA_POD,
@@ -185,6 +188,8 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   state.stage = null;
   state.finishedAt = state.finishedAt ?? now();
   setStatus(verdict.status);
+  // Only now, with the final status visible to a client that reads the run, is the callback sent.
+  const callback = input.callbackUrl ? await deliver(input.callbackUrl) : undefined;
 
   return {
     runId: input.runId,
@@ -202,7 +207,33 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     outputTruncated,
     verdict: judgedResult?.verdict ?? null,
     history: state.history,
+    ...(callback ? { callback } : {}),
   };
+
+  /**
+   * The callback: a regular activity (its own step in the history, retried for hours with backoff). It runs
+   * to its end even if the workflow is cancelled meanwhile; its failure is recorded, the run's status stays.
+   */
+  async function deliver(url: string): Promise<CallbackOutcome> {
+    const request = judge0Callback(url, input, state, judgedResult ?? null);
+    const p = policy.callback ?? DEFAULT_CALLBACK_POLICY;
+    const { deliverCallback } = proxyActivities<Acts>({
+      startToCloseTimeout: '1m',
+      scheduleToCloseTimeout: `${p.retryHours}h`,
+      retry: {
+        initialInterval: p.initialIntervalMs,
+        backoffCoefficient: 2,
+        maximumInterval: p.maxIntervalMs,
+        nonRetryableErrorTypes: PERMANENT_CALLBACK_FAILURES,
+      },
+    });
+    return CancellationScope.nonCancellable(() =>
+      deliverCallback(request).then(
+        (r): CallbackOutcome => ({ delivered: true, status: r.status }),
+        (err: unknown): CallbackOutcome => ({ delivered: false, error: failureReason(err) }),
+      ),
+    );
+  }
 
   /** Waits (status Queued) until the admission workflow gives this run a slot; false if cancelled first. */
   async function waitForAdmission(): Promise<boolean> {
