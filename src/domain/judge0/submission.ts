@@ -199,7 +199,7 @@ export function toSubmission(
     compiler_options: null,
     command_line_arguments: settings.command_line_arguments,
     redirect_stderr_to_stdout: redirect,
-    callback_url: null,
+    callback_url: input?.callbackUrl ?? null,
     additional_files: null,
     enable_network: settings.enable_network,
     status: { id: status.id, description: status.description },
