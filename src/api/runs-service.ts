@@ -370,6 +370,8 @@ export class RunsService {
         // The worker answers from its own state, which can be a moment ahead of the server: a final
         // status there means the result is about to be recorded, so return the result itself.
         if (isTerminal(state.status)) {
+          // Recorded (the server's status says so too) while the workflow stays open for its callback.
+          if (state.result && base.status === state.status) return this.finishedView(base, state.result);
           const r = await bounded(this.client, () => handle.result()).catch(() => null);
           if (r) return this.finishedView(base, r);
           return {

@@ -194,4 +194,6 @@ export interface RunState {
   /** The launcher's current step while Running (compile, run, test i/n), as of the last poll. */
   stage?: string | null;
   history: { status: RunStatus; at: string }[];
+  /** Set once the run finished while the workflow stays open to deliver its callback: readers take it as final. */
+  result?: RunResult;
 }

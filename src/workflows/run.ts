@@ -188,10 +188,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   state.stage = null;
   state.finishedAt = state.finishedAt ?? now();
   setStatus(verdict.status);
-  // Only now, with the final status visible to a client that reads the run, is the callback sent.
-  const callback = input.callbackUrl ? await deliver(input.callbackUrl) : undefined;
-
-  return {
+  const result: RunResult = {
     runId: input.runId,
     status: state.status,
     reason: state.reason ?? '',
@@ -207,8 +204,12 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     outputTruncated,
     verdict: judgedResult?.verdict ?? null,
     history: state.history,
-    ...(callback ? { callback } : {}),
   };
+  if (!input.callbackUrl) return result;
+  // Only now, with the final status visible to a client that reads the run, is the callback sent; the
+  // query answers with the result meanwhile, as the run is finished (src/api/runs-service.ts).
+  state.result = result;
+  return { ...result, callback: await deliver(input.callbackUrl) };
 
   /**
    * The callback: a regular activity (its own step in the history, retried for hours with backoff). It runs

@@ -10,8 +10,8 @@ import { createStack, eventually, type Stack } from '../support/stack.js';
 
 /**
  * Judge0's callback_url end to end: the real stack (API, Temporal, worker, Kubernetes, launcher) PUTs the
- * finished submission to a REAL HTTP receiver on 127.0.0.1 (allowed for this test through
- * CALLBACK_ALLOWED_CIDRS; loopback is refused by default). The delivery-time policy and its pinned
+ * finished submission to a REAL HTTP receiver on 127.0.0.2 (allowed for this test through
+ * CALLBACK_ALLOWED_CIDRS=127.0.0.2/32; loopback is refused by default, and localhost, 127.0.0.1, stays so). The delivery-time policy and its pinned
  * connection are exercised on the real activity against the same kind of receiver.
  */
 type Json = Record<string, unknown>;
@@ -23,22 +23,25 @@ interface Received {
   seen?: Json;
 }
 
-/** A real receiver: `answer` decides each request's status; every request is recorded. */
-async function receiver(answer: (r: Received, n: number) => Promise<number> | number) {
+/** A real receiver on `host`: `answer` decides each request's status; a request is recorded once answered. */
+async function receiver(host: string, answer: (r: Received, n: number) => Promise<number> | number) {
   const got: Received[] = [];
+  const counts = new Map<string, number>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const r: Received = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      got.push(r);
-      void Promise.resolve(answer(r, got.filter((g) => g.path === r.path).length)).then((status) => {
-        if (status === 302) res.setHeader('Location', 'http://127.0.0.1:1/elsewhere');
+      const n = (counts.get(r.path) ?? 0) + 1;
+      counts.set(r.path, n);
+      void Promise.resolve(answer(r, n)).then((status) => {
+        got.push(r);
+        if (status === 302) res.setHeader('Location', `http://${host}:1/elsewhere`);
         res.writeHead(status).end();
       });
     });
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise<void>((ok) => server.listen(0, host, ok));
   const port = (server.address() as AddressInfo).port;
   return { got, port, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
@@ -50,12 +53,12 @@ describe('Judge0 callback_url (real stack, real receiver)', () => {
 
   beforeAll(async () => {
     stack = await createStack({
-      CALLBACK_ALLOWED_CIDRS: '127.0.0.1/32',
+      CALLBACK_ALLOWED_CIDRS: '127.0.0.2/32',
       CALLBACK_INITIAL_INTERVAL_MS: '200',
       CALLBACK_MAX_INTERVAL_MS: '1000',
     });
     await stack.startWorker();
-    rx = await receiver(async (r, n) => {
+    rx = await receiver('127.0.0.2', async (r, n) => {
       // What a receiver does with a callback: read the submission back.
       const token = (JSON.parse(r.body) as { token: string }).token;
       r.seen = (await j0('get', `/submissions/${token}?fields=*`)).body as Json;
@@ -85,7 +88,7 @@ describe('Judge0 callback_url (real stack, real receiver)', () => {
     );
 
   it('PUTs the finished submission, in Judge0 JSON, once its final status can be read', async () => {
-    const token = await submit(`http://127.0.0.1:${rx.port}/done`);
+    const token = await submit(`http://127.0.0.2:${rx.port}/done`);
     await arrived('/done');
     const [put] = rx.got.filter((g) => g.path === '/done');
     expect(put?.headers['content-type']).toBe('application/json');
@@ -101,14 +104,14 @@ describe('Judge0 callback_url (real stack, real receiver)', () => {
       token,
       status_id: 3,
       stdout: 'hi\n',
-      callback_url: `http://127.0.0.1:${rx.port}/done`,
+      callback_url: `http://127.0.0.2:${rx.port}/done`,
     });
     const result = (await stack.client.workflow.getHandle(token).result()) as RunResult;
     expect(result).toMatchObject({ status: 'Succeeded', callback: { delivered: true, status: 204 } });
   });
 
   it('a receiver that answers 503 twice gets the callback on the third try', async () => {
-    const token = await submit(`http://127.0.0.1:${rx.port}/flaky`);
+    const token = await submit(`http://127.0.0.2:${rx.port}/flaky`);
     await arrived('/flaky', 3);
     const result = (await stack.client.workflow.getHandle(token).result()) as RunResult;
     expect(result.callback).toEqual({ delivered: true, status: 204 });
@@ -120,13 +123,13 @@ describe('Judge0 callback_url (real stack, real receiver)', () => {
   });
 
   it.each([
-    ['http://127.0.0.2/cb', /127\.0\.0\.2 is a loopback address/],
+    ['http://127.0.0.3/cb', /127\.0\.0\.3 is a loopback address/],
     ['http://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is a link-local address/],
     ['http://10.0.0.1/cb', /10\.0\.0\.1 is a private address/],
     ['http://192.168.1.10:8080/cb', /192\.168\.1\.10 is a private address/],
     ['http://[::1]/cb', /::1 is a loopback address/],
     ['http://[::ffff:169.254.169.254]/cb', /link-local/],
-    ['http://0x7f.2/cb', /127\.0\.0\.2 is a loopback address/],
+    ['http://0x7f.1/cb', /127\.0\.0\.1 is a loopback address/],
     ['http://localhost:1/cb', /localhost resolves to a forbidden address/],
     ['ftp://example.com/cb', /must be an http or https URL/],
     ['http://u:p@example.com/cb', /must not carry credentials/],
@@ -140,7 +143,7 @@ describe('Judge0 callback_url (real stack, real receiver)', () => {
 describe('deliverCallback at delivery time (the real activity, a real receiver)', () => {
   let rx: Awaited<ReturnType<typeof receiver>>;
   beforeAll(async () => {
-    rx = await receiver((r) => {
+    rx = await receiver('127.0.0.1', (r) => {
       const m = /^\/status\/(\d+)$/.exec(r.path);
       if (r.path === '/hang') return new Promise<number>(() => undefined);
       return m ? Number(m[1]) : 200;
