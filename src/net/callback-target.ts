@@ -34,7 +34,8 @@ export async function checkTarget(
   if (addresses.length === 0) return { ok: false, unresolved: true, reason: `${t.host} has no address` };
   for (const a of addresses) {
     const v = check(a.address);
-    if (!v.ok) return { ok: false, reason: t.ip ? v.reason : `${t.host} resolves to ${v.reason}` };
+    if (!v.ok)
+      return { ok: false, reason: t.ip ? v.reason : `${t.host} resolves to a forbidden address (${v.reason})` };
   }
   return { ok: true, url: t.url, addresses };
 }
