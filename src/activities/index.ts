@@ -6,8 +6,10 @@ import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js
 import { createSandbox } from '../kube/sandbox/index.js';
 import type { SandboxSettings } from '../kube/sandbox/manifests.js';
 import { createSweeperActivities } from './sweeper.js';
+import { createCallbackActivities, type CallbackDeps } from './callbacks.js';
+import { addressChecker } from '../domain/address-policy.js';
 
-export type ActivityDeps = KubernetesDeps & { admission: AdmissionDeps };
+export type ActivityDeps = KubernetesDeps & { admission: AdmissionDeps; callbacks: CallbackDeps };
 
 /** The sandbox settings the worker applies to every run, from the one parsed configuration. */
 export function sandboxSettings(cfg: Config): SandboxSettings {
@@ -41,6 +43,7 @@ export function activityDeps(cfg: Config, kube: KubeClients, notify?: (runId: st
     settleMs: cfg.poll.runningSettleMs,
     logLimitBytes: cfg.runner.logLimitBytes,
     admission: { taskQueue: cfg.temporal.taskQueue, ...cfg.admission },
+    callbacks: { check: addressChecker(cfg.callbacks.addresses), timeoutMs: cfg.callbacks.timeoutMs },
   };
 }
 
@@ -50,6 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKubernetesActivities(deps),
     ...createAdmissionActivities(deps.admission),
     ...createSweeperActivities({ kube: deps.kube, namespace: deps.settings.namespace }),
+    ...createCallbackActivities(deps.callbacks),
   };
 }
 

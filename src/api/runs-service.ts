@@ -9,6 +9,7 @@ import {
 import type { Config } from '../config/config.js';
 import type { LanguageSpec, RunClient, RunInput, RunResult, RunStatus, StageLimits } from '../domain/run.js';
 import type { JudgeResult } from '../domain/judge.js';
+import type { CallbackPolicy } from '../domain/callback.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
@@ -37,6 +38,8 @@ export interface StartOptions {
   client?: RunClient;
   clientSettings?: RunInput['clientSettings'];
   compileLimits?: StageLimits;
+  /** A compatible API's callback (Judge0's callback_url), already checked against the address policy. */
+  callbackUrl?: string;
 }
 
 export class RunsService {
@@ -72,7 +75,7 @@ export class RunsService {
       const existing = await this.describeOrNull(runId);
       if (existing) return { view: await this.sameRequestOrConflict(existing, runId, requestHash), created: false };
     }
-    const input = runInput(lang, {
+    const built = runInput(lang, {
       runId,
       code: body.code,
       stdin: body.stdin,
@@ -88,6 +91,7 @@ export class RunsService {
       client: options.client,
       clientSettings: options.clientSettings,
     });
+    const input = options.callbackUrl ? { ...built, callbackUrl: options.callbackUrl } : built;
     const args: RunWorkflowArgs = {
       input,
       policy: {
@@ -98,6 +102,7 @@ export class RunsService {
           fallbackMs: this.cfg.poll.fallbackMs,
         },
         startTimeoutSeconds: this.cfg.runner.startTimeoutSeconds,
+        ...(input.callbackUrl ? { callback: callbackPolicy(this.cfg.callbacks) } : {}),
       },
     };
     try {
@@ -365,6 +370,8 @@ export class RunsService {
         // The worker answers from its own state, which can be a moment ahead of the server: a final
         // status there means the result is about to be recorded, so return the result itself.
         if (isTerminal(state.status)) {
+          // Recorded (the server's status says so too) while the workflow stays open for its callback.
+          if (state.result && base.status === state.status) return this.finishedView(base, state.result);
           const r = await bounded(this.client, () => handle.result()).catch(() => null);
           if (r) return this.finishedView(base, r);
           return {
@@ -389,6 +396,11 @@ function withJudge(view: RunView, { input, output }: RunRecord): RunView {
   return { ...view, ...fromJudge(judged, (input?.tests?.length ?? 0) > 0) };
 }
 
+const callbackPolicy = ({ initialIntervalMs, maxIntervalMs, retryHours }: Config['callbacks']): CallbackPolicy => ({
+  initialIntervalMs,
+  maxIntervalMs,
+  retryHours,
+});
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export type { WorkflowHandle };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { LanguageSpec, SandboxKind, SandboxResources, Toleration } from '../domain/run.js';
 import { DEFAULT_LANGUAGES } from './languages.js';
+import { parseCidrList, type AddressPolicy } from '../domain/address-policy.js';
 
 const quantity = z
   .string()
@@ -135,6 +136,13 @@ const envSchema = z.object({
     .string()
     .regex(/^(\/[A-Za-z0-9._-]+)*$/, 'must be empty or a path like /piston (no trailing slash)')
     .default('/piston'),
+  // Callbacks (Judge0's callback_url): retried with backoff for hours; the address policy is src/domain/address-policy.ts.
+  CALLBACK_RETRY_HOURS: int(24, 1, 720),
+  CALLBACK_INITIAL_INTERVAL_MS: int(5000, 10, 3_600_000),
+  CALLBACK_MAX_INTERVAL_MS: int(600_000, 10, 86_400_000),
+  CALLBACK_TIMEOUT_MS: int(10_000, 100, 120_000),
+  CALLBACK_ALLOW_PRIVATE: flag(false),
+  CALLBACK_ALLOWED_CIDRS: z.string().default(''),
 });
 
 export interface Config {
@@ -209,6 +217,14 @@ export interface Config {
   };
   /** The Piston v2 compatible API: served at /api/v2 and at `${prefix}/api/v2` when enabled. */
   piston: { enabled: boolean; prefix: string };
+  /** Outgoing callbacks: their retry schedule, each attempt's bound, and which addresses they may reach. */
+  callbacks: {
+    retryHours: number;
+    initialIntervalMs: number;
+    maxIntervalMs: number;
+    timeoutMs: number;
+    addresses: AddressPolicy;
+  };
 }
 
 export class ConfigError extends Error {
@@ -277,7 +293,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e && e.POLL_MAX_MS < e.POLL_INITIAL_MS) problems.push('POLL_MAX_MS: must be >= POLL_INITIAL_MS');
   if (e && e.DEFAULT_TIMEOUT_SECONDS > e.MAX_TIMEOUT_SECONDS)
     problems.push('DEFAULT_TIMEOUT_SECONDS: must be <= MAX_TIMEOUT_SECONDS');
-  if (problems.length > 0 || !e) throw new ConfigError(problems);
+  const cidrs = parseCidrList(e?.CALLBACK_ALLOWED_CIDRS ?? '');
+  if ('invalid' in cidrs) problems.push(`CALLBACK_ALLOWED_CIDRS: not CIDRs: ${cidrs.invalid.join(', ')}`);
+  if (e && e.CALLBACK_MAX_INTERVAL_MS < e.CALLBACK_INITIAL_INTERVAL_MS)
+    problems.push('CALLBACK_MAX_INTERVAL_MS: must be >= CALLBACK_INITIAL_INTERVAL_MS');
+  if (problems.length > 0 || !e || 'invalid' in cidrs) throw new ConfigError(problems);
   const tls =
     e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH
       ? {
@@ -374,5 +394,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowNetwork: e.JUDGE0_ALLOW_NETWORK,
     },
     piston: { enabled: e.PISTON_ENABLED, prefix: e.PISTON_PREFIX },
+    callbacks: {
+      retryHours: e.CALLBACK_RETRY_HOURS,
+      initialIntervalMs: e.CALLBACK_INITIAL_INTERVAL_MS,
+      maxIntervalMs: e.CALLBACK_MAX_INTERVAL_MS,
+      timeoutMs: e.CALLBACK_TIMEOUT_MS,
+      addresses: { allowPrivate: e.CALLBACK_ALLOW_PRIVATE, allowedCidrs: cidrs.cidrs },
+    },
   };
 }

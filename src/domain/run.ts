@@ -1,3 +1,4 @@
+import type { CallbackOutcome } from './callback.js';
 import type { Compare, JudgeResult, RunFile, TestCase, Verdict } from './judge.js';
 
 /** Run statuses. The first seven keep Mini Code Runner's names so its clients keep working. */
@@ -117,6 +118,8 @@ export interface RunInput {
   client?: RunClient;
   /** What a compatible API asked beyond our input (Judge0's limits and flags), echoed back to its clients. */
   clientSettings?: Record<string, string | number | boolean | null>;
+  /** Where the finished run is announced (Judge0's callback_url), checked against the address policy. */
+  callbackUrl?: string;
   /** ISO time the API accepted the run. */
   createdAt: string;
 }
@@ -170,6 +173,8 @@ export interface RunResult {
   verdict?: Verdict | null;
   /** When each status was reached. */
   history: { status: RunStatus; at: string }[];
+  /** Runs with a callback: how its delivery ended (after the status above was final). */
+  callback?: CallbackOutcome;
 }
 
 /** Live state exposed by the workflow's query. */
@@ -189,4 +194,6 @@ export interface RunState {
   /** The launcher's current step while Running (compile, run, test i/n), as of the last poll. */
   stage?: string | null;
   history: { status: RunStatus; at: string }[];
+  /** Set once the run finished while the workflow stays open to deliver its callback: readers take it as final. */
+  result?: RunResult;
 }

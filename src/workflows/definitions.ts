@@ -3,6 +3,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AdmissionState, Ticket } from '../domain/admission.js';
 import type { RunState } from '../domain/run.js';
 import type { PollPolicy } from '../domain/run-machine.js';
+import type { CallbackPolicy } from '../domain/callback.js';
 
 /** Shared between workflow, worker and client: names here are part of the product's contract. */
 export const RUN_WORKFLOW_TYPE = 'runWorkflow';
@@ -26,7 +27,7 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
 };
 
 /** Guards and the poll cadence (src/domain/run-machine.ts): inputs, so tests and operators tune them. */
-export type RunPolicy = PollPolicy;
+export type RunPolicy = PollPolicy & { callback?: CallbackPolicy };
 
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */
 export const ADMISSION_WORKFLOW_TYPE = 'admissionWorkflow';

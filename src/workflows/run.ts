@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -17,6 +18,8 @@ import { judgedStatus } from '../domain/judge-status.js';
 import { judgeOutputs } from '../domain/judge-compare.js';
 import type { JudgeResult } from '../domain/judge.js';
 import { launcherSeconds, resultNonce } from '../domain/launcher-spec.js';
+import { DEFAULT_CALLBACK_POLICY, PERMANENT_CALLBACK_FAILURES, type CallbackOutcome } from '../domain/callback.js';
+import { judge0Callback } from '../domain/judge0/callback.js';
 import {
   SA_NODE,
   SA_POD,
@@ -187,8 +190,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   state.stage = null;
   state.finishedAt = state.finishedAt ?? now();
   setStatus(verdict.status);
-
-  return {
+  const result: RunResult = {
     runId: input.runId,
     status: state.status,
     reason: state.reason ?? '',
@@ -205,6 +207,36 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     verdict: judgedResult?.verdict ?? null,
     history: state.history,
   };
+  if (!input.callbackUrl) return result;
+  // Only now, with the final status visible to a client that reads the run, is the callback sent; the
+  // query answers with the result meanwhile, as the run is finished (src/api/runs-service.ts).
+  state.result = result;
+  return { ...result, callback: await deliver(input.callbackUrl) };
+
+  /**
+   * The callback: a regular activity (its own step in the history, retried for hours with backoff). It runs
+   * to its end even if the workflow is cancelled meanwhile; its failure is recorded, the run's status stays.
+   */
+  async function deliver(url: string): Promise<CallbackOutcome> {
+    const request = judge0Callback(url, input, state, judgedResult ?? null);
+    const p = policy.callback ?? DEFAULT_CALLBACK_POLICY;
+    const { deliverCallback } = proxyActivities<Acts>({
+      startToCloseTimeout: '1m',
+      scheduleToCloseTimeout: `${p.retryHours}h`,
+      retry: {
+        initialInterval: p.initialIntervalMs,
+        backoffCoefficient: 2,
+        maximumInterval: p.maxIntervalMs,
+        nonRetryableErrorTypes: PERMANENT_CALLBACK_FAILURES,
+      },
+    });
+    return CancellationScope.nonCancellable(() =>
+      deliverCallback(request).then(
+        (r): CallbackOutcome => ({ delivered: true, status: r.status }),
+        (err: unknown): CallbackOutcome => ({ delivered: false, error: failureReason(err) }),
+      ),
+    );
+  }
 
   /** Waits (status Queued) until the admission workflow gives this run a slot; false if cancelled first. */
   async function waitForAdmission(): Promise<boolean> {

@@ -70,7 +70,7 @@ describe('Judge0 API', () => {
       max_number_of_runs: 20,
       max_submission_batch_size: 20,
       enable_wait_result: true,
-      enable_callbacks: false,
+      enable_callbacks: true,
       enable_additional_files: true,
       allow_enable_network: false,
     });
@@ -181,7 +181,7 @@ describe('Judge0 API', () => {
       language_id: 150000,
       cpu_time_limit: 99,
       memory_limit: 'lots',
-      callback_url: 'http://example.com/cb',
+      callback_url: 'http://169.254.169.254/latest/meta-data/',
       additional_files: b64('PK'),
       enable_network: true,
     });
@@ -191,7 +191,7 @@ describe('Judge0 API', () => {
       language_id: ["language with id 150000 doesn't exist"],
       cpu_time_limit: ['must be less than or equal to 15.0'],
       memory_limit: ['is not a number'],
-      callback_url: ['callbacks are not supported yet by this server'],
+      callback_url: ['169.254.169.254 is a link-local address, which callbacks may not reach'],
       additional_files: ['is not a zip archive'],
       enable_network: ['enabling network is not allowed'],
     });

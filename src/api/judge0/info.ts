@@ -1,3 +1,4 @@
+import { callbackTries } from '../../domain/callback.js';
 import type { Config } from '../../config/config.js';
 import { judge0Limits } from './request.js';
 
@@ -15,7 +16,7 @@ export function about() {
   };
 }
 
-/** GET /config_info: Judge0's keys; what we do not serve (callbacks, compiler options) is off. */
+/** GET /config_info: Judge0's keys; what we do not serve (compiler options) is off. */
 export function configInfo(cfg: Config) {
   const m = judge0Limits(cfg);
   return {
@@ -25,9 +26,10 @@ export function configInfo(cfg: Config) {
     allowed_languages_for_compile_options: [] as string[],
     enable_command_line_arguments: true,
     enable_submission_delete: true,
-    enable_callbacks: false,
-    callbacks_max_tries: 0,
-    callbacks_timeout: 0,
+    enable_callbacks: true,
+    // Ours retry for CALLBACK_RETRY_HOURS with backoff: the tries that schedule allows.
+    callbacks_max_tries: callbackTries(cfg.callbacks),
+    callbacks_timeout: cfg.callbacks.timeoutMs / 1000,
     enable_additional_files: true,
     max_queue_size: cfg.judge0.maxQueueSize,
     cpu_time_limit: m.cpu_time_limit.def,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { additionalFiles } from './files.js';
 import { decimal } from './text.js';
+import { callbackUrlField } from './callback-url.js';
 
 /**
  * A Judge0 submission as clients send it, validated like Judge0 (Rails) does: numbers may come as numeric
@@ -99,7 +100,7 @@ export function submissionSchema(cfg: Config, projectMain: string | null = null)
     redirect_stderr_to_stdout: bool,
     enable_network: bool.refine((v) => v !== true || cfg.judge0.allowNetwork, 'enabling network is not allowed'),
     // Not served yet: said so per field rather than silently ignored.
-    callback_url: text.refine(blank, 'callbacks are not supported yet by this server'),
+    callback_url: callbackUrlField(cfg),
     additional_files: additionalFiles(cfg.limits.maxInputBytes, projectMain),
   });
 }

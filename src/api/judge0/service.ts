@@ -7,6 +7,7 @@ import { fieldErrors, judge0Limits, submissionSchema } from './request.js';
 import { parseFields, present, toSubmission, type Field, type Submission } from './submission.js';
 import { decode64 } from './text.js';
 import { judge0Language, toRun } from './to-run.js';
+import { resolvedCallbackError } from './callback-url.js';
 
 /** Judge0's operations on our runs: each submission is a run (token = run id), marked client "judge0". */
 
@@ -49,8 +50,15 @@ export class Judge0Service {
     const errors = parsed.success ? {} : fieldErrors(parsed.error);
     if (lang && 'error' in lang) (errors.language_id ??= []).push(lang.error);
     if (!parsed.success || !lang || 'error' in lang) throw new Judge0Error(422, errors);
+    const callbackUrl = parsed.data.callback_url;
+    const refused = callbackUrl ? await resolvedCallbackError(this.cfg, callbackUrl) : null;
+    if (refused) throw new Judge0Error(422, { callback_url: [refused] });
     const run = toRun(parsed.data, lang, judge0Limits(this.cfg));
-    const { view } = await this.runs.start(run.body, undefined, { client: 'judge0', clientSettings: run.settings });
+    const { view } = await this.runs.start(run.body, undefined, {
+      client: 'judge0',
+      clientSettings: run.settings,
+      ...(callbackUrl ? { callbackUrl } : {}),
+    });
     return { token: view.run_id };
   }
 

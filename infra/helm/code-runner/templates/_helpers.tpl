@@ -83,6 +83,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: SYNC_WAIT_MAX_SECONDS, value: {{ .Values.limits.syncWaitMaxSeconds | quote }} }
 - { name: MAX_ACTIVE_RUNS, value: {{ .Values.admission.maxActiveRuns | quote }} }
 - { name: ADMISSION_AUDIT_SECONDS, value: {{ .Values.admission.auditSeconds | quote }} }
+- { name: CALLBACK_RETRY_HOURS, value: {{ .Values.callbacks.retryHours | quote }} }
+- { name: CALLBACK_INITIAL_INTERVAL_MS, value: {{ .Values.callbacks.initialIntervalMs | quote }} }
+- { name: CALLBACK_MAX_INTERVAL_MS, value: {{ .Values.callbacks.maxIntervalMs | quote }} }
+- { name: CALLBACK_TIMEOUT_MS, value: {{ .Values.callbacks.timeoutMs | quote }} }
+- { name: CALLBACK_ALLOW_PRIVATE, value: {{ .Values.callbacks.allowPrivate | quote }} }
+- { name: CALLBACK_ALLOWED_CIDRS, value: {{ .Values.callbacks.allowedCidrs | quote }} }
 {{- if .Values.admission.kueueQueueName }}
 - { name: KUEUE_QUEUE_NAME, value: {{ .Values.admission.kueueQueueName | quote }} }
 {{- end }}
