@@ -20,6 +20,7 @@ import { grpcCode, translateTemporalError } from './errors.js';
 import { HttpError } from './http-error.js';
 import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
+import { InputCache } from './input-cache.js';
 import type { LanguagesService } from './languages-service.js';
 import { runRecord, type RunRecord } from './run-output.js';
 import { checkSizes, hashRequest, idempotentRunId } from './submission.js';
@@ -31,6 +32,8 @@ import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 export type { RunView } from '../domain/run-view.js';
 
 const QUERY_DEADLINE_MS = 2000;
+/** Inputs of the runs this process started, kept to answer polls of open runs without a history read. */
+const INPUT_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** What a compatible API adds to a submission: who sent it, and compile limits our own API does not take. */
 /** What a compatible API adds to a submission: who it is, its settings to echo back, its compile limits. */
@@ -45,6 +48,7 @@ export interface StartOptions {
 export class RunsService {
   private readonly cursors: CursorCodec;
   private readonly views: RunViews;
+  private readonly inputs = new InputCache(INPUT_CACHE_BYTES);
 
   constructor(
     private readonly client: Client,
@@ -131,6 +135,7 @@ export class RunsService {
       }
       translateTemporalError(err, runId);
     }
+    this.inputs.set(input);
     return { view: this.views.queued(input), created: true };
   }
 
@@ -227,6 +232,9 @@ export class RunsService {
     const desc = await this.describe(runId);
     // An open run's view first: if the worker is ahead, the view waits for the result, which the record then holds.
     const view = desc.status.name === 'RUNNING' ? await this.viewOf(desc) : null;
+    // Still open: no result yet, and the input, if this process started the run, is at hand.
+    const cached = this.inputs.get(runId);
+    if (view && cached && !isTerminal(view.status)) return { view, input: cached, result: null };
     const record = await runRecord(this.client, runId);
     const r = record.output?.result;
     return {
