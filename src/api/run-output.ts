@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { RunInput, RunLogs, RunResult } from '../domain/run.js';
+import type { JudgeResult } from '../domain/judge.js';
+import { judgeOutputs } from '../domain/judge-compare.js';
 import { bounded } from '../temporal/deadline.js';
 import { localActivitySteps } from '../temporal/local-activities.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
@@ -31,4 +33,9 @@ export async function runRecord(client: Client, runId: string): Promise<RunRecor
   const done = events.at(-1)?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
   const result = done ? conv.fromPayload<RunResult>(done) : null;
   return { input, output, result };
+}
+
+/** The launcher's result in a record, judged against the submission's expected outputs (null: none). */
+export function judgedResult({ input, output }: Pick<RunRecord, 'input' | 'output'>): JudgeResult | null {
+  return output?.result ? judgeOutputs(output.result, input?.tests, input?.compare) : null;
 }

@@ -22,10 +22,9 @@ import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
 import { InputCache } from './input-cache.js';
 import type { LanguagesService } from './languages-service.js';
-import { runRecord, type RunRecord } from './run-output.js';
+import { judgedResult, runRecord, type RunRecord } from './run-output.js';
 import { checkSizes, hashRequest, idempotentRunId } from './submission.js';
 import { combinedOutput } from '../domain/judge-status.js';
-import { judgeOutputs } from '../domain/judge-compare.js';
 import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 
@@ -35,7 +34,6 @@ const QUERY_DEADLINE_MS = 2000;
 /** Inputs of the runs this process started, kept to answer polls of open runs without a history read. */
 const INPUT_CACHE_BYTES = 32 * 1024 * 1024;
 
-/** What a compatible API adds to a submission: who sent it, and compile limits our own API does not take. */
 /** What a compatible API adds to a submission: who it is, its settings to echo back, its compile limits. */
 export interface StartOptions {
   client?: RunClient;
@@ -190,8 +188,9 @@ export class RunsService {
     if (desc.status.name !== 'RUNNING') {
       // One history read gives the view and the output.
       const record = await runRecord(this.client, runId);
-      const out = record.output?.result
-        ? combinedOutput(judgeOutputs(record.output.result, record.input?.tests, record.input?.compare))
+      const judged = judgedResult(record);
+      const out = judged
+        ? combinedOutput(judged)
         : { text: record.output?.logs ?? '', truncated: record.output?.truncated ?? false };
       const view = this.closedView(desc, record);
       return { run_id: runId, logs: out.text, truncated: out.truncated, status: view.status, live: false };
@@ -236,12 +235,7 @@ export class RunsService {
     const cached = this.inputs.get(runId);
     if (view && cached && !isTerminal(view.status)) return { view, input: cached, result: null };
     const record = await runRecord(this.client, runId);
-    const r = record.output?.result;
-    return {
-      view: view ?? this.closedView(desc, record),
-      input: record.input,
-      result: r ? judgeOutputs(r, record.input?.tests, record.input?.compare) : null,
-    };
+    return { view: view ?? this.closedView(desc, record), input: record.input, result: judgedResult(record) };
   }
 
   /** Runs of this task queue (optionally of one open status, e.g. the queue), counted by one visibility query. */
@@ -398,10 +392,9 @@ export class RunsService {
 }
 
 /** The launcher's result (judged against the expected outputs) added to a finished run's view. */
-function withJudge(view: RunView, { input, output }: RunRecord): RunView {
-  if (!output?.result) return view;
-  const judged = judgeOutputs(output.result, input?.tests, input?.compare);
-  return { ...view, ...fromJudge(judged, (input?.tests?.length ?? 0) > 0) };
+function withJudge(view: RunView, record: RunRecord): RunView {
+  const judged = judgedResult(record);
+  return judged ? { ...view, ...fromJudge(judged, (record.input?.tests?.length ?? 0) > 0) } : view;
 }
 
 const callbackPolicy = ({ initialIntervalMs, maxIntervalMs, retryHours }: Config['callbacks']): CallbackPolicy => ({
