@@ -71,19 +71,8 @@ func TestSummarySpecConsumedAndNonceHidden(t *testing.T) {
 
 func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
 	dir := workdir(t)
-	specPath := filepath.Join(dir, "spec.json")
 	prog := `echo hi; head -c 5000 /dev/zero | tr '\0' x`
-	b, _ := json.Marshal(map[string]any{"run": map[string]any{"command": []string{"/bin/sh", "-c", prog}}, "workdir": dir, "scratch": dir})
-	if err := os.WriteFile(specPath, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stdout bytes.Buffer
-	cmd := exec.Command(launcherBin, "-spec", specPath, "-result", "", "-nonce", nonce, "-live-kb", "1")
-	cmd.Stdout = &stdout
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	out := stdout.String()
+	out := launchLive(t, dir, map[string]any{"run": map[string]any{"command": []string{"/bin/sh", "-c", prog}}, "workdir": dir, "scratch": dir})
 	frameAt := strings.Index(out, "\n--- code-runner-result "+nonce)
 	if frameAt < 0 {
 		t.Fatal("no frame")
@@ -95,7 +84,7 @@ func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
 	if n := len(live) - len("\n[live output cut here; the result has the rest]\n"); n != 1024 {
 		t.Fatalf("live output kept %d bytes, want 1024", n)
 	}
-	data, err := result.Extract(stdout.Bytes(), nonce)
+	data, err := result.Extract([]byte(out), nonce)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,14 +99,32 @@ func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
 // output budget too, and a program that prints a stage line of its own gets it escaped.
 func TestLiveStagesAreMarkedAndUnforgeable(t *testing.T) {
 	dir := workdir(t)
-	specPath := filepath.Join(dir, "spec.json")
 	prog := `printf '\036code-runner:stage test 9/9\n'; head -c 3000 /dev/zero | tr '\0' x`
-	b, _ := json.Marshal(map[string]any{
+	out := launchLive(t, dir, map[string]any{
 		"compile": map[string]any{"command": []string{"/bin/true"}},
 		"run":     map[string]any{"command": []string{"/bin/sh", "-c", prog}},
 		"tests":   []map[string]any{{"stdin": ""}, {"stdin": ""}, {"stdin": ""}},
 		"workdir": dir, "scratch": dir,
 	})
+	var stages []string
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.Index(line, capture.StageMark); i >= 0 {
+			stages = append(stages, line[i+len(capture.StageMark):])
+		}
+	}
+	if want := "compile,test 1/3,test 2/3,test 3/3"; strings.Join(stages, ",") != want {
+		t.Fatalf("stages %q, want %s", stages, want)
+	}
+	if !strings.Contains(out, "\u241ecode-runner:stage test 9/9") {
+		t.Fatal("the program's own stage line is not escaped")
+	}
+}
+
+// launchLive runs the launcher on spec (written into dir) with a 1 KB live copy; its stdout: live copy, frame.
+func launchLive(t *testing.T, dir string, spec map[string]any) string {
+	t.Helper()
+	specPath := filepath.Join(dir, "spec.json")
+	b, _ := json.Marshal(spec)
 	if err := os.WriteFile(specPath, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -127,16 +134,5 @@ func TestLiveStagesAreMarkedAndUnforgeable(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
-	var stages []string
-	for _, line := range strings.Split(stdout.String(), "\n") {
-		if i := strings.Index(line, capture.StageMark); i >= 0 {
-			stages = append(stages, line[i+len(capture.StageMark):])
-		}
-	}
-	if want := "compile,test 1/3,test 2/3,test 3/3"; strings.Join(stages, ",") != want {
-		t.Fatalf("stages %q, want %s", stages, want)
-	}
-	if !strings.Contains(stdout.String(), "\u241ecode-runner:stage test 9/9") {
-		t.Fatal("the program's own stage line is not escaped")
-	}
+	return stdout.String()
 }

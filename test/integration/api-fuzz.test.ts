@@ -9,7 +9,7 @@ import { createRunBody, listRunsQuery, runIdParams, waitQuery } from '../../src/
 import { LANGUAGE_ALIASES } from '../../src/config/languages.js';
 import { RUN_WORKFLOW_TYPE } from '../../src/workflows/definitions.js';
 import { anyJson, arbitraryFor, hostileString } from '../support/schema-arbitrary.js';
-import { createStack, eventually, type Stack } from '../support/stack.js';
+import { createStack, eventually, terminateRuns, type Stack } from '../support/stack.js';
 
 /**
  * Property-based fuzzing of the real Express app in-process, backed by the real Temporal server (no worker
@@ -26,11 +26,7 @@ describe('API fuzzing', () => {
     stack = await createStack({ MAX_CODE_BYTES: '2048', MAX_STDIN_BYTES: '1024', SYNC_WAIT_MAX_SECONDS: '1' });
   });
   afterAll(async () => {
-    for (const id of accepted)
-      await stack.client.workflow
-        .getHandle(id)
-        .terminate('fuzz test done')
-        .catch(() => undefined);
+    await terminateRuns(stack, accepted, 'fuzz test done');
     await stack.close();
   });
 

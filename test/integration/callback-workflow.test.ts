@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config/config.js';
 import type { CallbackRequest } from '../../src/domain/callback.js';
 import type { JudgeResult } from '../../src/domain/judge.js';
-import type { Observation, RunLogs, RunResult, RunState } from '../../src/domain/run.js';
-import { connectClient } from '../../src/temporal/connection.js';
-import { RUN_WORKFLOW_TYPE, stateQuery } from '../../src/workflows/definitions.js';
+import type { Observation, RunLogs, RunState } from '../../src/domain/run.js';
+import { stateQuery } from '../../src/workflows/definitions.js';
 import type { RunWorkflowArgs } from '../../src/workflows/run.js';
-import { BUNDLE_PATH } from '../support/paths.js';
-import { testEnv } from '../support/stack.js';
+import { standInWorkflows } from '../support/stand-in-workflow.js';
 
 /**
  * The run workflow's callback step with STAND-IN activities (the card's steps scripted, the delivery a
@@ -81,55 +76,21 @@ function standIns(client: Client, deliver: Delivery) {
 }
 
 describe('run workflow: the callback step (stand-in activities)', () => {
-  const cfg = loadConfig(testEnv());
-  let client: Client;
-  let connection: NativeConnection;
-  beforeAll(async () => {
-    client = await connectClient(cfg.temporal);
-    connection = await NativeConnection.connect({ address: cfg.temporal.address });
-  });
-  afterAll(async () => {
-    await client.connection.close();
-    await connection.close();
-  });
-
+  const wf = standInWorkflows();
   const args = (callbackUrl?: string): RunWorkflowArgs => ({
-    input: {
-      runId: randomUUID(),
-      language: 'python',
-      code: 'print("hi")',
-      stdin: '',
-      timeoutSeconds: 5,
-      sandbox: { image: 'stand-in', fileName: 'main.py', command: ['python3', 'main.py'] },
-      client: 'judge0',
-      createdAt: new Date().toISOString(),
-      ...(callbackUrl ? { callbackUrl } : {}),
-    },
-    policy: {
-      poll: { initialMs: 50, maxMs: 200, factor: 1.5, fallbackMs: 200 },
-      startTimeoutSeconds: 30,
-      callback: { initialIntervalMs: 50, maxIntervalMs: 200, retryHours: 1 },
-    },
+    input: wf.input({ code: 'print("hi")', client: 'judge0', ...(callbackUrl ? { callbackUrl } : {}) }),
+    policy: { ...wf.policy, callback: { initialIntervalMs: 50, maxIntervalMs: 200, retryHours: 1 } },
   });
 
   async function run(s: ReturnType<typeof standIns>, a: RunWorkflowArgs) {
-    const taskQueue = `wf-cb-${randomUUID().slice(0, 8)}`;
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: { codePath: BUNDLE_PATH },
-      activities: s.activities,
-    });
-    const r = await worker.runUntil(async () => {
-      const h = await client.workflow.start(RUN_WORKFLOW_TYPE, { taskQueue, workflowId: a.input.runId, args: [a] });
-      return (await h.result()) as RunResult;
-    });
-    const events = (await client.workflow.getHandle(a.input.runId).fetchHistory()).events ?? [];
+    const r = await wf.run(s.activities, a);
+    const events = (await wf.client().workflow.getHandle(a.input.runId).fetchHistory()).events ?? [];
     return { r, events };
   }
+  const client = () => wf.client();
 
   it('delivers after clean-up, once the final status is visible, the Judge0 submission in Base64', async () => {
-    const s = standIns(client, async () => ({ status: 204, address: '192.0.2.1' }));
+    const s = standIns(client(), async () => ({ status: 204, address: '192.0.2.1' }));
     const a = args('http://receiver.example/cb');
     const { r, events } = await run(s, a);
     expect(s.calls.slice(-4)).toEqual(['fetchLogs', 'cleanUp', 'releaseAdmission', 'deliverCallback']);
@@ -157,7 +118,7 @@ describe('run workflow: the callback step (stand-in activities)', () => {
   });
 
   it('a failing delivery is retried with backoff until the receiver takes it', async () => {
-    const s = standIns(client, async (_req, attempt) => {
+    const s = standIns(client(), async (_req, attempt) => {
       if (attempt < 3) throw ApplicationFailure.retryable('receiver answered 503', 'CallbackFailed');
       return { status: 200, address: '192.0.2.1' };
     });
@@ -171,7 +132,7 @@ describe('run workflow: the callback step (stand-in activities)', () => {
 
   it('a permanent failure is not retried and leaves the run as it finished, noting the failure', async () => {
     // Thrown as retryable: the workflow's own policy must name the type permanent.
-    const s = standIns(client, async () => {
+    const s = standIns(client(), async () => {
       throw ApplicationFailure.retryable('PUT receiver.example answered 404', 'CallbackRejected');
     });
     const { r } = await run(s, args('http://receiver.example/cb'));
@@ -184,7 +145,7 @@ describe('run workflow: the callback step (stand-in activities)', () => {
   });
 
   it('a run without a callback has no callback step and no extra events', async () => {
-    const s = standIns(client, async () => ({ status: 204, address: '192.0.2.1' }));
+    const s = standIns(client(), async () => ({ status: 204, address: '192.0.2.1' }));
     const { r, events } = await run(s, args());
     expect(s.calls).not.toContain('deliverCallback');
     expect(r.callback).toBeUndefined();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createStack, eventually, type Stack } from '../support/stack.js';
+import { createStack, eventually, terminateRuns, type Stack } from '../support/stack.js';
 
 /**
  * The Judge0 CE 1.13.1 API, written from Judge0's documentation, against the real stack (API, Temporal,
@@ -348,11 +348,7 @@ describe('Judge0 API without a worker: the queue bound and the switches', () => 
     stack = await createStack({ JUDGE0_MAX_QUEUE_SIZE: '2', JUDGE0_ENABLE_WAIT_RESULT: 'false' });
   });
   afterAll(async () => {
-    for (const t of tokens)
-      await stack.client.workflow
-        .getHandle(t)
-        .terminate('test done')
-        .catch(() => undefined);
+    await terminateRuns(stack, tokens, 'test done');
     await stack.close();
   });
 

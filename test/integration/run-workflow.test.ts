@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config/config.js';
-import type { Observation, RunInput, RunLogs, RunResult } from '../../src/domain/run.js';
+import type { Observation, RunInput, RunLogs } from '../../src/domain/run.js';
 import { FailureTypes } from '../../src/domain/errors.js';
-import { connectClient } from '../../src/temporal/connection.js';
-import { RUN_WORKFLOW_TYPE, cancelSignal, runChangedSignal } from '../../src/workflows/definitions.js';
+import { cancelSignal, runChangedSignal } from '../../src/workflows/definitions.js';
 import type { RunWorkflowArgs } from '../../src/workflows/run.js';
-import { BUNDLE_PATH } from '../support/paths.js';
-import { eventually, testEnv } from '../support/stack.js';
+import { eventually } from '../support/stack.js';
+import { standInWorkflows } from '../support/stand-in-workflow.js';
 
 /**
  * The run workflow's own logic (the card's order, timers, guards, wake-ups, cancel at each step, failing
@@ -61,54 +56,12 @@ function standIns(script: { polls: Poll[]; createJob?: () => Poll }) {
 }
 
 describe('run workflow logic (stand-in activities)', () => {
-  const cfg = loadConfig(testEnv());
-  let client: Client;
-  let connection: NativeConnection;
-  beforeAll(async () => {
-    client = await connectClient(cfg.temporal);
-    connection = await NativeConnection.connect({ address: cfg.temporal.address });
-  });
-  afterAll(async () => {
-    await client.connection.close();
-    await connection.close();
-  });
-
+  const wf = standInWorkflows();
   const args = (policy: Partial<RunWorkflowArgs['policy']> = {}): RunWorkflowArgs => ({
-    input: {
-      runId: randomUUID(),
-      language: 'python',
-      code: 'print(1)',
-      stdin: '',
-      timeoutSeconds: 5,
-      sandbox: { image: 'stand-in', fileName: 'main.py', command: ['python3', 'main.py'] },
-      createdAt: new Date().toISOString(),
-    },
-    policy: { poll: { initialMs: 50, maxMs: 200, factor: 1.5, fallbackMs: 200 }, startTimeoutSeconds: 30, ...policy },
+    input: wf.input(),
+    policy: { ...wf.policy, ...policy },
   });
-
-  /** Runs one workflow on a worker with the given stand-ins; `during` acts on the handle while it runs. */
-  async function run(
-    acts: ReturnType<typeof standIns>['activities'],
-    a: RunWorkflowArgs,
-    during?: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
-  ): Promise<RunResult> {
-    const taskQueue = `wf-test-${randomUUID().slice(0, 8)}`;
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: { codePath: BUNDLE_PATH },
-      activities: acts,
-    });
-    return worker.runUntil(async () => {
-      const h = await client.workflow.start(RUN_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: a.input.runId,
-        args: [a],
-      });
-      if (during) await during(h);
-      return (await h.result()) as RunResult;
-    });
-  }
+  const { run } = wf;
 
   const pending: Poll = { status: 'Pending', wakeArmed: false };
   const running: Poll = {

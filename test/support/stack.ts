@@ -120,6 +120,15 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
   };
 }
 
+/** Terminates runs a suite left open (queued with no worker to finish them); runs already gone are skipped. */
+export async function terminateRuns(stack: Pick<Stack, 'client'>, runIds: Iterable<string>, reason: string) {
+  for (const id of runIds)
+    await stack.client.workflow
+      .getHandle(id)
+      .terminate(reason)
+      .catch(() => undefined);
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value or the time runs out (then throws with the last value). */
