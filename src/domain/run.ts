@@ -120,6 +120,8 @@ export interface RunInput {
   clientSettings?: Record<string, string | number | boolean | null>;
   /** Where the finished run is announced (Judge0's callback_url), checked against the address policy. */
   callbackUrl?: string;
+  /** The tenant whose key submitted it (absent: the default tenant, as before keys). */
+  tenant?: string;
   /** ISO time the API accepted the run. */
   createdAt: string;
 }
