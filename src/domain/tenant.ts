@@ -7,11 +7,25 @@ export type Scope = (typeof SCOPES)[number];
 
 export const DEFAULT_TENANT = 'default';
 
+/** What a tenant may use. Unset: no limit of that kind (the operator's maxima still hold). */
+export interface TenantLimits {
+  /** Runs of the tenant open at once, across every replica and worker (read by the admission workflow). */
+  maxConcurrentRuns?: number;
+  /** Requests per minute to the API, per tenant. */
+  requestsPerMinute?: number;
+  /** Largest time limit a run may ask (timeout_seconds, wall and CPU time). */
+  maxTimeoutSeconds?: number;
+  /** Largest memory a run may ask (limits.memory_mb). */
+  maxMemoryMb?: number;
+}
+
 export interface Caller {
   tenant: string;
   /** The key's public id (absent when keys are off). */
   keyId?: string;
   scopes: readonly Scope[];
+  /** The tenant's limits as of this request (absent: none beyond the operator's). */
+  limits?: TenantLimits;
 }
 
 /** The caller when API keys are off. */
