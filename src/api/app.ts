@@ -9,6 +9,9 @@ import { LanguagesService } from './languages-service.js';
 import { judge0Router } from './judge0/router.js';
 import { jsonBodyLimit } from './body-limit.js';
 import { pistonRouter } from './piston/router.js';
+import { authenticate, openPaths, uiPaths } from './keys/authenticate.js';
+import { rateLimit } from './keys/rate-limit.js';
+import type { KeyRegistry } from './keys/registry.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -18,6 +21,8 @@ export interface AppDeps {
   languages?: LanguagesService;
   /** Optional static UI directory (built by `npm run build`). */
   uiDir?: string;
+  /** The keys (required when API_KEYS is on). */
+  keys?: KeyRegistry;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -25,6 +30,12 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
+  // API keys before everything else (the open paths excepted), then each tenant's request rate.
+  if (deps.cfg.keys.enabled) {
+    if (!deps.keys) throw new Error('API_KEYS is on but the app was given no keys');
+    app.use(authenticate(deps.keys, openPaths(uiPaths(deps.uiDir))));
+    app.use(rateLimit(deps.cfg.keys.replicas));
+  }
   // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
   const { piston } = deps.cfg;
   if (piston.enabled) app.use(pistonPaths(piston.prefix), pistonRouter({ cfg: deps.cfg, runs: deps.runs, languages }));

@@ -9,6 +9,8 @@ import { RunsService } from './runs-service.js';
 import { SystemService } from './system-service.js';
 import { LanguagesService } from './languages-service.js';
 import { ImageCatalog } from '../kube/image-catalog.js';
+import { KEYS_OFF_WARNING, startKeys } from './keys/index.js';
+import { stdoutAudit } from './audit.js';
 
 /** API entry point: load config, connect once, wire, serve; close on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -18,9 +20,13 @@ async function main(): Promise<void> {
   const uiDir = fileURLToPath(new URL('../../ui', import.meta.url));
   const { namespace, name } = cfg.runner.imageCatalog;
   const languages = new LanguagesService(cfg, new ImageCatalog(kube, namespace, name));
+  const keys = cfg.keys.enabled ? await startKeys(cfg.keys, kube) : null;
+  if (!keys) console.warn(KEYS_OFF_WARNING);
+  const liveLogs = new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes);
   const app = createApp({
     cfg,
-    runs: new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes), languages),
+    runs: new RunsService(client, cfg, liveLogs, languages, stdoutAudit),
+    ...(keys ? { keys: keys.registry } : {}),
     system: new SystemService(client, kube, cfg),
     languages,
     ...(existsSync(uiDir) ? { uiDir } : {}),
@@ -31,6 +37,7 @@ async function main(): Promise<void> {
     );
   });
   const stop = () => {
+    keys?.stop();
     server.close(() => void client.connection.close().finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);

@@ -27,6 +27,9 @@ import { checkSizes, hashRequest, idempotentRunId } from './submission.js';
 import { combinedOutput } from '../domain/judge-status.js';
 import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
+import { auditEvent, outcomeOf, stdoutAudit, type AuditSink, type Requester } from './audit.js';
+import { boundByTenant, type DefaultedField } from '../domain/tenant-maxima.js';
+import { tenantOf } from '../domain/tenant.js';
 
 export type { RunView } from '../domain/run-view.js';
 
@@ -41,6 +44,10 @@ export interface StartOptions {
   compileLimits?: StageLimits;
   /** A compatible API's callback (Judge0's callback_url), already checked against the address policy. */
   callbackUrl?: string;
+  /** Who submits: the run's tenant, its maxima of time and memory, and the audit line's who. */
+  by?: Requester;
+  /** Limits the API filled in itself (lowered to the tenant's maxima, never refused). */
+  defaulted?: readonly DefaultedField[];
 }
 
 export class RunsService {
@@ -53,6 +60,7 @@ export class RunsService {
     private readonly cfg: Config,
     private readonly liveLogs?: LiveLogs,
     private readonly languages?: LanguagesService,
+    private readonly audit: AuditSink = stdoutAudit,
   ) {
     this.cursors = new CursorCodec(cfg.http.cursorSecret);
     this.views = new RunViews((runId) => this.temporalUiUrl(runId));
@@ -62,11 +70,28 @@ export class RunsService {
     return `${this.cfg.temporal.uiUrl}/namespaces/${encodeURIComponent(this.cfg.temporal.namespace)}/workflows/${encodeURIComponent(runId)}`;
   }
 
-  /** Starts a run. With an idempotency key the same key always names the same run, never a second one. */
+  /** Starts a run (and writes its audit line, accepted or refused). */
   async start(
     body: CreateRunBody,
     idempotencyKey?: string,
     options: StartOptions = {},
+  ): Promise<{ view: RunView; created: boolean }> {
+    const fields = { language: body.language, client: options.client ?? 'native' };
+    try {
+      const started = await this.startRun(body, idempotencyKey, options);
+      this.audit(auditEvent('run.submit', options.by, { ...fields, run_id: started.view.run_id, outcome: 'accepted' }));
+      return started;
+    } catch (err) {
+      this.audit(auditEvent('run.submit', options.by, { ...fields, run_id: null, outcome: outcomeOf(err) }));
+      throw err;
+    }
+  }
+
+  /** With an idempotency key the same key always names the same run, never a second one. */
+  private async startRun(
+    body: CreateRunBody,
+    idempotencyKey: string | undefined,
+    options: StartOptions,
   ): Promise<{ view: RunView; created: boolean }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
     checkSizes(this.cfg.limits, body, lang);
@@ -93,7 +118,12 @@ export class RunsService {
       client: options.client,
       clientSettings: options.clientSettings,
     });
-    const input = options.callbackUrl ? { ...built, callbackUrl: options.callbackUrl } : built;
+    const caller = options.by?.caller;
+    const within = boundByTenant(built, caller?.limits ?? {}, options.defaulted);
+    if ('violations' in within)
+      throw new HttpError(422, 'limit_exceeded', "the run asks more than its tenant's maxima", within.violations);
+    const tenanted = caller?.keyId ? { ...within.input, tenant: caller.tenant } : within.input;
+    const input = options.callbackUrl ? { ...tenanted, callbackUrl: options.callbackUrl } : tenanted;
     const args: RunWorkflowArgs = {
       input,
       policy: {
@@ -120,7 +150,7 @@ export class RunsService {
             { key: SA_LANGUAGE, value: lang.id },
           ],
           memo: {
-            timeout_seconds: body.timeout_seconds,
+            timeout_seconds: input.timeoutSeconds,
             request_hash: requestHash,
             client: input.client,
           } satisfies RunMemo,
@@ -161,7 +191,20 @@ export class RunsService {
     return { view, done: finished && isTerminal(view.status) };
   }
 
-  async cancel(runId: string, reason?: string): Promise<RunView> {
+  /** Cancels a run (and writes its audit line, accepted or refused). */
+  async cancel(runId: string, reason?: string, by?: Requester): Promise<RunView> {
+    const fields = { run_id: runId, language: null, client: 'native' };
+    try {
+      const view = await this.cancelRun(runId, reason);
+      this.audit(auditEvent('run.cancel', by, { ...fields, language: view.language, outcome: 'accepted' }));
+      return view;
+    } catch (err) {
+      this.audit(auditEvent('run.cancel', by, { ...fields, outcome: outcomeOf(err) }));
+      throw err;
+    }
+  }
+
+  private async cancelRun(runId: string, reason?: string): Promise<RunView> {
     const desc = await this.describe(runId);
     if (desc.status.name !== 'RUNNING') {
       const view = await this.viewOf(desc);
@@ -223,6 +266,7 @@ export class RunsService {
       compare: input.compare ?? { mode: 'exact' },
       limits: input.limits ?? {},
       client: input.client ?? 'native',
+      tenant: tenantOf(input),
     };
   }
 

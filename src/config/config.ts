@@ -143,6 +143,17 @@ const envSchema = z.object({
   CALLBACK_TIMEOUT_MS: int(10_000, 100, 120_000),
   CALLBACK_ALLOW_PRIVATE: flag(false),
   CALLBACK_ALLOWED_CIDRS: z.string().default(''),
+  // API keys (src/api/keys/): off for the local run, on in the Helm chart.
+  API_KEYS: z
+    .enum(['on', 'off', 'true', 'false'])
+    .default('off')
+    .transform((v) => v === 'on' || v === 'true'),
+  API_KEYS_SECRET: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Secret name')
+    .default('code-runner-api-keys'),
+  API_KEYS_NAMESPACE: dns.default('code-runner'),
+  API_REPLICAS: int(1, 1, 1000),
 });
 
 export interface Config {
@@ -217,6 +228,8 @@ export interface Config {
   };
   /** The Piston v2 compatible API: served at /api/v2 and at `${prefix}/api/v2` when enabled. */
   piston: { enabled: boolean; prefix: string };
+  /** API keys: on or off, the Secret that holds them, and how many API replicas share each tenant's rate. */
+  keys: { enabled: boolean; namespace: string; secretName: string; replicas: number };
   /** Outgoing callbacks: their retry schedule, each attempt's bound, and which addresses they may reach. */
   callbacks: {
     retryHours: number;
@@ -394,6 +407,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowNetwork: e.JUDGE0_ALLOW_NETWORK,
     },
     piston: { enabled: e.PISTON_ENABLED, prefix: e.PISTON_PREFIX },
+    keys: {
+      enabled: e.API_KEYS,
+      namespace: e.API_KEYS_NAMESPACE,
+      secretName: e.API_KEYS_SECRET,
+      replicas: e.API_REPLICAS,
+    },
     callbacks: {
       retryHours: e.CALLBACK_RETRY_HOURS,
       initialIntervalMs: e.CALLBACK_INITIAL_INTERVAL_MS,

@@ -17,6 +17,8 @@ import { LiveLogs } from '../../src/api/live-logs.js';
 import { RUNNER_SELECTOR } from '../../src/domain/names.js';
 import { admissionWorkflowId } from '../../src/workflows/definitions.js';
 import { BUNDLE_PATH } from './paths.js';
+import { startKeys, type RunningKeys } from '../../src/api/keys/index.js';
+import type { AuditSink } from '../../src/api/audit.js';
 
 /** Namespace every integration test's runs land in (Pod Security restricted, enforced). */
 export const TEST_RUNNER_NAMESPACE = 'code-runner-test';
@@ -47,6 +49,8 @@ export interface Stack {
   kube: KubeClients;
   app: Express;
   runs: RunsService;
+  /** The keys, when the stack runs with API_KEYS=on (read from API_KEYS_SECRET in API_KEYS_NAMESPACE). */
+  keys: RunningKeys | null;
   /** A run worker on the stack's task queue, with the suite's workflow bundle unless given another. */
   startWorker(workflowBundle?: WorkflowBundleOption): Promise<RunningWorker>;
   close(): Promise<void>;
@@ -57,15 +61,30 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** A real stack in-process: real Temporal client, real Kubernetes, a real Worker, the real Express app. */
-export async function createStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Where the audit lines go (default: nowhere, so suites' output stays readable). */
+  audit?: AuditSink;
+}
+
+/**
+ * A real stack in-process: real Temporal client, real Kubernetes, a real Worker, the real Express app.
+ * With `API_KEYS: 'on'` in the overrides the app requires keys from the Secret the overrides name.
+ */
+export async function createStack(overrides: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
   const env = testEnv(overrides);
   const cfg = loadConfig(env);
   const kube = createKubeClients(env);
   await ensureRunnerNamespace(kube, cfg.runner.namespace);
   const client = await connectClient(cfg.temporal);
-  const runs = new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes));
-  const app = createApp({ cfg, runs, system: new SystemService(client, kube, cfg) });
+  const liveLogs = new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes);
+  const runs = new RunsService(client, cfg, liveLogs, undefined, opts.audit ?? (() => undefined));
+  const keys = cfg.keys.enabled ? await startKeys(cfg.keys, kube, () => undefined) : null;
+  const app = createApp({
+    cfg,
+    runs,
+    system: new SystemService(client, kube, cfg),
+    ...(keys ? { keys: keys.registry } : {}),
+  });
   const workers: RunningWorker[] = [];
   const connections: NativeConnection[] = [];
 
@@ -104,8 +123,10 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
     kube,
     app,
     runs,
+    keys,
     startWorker,
     async close() {
+      keys?.stop();
       // The admission workflow outlives its runs by design; a test's task queue has no worker after this.
       await client.workflow
         .getHandle(admissionWorkflowId(cfg.temporal.taskQueue))

@@ -6,6 +6,8 @@ import type { LanguagesService } from '../languages-service.js';
 import type { RunsService } from '../runs-service.js';
 import type { SystemService } from '../system-service.js';
 import { authn, authz } from './auth.js';
+import { requireScope } from '../scopes.js';
+import { requesterOf } from '../audit.js';
 import { Judge0Error, judge0ErrorHandler } from './errors.js';
 import { JUDGE0_VERSION, MAX_BATCH, about, configInfo, systemInfo } from './info.js';
 import { languageDetail } from './languages.js';
@@ -55,8 +57,11 @@ export function judge0Router(deps: Judge0Deps, opts: { languages: boolean }): Ro
   const { cfg } = deps;
   const j = new Judge0Service(cfg, deps.runs, deps.languages);
   const r = Router();
-  const open = authn(cfg);
-  const restricted = [authn(cfg), authz(cfg)];
+  // Each route also needs its API key's scope: reading for GET, submitting for POST, cancel for DELETE.
+  const byMethod: RequestHandler = (req, res, next) =>
+    requireScope(req.method === 'POST' ? 'submit' : req.method === 'DELETE' ? 'cancel' : 'read')(req, res, next);
+  const open = chain(authn(cfg), byMethod);
+  const restricted = [authn(cfg), authz(cfg), byMethod];
   const h =
     (fn: (q: Query, req: Request, res: Response) => Promise<unknown> | unknown): RequestHandler =>
     async (req, res, next) => {
@@ -76,7 +81,7 @@ export function judge0Router(deps: Judge0Deps, opts: { languages: boolean }): Ro
       const list = Array.isArray(items) ? items : [];
       batchSize(list.length);
       await j.checkQueue(list.length);
-      const { created, results } = await j.createBatch(list, base64(q));
+      const { created, results } = await j.createBatch(list, base64(q), requesterOf(req, res));
       res.status(created ? 201 : 422).json(results);
     }),
   );
@@ -98,7 +103,7 @@ export function judge0Router(deps: Judge0Deps, opts: { languages: boolean }): Ro
       if (wait && !cfg.judge0.enableWait) throw new Judge0Error(400, { error: 'wait not allowed' });
       await j.checkQueue(1);
       const fields = j.fields(q.fields);
-      const { token } = await j.create(req.body, base64(q));
+      const { token } = await j.create(req.body, base64(q), requesterOf(req, res));
       res.setHeader('Location', `/runs/${token}`);
       if (!wait) return res.status(201).json({ token });
       // Bounded like our own sync wait: an unfinished submission comes back In Queue or Processing.
@@ -211,6 +216,12 @@ export function judge0Router(deps: Judge0Deps, opts: { languages: boolean }): Ro
   r.use(judge0ErrorHandler);
   return r;
 }
+
+/** Handlers run in turn as one. */
+const chain =
+  (first: RequestHandler, second: RequestHandler): RequestHandler =>
+  (req, res, next) =>
+    first(req, res, (err?: unknown) => (err ? next(err) : second(req, res, next)));
 
 const byName = (a: { name: string; id: number }, b: { name: string; id: number }) =>
   a.name.localeCompare(b.name) || a.id - b.id;

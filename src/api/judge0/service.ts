@@ -8,6 +8,8 @@ import { parseFields, present, toSubmission, type Field, type Submission } from 
 import { decode64 } from './text.js';
 import { judge0Language, toRun } from './to-run.js';
 import { resolvedCallbackError } from './callback-url.js';
+import type { Requester } from '../audit.js';
+import type { DefaultedField } from '../../domain/tenant-maxima.js';
 
 /** Judge0's operations on our runs: each submission is a run (token = run id), marked client "judge0". */
 
@@ -40,7 +42,7 @@ export class Judge0Service {
   }
 
   /** Validates and starts one submission: its token, or Judge0's 422 field errors. */
-  async create(raw: unknown, base64: boolean): Promise<{ token: string }> {
+  async create(raw: unknown, base64: boolean, by?: Requester): Promise<{ token: string }> {
     const body: Record<string, unknown> = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw } : {};
     if (base64) for (const f of ENCODED) if (typeof body[f] === 'string') body[f] = decode64(body[f]);
     const lang = judge0Language(body.language_id, this.cfg.languages);
@@ -54,18 +56,31 @@ export class Judge0Service {
     const refused = callbackUrl ? await resolvedCallbackError(this.cfg, callbackUrl) : null;
     if (refused) throw new Judge0Error(422, { callback_url: [refused] });
     const run = toRun(parsed.data, lang, judge0Limits(this.cfg));
+    // Limits the client left to Judge0's defaults are lowered to its tenant's maxima, not refused.
+    const req = parsed.data;
+    const defaulted: DefaultedField[] = [
+      ...(req.wall_time_limit === undefined ? (['timeout_seconds', 'wall_time_ms'] as const) : []),
+      ...(req.cpu_time_limit === undefined || req.cpu_time_limit === 0 ? (['cpu_time_ms'] as const) : []),
+      ...(req.memory_limit === undefined ? (['memory_mb'] as const) : []),
+    ];
     const { view } = await this.runs.start(run.body, undefined, {
       client: 'judge0',
       clientSettings: run.settings,
+      defaulted,
+      ...(by ? { by } : {}),
       ...(callbackUrl ? { callbackUrl } : {}),
     });
     return { token: view.run_id };
   }
 
   /** A batch: one {token} or error object per submission, in order (Judge0: 201 if any was accepted). */
-  async createBatch(items: unknown[], base64: boolean): Promise<{ created: boolean; results: unknown[] }> {
+  async createBatch(
+    items: unknown[],
+    base64: boolean,
+    by?: Requester,
+  ): Promise<{ created: boolean; results: unknown[] }> {
     const results = await Promise.all(
-      items.map((item) => this.create(item, base64).catch((err: unknown) => asJudge0(err).body)),
+      items.map((item) => this.create(item, base64, by).catch((err: unknown) => asJudge0(err).body)),
     );
     return { created: results.some((r) => typeof (r as { token?: unknown }).token === 'string'), results };
   }

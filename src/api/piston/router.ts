@@ -11,6 +11,9 @@ import { pistonPlan } from './request.js';
 import { pistonResult } from './response.js';
 import { findRuntime, pistonRuntimes, runtimesOf, versionText } from './runtimes.js';
 import { executeBody, firstProblem } from './schemas.js';
+import { requireScope } from '../scopes.js';
+import { requesterOf } from '../audit.js';
+import type { DefaultedField } from '../../domain/tenant-maxima.js';
 
 /** The response header that names our run, so a Piston client can find it in our API and UI. */
 export const RUN_ID_HEADER = 'X-Code-Runner-Run-Id';
@@ -34,7 +37,7 @@ export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
 
   const runtimes = async () => runtimesOf(await languages.list(), cfg.languages);
 
-  r.post('/execute', async (req, res) => {
+  r.post('/execute', requireScope('submit'), async (req, res) => {
     const parsed = executeBody.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, 'invalid_request', firstProblem(parsed.error));
     const body = parsed.data;
@@ -46,7 +49,19 @@ export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
       const p = zodDetails(checked.error, '')[0];
       throw new HttpError(400, 'invalid_request', p ? `${p.field}: ${p.message}` : 'the request is invalid');
     }
-    const { view } = await runs.start(checked.data, undefined, { client: 'piston', compileLimits: plan.compileLimits });
+    // Piston's defaults (a limit unset, 0, or -1 for "none") are lowered to the tenant's maxima, not refused.
+    const unset = (v: unknown) => v === undefined || v === null || v === 0 || v === -1;
+    const defaulted: DefaultedField[] = [
+      ...(unset(body.run_timeout) ? (['timeout_seconds', 'wall_time_ms'] as const) : []),
+      ...(unset(body.run_cpu_time) ? (['cpu_time_ms'] as const) : []),
+      ...(unset(body.run_memory_limit) ? (['memory_mb'] as const) : []),
+    ];
+    const { view } = await runs.start(checked.data, undefined, {
+      client: 'piston',
+      compileLimits: plan.compileLimits,
+      by: requesterOf(req, res),
+      defaulted,
+    });
     res.setHeader(RUN_ID_HEADER, view.run_id);
     const done = await runs.waitFor(view.run_id, plan.waitMs);
     if (!done.done) {
@@ -69,12 +84,12 @@ export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
     res.json(result);
   });
 
-  r.get('/runtimes', async (_req, res) => {
+  r.get('/runtimes', requireScope('read'), async (_req, res) => {
     res.json(pistonRuntimes(await runtimes()));
   });
 
   // Piston's package manager does not apply: the operator builds the language images.
-  r.get('/packages', async (_req, res) => {
+  r.get('/packages', requireScope('read'), async (_req, res) => {
     const list = pistonRuntimes(await runtimes());
     res.json(list.map((rt) => ({ language: rt.language, language_version: rt.version, installed: true })));
   });

@@ -1,9 +1,11 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config/config.js';
 import { HttpError } from '../http-error.js';
 import type { RunsService } from '../runs-service.js';
 import { createRunBody, listRunsQuery, runIdParams, waitQuery, type CreateRunBody } from '../schemas.js';
 import { requireJson, validated } from '../validate.js';
+import { requireScope } from '../scopes.js';
+import { requesterOf } from '../audit.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -29,8 +31,14 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
     return Math.min(asked, max) * 1000;
   };
 
-  const submit = async (res: Response, key: string | undefined, b: CreateRunBody, wait: number | null) => {
-    const { view, created } = await runs.start(b, key);
+  const submit = async (req: Request, res: Response, b: CreateRunBody, wait: number | null) => {
+    const key = idempotencyKey(req.get('idempotency-key'));
+    // A timeout the client did not send is the default, lowered to its tenant's maximum rather than refused.
+    const sent = (req.body as { timeout_seconds?: unknown } | undefined)?.timeout_seconds !== undefined;
+    const { view, created } = await runs.start(b, key, {
+      by: requesterOf(req, res),
+      defaulted: sent ? [] : ['timeout_seconds'],
+    });
     res.setHeader('Location', `/runs/${view.run_id}`);
     if (wait === null) return res.status(created ? 201 : 200).json(view);
     const done = await runs.waitFor(view.run_id, wait);
@@ -42,21 +50,23 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
 
   r.post(
     '/runs',
+    requireScope('submit'),
     requireJson,
     validated({ body, query: waitQuery }, async ({ body: b, query: q }, req, res) => {
-      await submit(res, idempotencyKey(req.get('idempotency-key')), b, waitMs(q.wait, b.timeout_seconds));
+      await submit(req, res, b, waitMs(q.wait, b.timeout_seconds));
     }),
   );
 
   // Synchronous submit, as the FastAPI predecessor's /api/run/sync: waits (bounded) for the result.
   const sync = validated({ body }, async ({ body: b }, req, res) => {
-    await submit(res, idempotencyKey(req.get('idempotency-key')), b, waitMs('true', b.timeout_seconds));
+    await submit(req, res, b, waitMs('true', b.timeout_seconds));
   });
-  r.post('/runs/sync', requireJson, sync);
-  r.post('/api/run/sync', requireJson, sync);
+  r.post('/runs/sync', requireScope('submit'), requireJson, sync);
+  r.post('/api/run/sync', requireScope('submit'), requireJson, sync);
 
   r.get(
     '/runs',
+    requireScope('read'),
     validated({ query: listRunsQuery }, async ({ query }, _req, res) => {
       res.json(await runs.list(query));
     }),
@@ -65,26 +75,30 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
   const one = { params: runIdParams };
   r.get(
     '/runs/:run_id',
+    requireScope('read'),
     validated(one, async ({ params }, _req, res) => {
       res.json(await runs.get(params.run_id));
     }),
   );
   r.get(
     '/runs/:run_id/logs',
+    requireScope('read'),
     validated(one, async ({ params }, _req, res) => {
       res.json(await runs.logs(params.run_id));
     }),
   );
   r.get(
     '/runs/:run_id/input',
+    requireScope('read'),
     validated(one, async ({ params }, _req, res) => {
       res.json(await runs.input(params.run_id));
     }),
   );
   r.delete(
     '/runs/:run_id',
-    validated(one, async ({ params }, _req, res) => {
-      res.status(202).json(await runs.cancel(params.run_id));
+    requireScope('cancel'),
+    validated(one, async ({ params }, req, res) => {
+      res.status(202).json(await runs.cancel(params.run_id, undefined, requesterOf(req, res)));
     }),
   );
 

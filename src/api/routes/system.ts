@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Config } from '../../config/config.js';
 import type { SystemService } from '../system-service.js';
 import type { LanguagesService } from '../languages-service.js';
+import { requireScope } from '../scopes.js';
 
 export function systemRouter(system: SystemService, languages: LanguagesService, cfg: Config): Router {
   const r = Router();
@@ -17,13 +18,13 @@ export function systemRouter(system: SystemService, languages: LanguagesService,
       res.status(503).json({ error: { code: 'temporal_unavailable', message: 'the Temporal server is unreachable' } });
     }
   });
-  r.get('/system/status', async (_req, res) => {
+  r.get('/system/status', requireScope('read'), async (_req, res) => {
     res.json(await system.status());
   });
-  r.get('/system/queue', async (_req, res) => {
+  r.get('/system/queue', requireScope('read'), async (_req, res) => {
     res.json(await system.queueSummary());
   });
-  r.get('/languages', async (_req, res) => {
+  r.get('/languages', requireScope('read'), async (_req, res) => {
     res.json({
       languages: await languages.list(),
       limits: {
