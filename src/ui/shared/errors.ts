@@ -70,6 +70,10 @@ const TITLES: Record<string, string> = {
   invalid_cursor: 'That page is no longer available',
   internal_error: 'Something went wrong on the server',
   network_error: 'Cannot reach Code Runner',
+  unauthorized: 'An API key is needed',
+  forbidden_scope: 'This API key may not do that',
+  rate_limited: 'Too many requests',
+  limit_exceeded: "Over your tenant's limits",
 };
 
 /** Turns an API error body (or a network failure) into words for a person. */
@@ -92,6 +96,8 @@ export function describeApiError(status: number, code: string, message: string, 
       'The browser could not reach the Code Runner API. Check that it is running and that you are online, then try again.';
   else if (code === 'temporal_busy')
     text = 'The Temporal server that queues runs is overloaded, so nothing was accepted. Try again in a moment.';
+  else if (code === 'unauthorized')
+    text = 'This Code Runner requires an API key. Paste yours in the API key field at the top of the page and save it.';
   else if (code === 'invalid_cursor') text = 'The list changed since this page was loaded. Go back to the first page.';
   else if (status >= 500 && code === 'internal_error')
     text = 'The API hit an unexpected error. Try again; if it keeps happening, look at the API’s log.';

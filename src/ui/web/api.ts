@@ -1,4 +1,5 @@
 import { describeApiError, type ErrorMessage } from '../shared/errors.js';
+import { keyHeaders } from './api-key.js';
 import type {
   LanguagesResponse,
   Run,
@@ -39,6 +40,7 @@ async function call<T>(
       headers: {
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...keyHeaders(),
         ...extraHeaders,
       },
       body: body === undefined ? null : JSON.stringify(body),
@@ -103,6 +105,11 @@ export function languages(): Promise<LanguagesResponse> {
     throw err;
   });
   return languagesOnce;
+}
+
+/** Drops the fetched language list (the API key changed: the next page asks again, with the new key). */
+export function forgetLanguages(): void {
+  languagesOnce = null;
 }
 
 /** Failures worth another try: nothing reached the API, or the API could not reach Temporal. */

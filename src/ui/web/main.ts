@@ -1,4 +1,6 @@
 import { clearAnnouncement } from './alerts.js';
+import { wireKeyForm } from './api-key.js';
+import { forgetLanguages } from './api.js';
 import { h, replace } from './dom.js';
 import { match, type Route } from './router.js';
 import { monitorView } from './views/monitor.js';
@@ -52,6 +54,11 @@ function render(): void {
 
 window.addEventListener('hashchange', render);
 render();
+// A new or cleared API key: render the page again with it.
+wireKeyForm(document.getElementById('key-form') as HTMLFormElement, () => {
+  forgetLanguages();
+  render();
+});
 
 // The skip link must not change the hash (that is the router's): it only moves the focus.
 document.querySelector('.skip-link')?.addEventListener('click', (e) => {

@@ -33,6 +33,7 @@ export async function serveUi(stack: Stack): Promise<UiServer> {
     system: new SystemService(stack.client, stack.kube, stack.cfg),
     languages: new LanguagesService(stack.cfg, new ImageCatalog(stack.kube, namespace, name)),
     uiDir: UI_DIR,
+    ...(stack.keys ? { keys: stack.keys.registry } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
