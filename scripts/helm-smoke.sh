@@ -38,9 +38,21 @@ echo "installed in $((SECONDS - t0))s"
 k -n "$NS" get deploy,svc,pods -o wide
 k -n "$RUNS_NS" get networkpolicy,resourcequota,limitrange
 
-# a run through the in-cluster API (its ClusterIP, routed by kube-proxy from the host)
+# a run through the in-cluster API (its ClusterIP, routed by kube-proxy from the host), with an API key
+# made by the CLI in the chart's keys Secret (keys are on by default)
 ip=$(k -n "$NS" get svc "$RELEASE-code-runner-api" -o jsonpath='{.spec.clusterIP}')
-out=$(curl -sS --max-time 90 "http://$ip/runs/sync" -H 'content-type: application/json' \
+KEYS_SECRET="$RELEASE-code-runner-api-keys"
+key=$("$ROOT/node_modules/.bin/node" "$ROOT/dist/src/cli/keys.js" create --tenant smoke --scopes submit,read \
+  --namespace "$NS" --secret "$KEYS_SECRET" 2>/dev/null) || die "keys create failed"
+auth=(-H "Authorization: Bearer $key")
+unauth=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "http://$ip/runs")
+check "a request without an API key is refused (401)" test "$unauth" = 401
+# the API follows the Secret by a watch: the new key works within seconds
+for _ in $(seq 20); do
+  [ "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "${auth[@]}" "http://$ip/runs?limit=1")" = 200 ] && break
+  sleep 0.5
+done
+out=$(curl -sS --max-time 90 "${auth[@]}" "http://$ip/runs/sync" -H 'content-type: application/json' \
   -d '{"language":"python","code":"import os\nprint(6*7, os.getuid())","timeout_seconds":20}')
 echo "POST http://$ip/runs/sync -> $out"
 # the program runs as the run's own uid (200000-999999)
@@ -48,11 +60,11 @@ check "run through the in-cluster API succeeded with the program's output" \
   jq -e '.status == "Succeeded" and (.logs | test("^42 [2-9][0-9]{5}\n$"))' <<<"$out"
 check "the run's pod ran in the runner namespace's Job pod run-<id>" \
   jq -e '(.pod_name | startswith("run-")) and (.node_name | length > 0)' <<<"$out"
-net=$(curl -sS --max-time 90 "http://$ip/runs/sync" -H 'content-type: application/json' -d '{"language":"python","code":"import socket\ns = socket.socket(); s.settimeout(2)\ntry:\n    s.connect((\"10.96.0.1\", 443)); print(\"connected\")\nexcept socket.timeout:\n    print(\"timeout\")","timeout_seconds":20}')
+net=$(curl -sS --max-time 90 "${auth[@]}" "http://$ip/runs/sync" -H 'content-type: application/json' -d '{"language":"python","code":"import socket\ns = socket.socket(); s.settimeout(2)\ntry:\n    s.connect((\"10.96.0.1\", 443)); print(\"connected\")\nexcept socket.timeout:\n    print(\"timeout\")","timeout_seconds":20}')
 echo "POST /runs/sync (connect to the API server) -> logs $(jq -c .logs <<<"$net")"
 check "a run cannot reach the API server (NetworkPolicy from the chart enforced)" \
   jq -e '.status == "Succeeded" and .logs == "timeout\n"' <<<"$net"
-status=$(curl -sS --max-time 10 "http://$ip/system/status")
+status=$(curl -sS --max-time 10 "${auth[@]}" "http://$ip/system/status")
 check "/system/status sees the worker Deployment (API reads it with its Role)" \
   jq -e '.worker_replicas >= 1' <<<"$status"
 
@@ -73,5 +85,6 @@ check "API can list jobs in $RUNS_NS" can list jobs.batch -n "$RUNS_NS" --as "$A
 check "API can get the worker Deployment" can get deployments.apps/$RELEASE-code-runner-worker -n "$NS" --as "$API_SA"
 check "API cannot create jobs in $RUNS_NS" cannot create jobs.batch -n "$RUNS_NS" --as "$API_SA"
 check "API cannot get secrets in $NS" cannot get secrets -n "$NS" --as "$API_SA"
+check "API can watch its keys Secret, and only that one" can watch "secrets/$KEYS_SECRET" -n "$NS" --as "$API_SA"
 
 summary

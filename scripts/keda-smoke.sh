@@ -102,7 +102,8 @@ forward_temporal
 wait_namespaces_gone "$NS" "$RUNS_NS"
 common=(--set image.pullPolicy=Never --set "temporal.address=$NODE_IP:7233" --set "temporal.taskQueue=$NS"
   --set "runnerNamespace.name=$RUNS_NS" --set api.replicas=1 --set api.resources.requests.cpu=50m
-  --set worker.resources.requests.cpu=50m --set "admission.maxActiveRuns=$CAP")
+  --set worker.resources.requests.cpu=50m --set "admission.maxActiveRuns=$CAP"
+  --set apiKeys.enabled=false) # scaling only: keys are helm-smoke.sh's part
 "$HELM" upgrade --install "$RELEASE" "$ROOT/infra/helm/code-runner" -n "$NS" --create-namespace "${common[@]}" \
   --wait --timeout 240s >/dev/null || die "helm install failed"
 ip=$(k -n "$NS" get svc "$RELEASE-code-runner-api" -o jsonpath='{.spec.clusterIP}')

@@ -29,7 +29,7 @@ describe('deployment on the local cluster', () => {
   }, 330_000);
 
   it('the Helm chart: a run through the in-cluster API, the NetworkPolicy, RBAC (scripts/helm-smoke.sh)', () => {
-    expect(smoke('helm-smoke.sh', 400_000)).toEqual({ exit: 0, failures: [], summary: '18 passed, 0 failed' });
+    expect(smoke('helm-smoke.sh', 400_000)).toEqual({ exit: 0, failures: [], summary: '20 passed, 0 failed' });
   }, 420_000);
 
   it('KEDA scales the worker on the true queue and back (scripts/keda-smoke.sh)', () => {

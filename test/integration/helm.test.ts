@@ -80,9 +80,12 @@ describe('Helm chart infra/helm/code-runner', () => {
         'Role',
         'Role',
         'Role',
+        'Role',
         'RoleBinding',
         'RoleBinding',
         'RoleBinding',
+        'RoleBinding',
+        'Secret',
         'Secret',
         'Service',
         'ServiceAccount',
@@ -155,6 +158,40 @@ describe('Helm chart infra/helm/code-runner', () => {
     expect(objs.some((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toBe(false);
     const rb = find(objs, 'RoleBinding', 'cr-code-runner-worker');
     expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cr-code-runner-worker', namespace: 'code-runner' }]);
+  });
+
+  it('turns API keys on, with an empty kept Secret the API may only read and watch by name', () => {
+    const objs = render();
+    expect(deploymentEnv(objs, 'cr-code-runner-api')).toMatchObject({
+      API_KEYS: 'on',
+      API_KEYS_SECRET: 'cr-code-runner-api-keys',
+      API_KEYS_NAMESPACE: 'code-runner',
+      API_REPLICAS: '2',
+    });
+    const secret = find(objs, 'Secret', 'cr-code-runner-api-keys');
+    // No data: an upgrade never touches the keys the CLI wrote; uninstall keeps them.
+    expect(secret.data).toBeUndefined();
+    expect((secret.metadata as { annotations?: Record<string, string> }).annotations).toEqual({
+      'helm.sh/resource-policy': 'keep',
+    });
+    const role = find(objs, 'Role', 'cr-code-runner-api-keys');
+    expect(role.metadata.namespace).toBe('code-runner');
+    expect(role.rules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['cr-code-runner-api-keys'],
+        verbs: ['get', 'list', 'watch'],
+      },
+    ]);
+    const rb = find(objs, 'RoleBinding', 'cr-code-runner-api-keys');
+    expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cr-code-runner-api', namespace: 'code-runner' }]);
+    // Off: no Secret, no rights on Secrets at all.
+    const off = render(['apiKeys.enabled=false', 'apiKeys.secretName=mine']);
+    expect(deploymentEnv(off, 'cr-code-runner-api').API_KEYS).toBe('off');
+    expect(off.some((o) => o.kind === 'Secret' && o.metadata.name === 'mine')).toBe(false);
+    expect(off.some((o) => o.kind === 'Role' && JSON.stringify(o.rules).includes('secrets'))).toBe(false);
+    expect(deploymentEnv(render(['apiKeys.secretName=mine']), 'cr-code-runner-api').API_KEYS_SECRET).toBe('mine');
   });
 
   it('renders a valid KEDA ScaledObject (temporal trigger, at least one replica) and TriggerAuthentication', () => {

@@ -21,6 +21,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{- define "code-runner.workerName" -}}{{ include "code-runner.fullname" . }}-worker{{- end -}}
 {{- define "code-runner.apiName" -}}{{ include "code-runner.fullname" . }}-api{{- end -}}
+{{- define "code-runner.apiKeysSecret" -}}{{ .Values.apiKeys.secretName | default (printf "%s-api-keys" (include "code-runner.fullname" .)) }}{{- end -}}
 
 {{- define "code-runner.nodeSelectorEnv" -}}
 {{- $pairs := list -}}
