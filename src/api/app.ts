@@ -12,6 +12,8 @@ import { pistonRouter } from './piston/router.js';
 import { authenticate, openPaths, uiPaths } from './keys/authenticate.js';
 import { rateLimit } from './keys/rate-limit.js';
 import type { KeyRegistry } from './keys/registry.js';
+import { auditRefusals } from './keys/audit-refusals.js';
+import { stdoutAudit, type AuditSink } from './audit.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -23,6 +25,8 @@ export interface AppDeps {
   uiDir?: string;
   /** The keys (required when API_KEYS is on). */
   keys?: KeyRegistry;
+  /** Where audit lines of refused submissions and cancels go (default: stdout; the run service writes the rest). */
+  audit?: AuditSink;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -31,6 +35,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
   // API keys before everything else (the open paths excepted), then each tenant's request rate.
+  app.use(auditRefusals(deps.audit ?? stdoutAudit, deps.cfg));
   if (deps.cfg.keys.enabled) {
     if (!deps.keys) throw new Error('API_KEYS is on but the app was given no keys');
     app.use(authenticate(deps.keys, openPaths(uiPaths(deps.uiDir))));

@@ -11,7 +11,8 @@ import { callerOf } from './caller.js';
 export interface AuditEvent {
   audit: 'run.submit' | 'run.cancel';
   at: string;
-  tenant: string;
+  /** null: refused before a key named the caller (401). */
+  tenant: string | null;
   key_id: string | null;
   run_id: string | null;
   language: string | null;

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const app = createApp({
     cfg,
     runs: new RunsService(client, cfg, liveLogs, languages, stdoutAudit),
+    audit: stdoutAudit,
     ...(keys ? { keys: keys.registry } : {}),
     system: new SystemService(client, kube, cfg),
     languages,

@@ -177,6 +177,7 @@ export class KeySecretWatch {
         },
       );
       this.abort = () => req.abort();
+      if (this.stopped) req.abort(); // stopped while the watch was opening
     } catch (err) {
       this.onError(`watch of Secret ${this.namespace}/${this.name} failed: ${kubeMessage(err)}`);
       this.again(null, RETRY_MS);

@@ -73,6 +73,10 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     }
+    // Refused submissions are audited too, with nobody named.
+    expect(audit).toContainEqual(
+      expect.objectContaining({ audit: 'run.submit', tenant: null, key_id: null, outcome: 'unauthorized' }),
+    );
     // Probes and the queue KEDA reads stay open.
     expect((await request(stack.app).get('/health')).status).toBe(200);
     expect((await request(stack.app).get('/system/queue')).status).toBe(200);
@@ -82,6 +86,13 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     const res = await request(stack.app).post('/runs').set(bearer(k.reader)).send(PY);
     expect(res.status).toBe(403);
     expect(res.body.error).toMatchObject({ code: 'forbidden_scope', details: { scope: 'submit' } });
+    expect(audit.at(-1)).toMatchObject({
+      audit: 'run.submit',
+      tenant: 'acme',
+      key_id: k.reader.split('_')[1],
+      run_id: null,
+      outcome: 'forbidden_scope',
+    });
     expect((await request(stack.app).get('/runs?limit=1').set('X-API-Key', k.reader)).status).toBe(200);
   });
 

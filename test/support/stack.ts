@@ -77,12 +77,14 @@ export async function createStack(overrides: Record<string, string> = {}, opts: 
   await ensureRunnerNamespace(kube, cfg.runner.namespace);
   const client = await connectClient(cfg.temporal);
   const liveLogs = new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes);
-  const runs = new RunsService(client, cfg, liveLogs, undefined, opts.audit ?? (() => undefined));
+  const audit = opts.audit ?? (() => undefined);
+  const runs = new RunsService(client, cfg, liveLogs, undefined, audit);
   const keys = cfg.keys.enabled ? await startKeys(cfg.keys, kube, () => undefined) : null;
   const app = createApp({
     cfg,
     runs,
     system: new SystemService(client, kube, cfg),
+    audit,
     ...(keys ? { keys: keys.registry } : {}),
   });
   const workers: RunningWorker[] = [];
