@@ -13,6 +13,7 @@ import { authenticate, openPaths, uiPaths } from './keys/authenticate.js';
 import { rateLimit } from './keys/rate-limit.js';
 import type { KeyRegistry } from './keys/registry.js';
 import { auditRefusals } from './keys/audit-refusals.js';
+import { compatAuthErrors } from './keys/compat-errors.js';
 import { stdoutAudit, type AuditSink } from './audit.js';
 
 export interface AppDeps {
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
     if (!deps.keys) throw new Error('API_KEYS is on but the app was given no keys');
     app.use(authenticate(deps.keys, openPaths(uiPaths(deps.uiDir))));
     app.use(rateLimit(deps.cfg.keys.replicas));
+    app.use(compatAuthErrors(deps.cfg));
   }
   // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
   const { piston } = deps.cfg;

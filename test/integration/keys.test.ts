@@ -200,7 +200,11 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
 
   it('needs a key on the Judge0 and Piston APIs too (X-Auth-Token, Authorization), with their scopes and maxima', async () => {
     const j0 = { source_code: 'print(1)', language_id: 71 };
-    expect((await request(stack.app).post('/judge0/submissions').send(j0)).status).toBe(401);
+    // Each API's clients get its own error shape: Judge0 {error}, Piston {message}.
+    const noKey = await request(stack.app).post('/judge0/submissions').send(j0);
+    expect(noKey.status).toBe(401);
+    expect(noKey.body).toEqual({ error: expect.stringContaining('API key') });
+    expect((await request(stack.app).get('/statuses')).status).toBe(401);
     expect((await request(stack.app).post('/submissions').set('X-Auth-Token', k.reader).send(j0)).status).toBe(403);
     const sub = await request(stack.app).post('/judge0/submissions').set('X-Auth-Token', k.acme).send(j0);
     expect(sub.status).toBe(201);
@@ -222,7 +226,10 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     ).toBe(200);
 
     const piston = { language: 'python', version: '*', files: [{ content: 'print(7)' }] };
-    expect((await request(stack.app).post('/api/v2/execute').send(piston)).status).toBe(401);
+    const pistonNoKey = await request(stack.app).post('/api/v2/execute').send(piston);
+    expect(pistonNoKey.status).toBe(401);
+    expect(pistonNoKey.body).toEqual({ message: expect.stringContaining('API key') });
+    expect((await request(stack.app).get('/piston/api/v2/runtimes')).status).toBe(401);
     expect((await request(stack.app).post('/piston/api/v2/execute').set(bearer(k.reader)).send(piston)).status).toBe(
       403,
     );
