@@ -97,7 +97,10 @@ export class RunsService {
     checkSizes(this.cfg.limits, body, lang);
     await this.languages?.requireAvailable(lang);
     const requestHash = hashRequest({ ...body, language: lang.id });
-    const runId = idempotencyKey ? idempotentRunId(idempotencyKey) : randomUUID();
+    const caller = options.by?.caller;
+    // A keyed caller's Idempotency-Key names a run of its own tenant only.
+    const scope = caller?.keyId ? caller.tenant : undefined;
+    const runId = idempotencyKey ? idempotentRunId(idempotencyKey, scope) : randomUUID();
     if (idempotencyKey) {
       const existing = await this.describeOrNull(runId);
       if (existing) return { view: await this.sameRequestOrConflict(existing, runId, requestHash), created: false };
@@ -118,7 +121,6 @@ export class RunsService {
       client: options.client,
       clientSettings: options.clientSettings,
     });
-    const caller = options.by?.caller;
     const within = boundByTenant(built, caller?.limits ?? {}, options.defaulted);
     if ('violations' in within)
       throw new HttpError(422, 'limit_exceeded', "the run asks more than its tenant's maxima", within.violations);

@@ -51,8 +51,12 @@ export function hashRequest(body: CreateRunBody): string {
     .digest('hex');
 }
 
-/** Same key → same run id (a uuid-shaped digest), so Temporal itself refuses a second run. */
-export function idempotentRunId(key: string): string {
-  const h = createHash('sha256').update(`code-runner:idempotency:${key}`).digest('hex');
+/**
+ * Same key → same run id (a uuid-shaped digest), so Temporal itself refuses a second run. With API keys,
+ * each tenant has its own keys: the tenant goes in after a newline, which a key cannot hold.
+ */
+export function idempotentRunId(key: string, tenant?: string): string {
+  const scoped = tenant === undefined ? key : `${key}\n${tenant}`;
+  const h = createHash('sha256').update(`code-runner:idempotency:${scoped}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

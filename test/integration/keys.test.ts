@@ -121,6 +121,25 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     expect(Date.parse(audit.at(-1)?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it("keeps each tenant's Idempotency-Keys apart", async () => {
+    const idem = { 'Idempotency-Key': `same-key-${randomUUID()}` };
+    const a = await request(stack.app)
+      .post('/runs')
+      .set({ ...bearer(k.acme), ...idem })
+      .send(PY);
+    const again = await request(stack.app)
+      .post('/runs')
+      .set({ ...bearer(k.acme), ...idem })
+      .send(PY);
+    const b = await request(stack.app)
+      .post('/runs')
+      .set({ ...bearer(k.other), ...idem })
+      .send(PY);
+    expect([a.status, again.status, b.status]).toEqual([201, 200, 201]);
+    expect(again.body.run_id).toBe(a.body.run_id);
+    expect(b.body.run_id).not.toBe(a.body.run_id);
+  });
+
   it('cancels with the cancel scope only, and audits the cancel', async () => {
     const started = await request(stack.app)
       .post('/runs')
