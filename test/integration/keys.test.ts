@@ -292,6 +292,13 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     }[];
     expect(listed.find((x) => x.keyId === fresh.split('_')[1])?.revokedAt).toBeTruthy();
     expect(listed.every((x) => x.hash === undefined)).toBe(true);
+    // A tenant's limits changed by the CLI count at once too.
+    expect(await keys('set-limits', '--tenant', 'slow', '--rpm', '600')).toMatch(/on 1 key/);
+    await eventually(
+      async () => (await request(stack.app).get('/languages').set(bearer(k.slow))).get('ratelimit-limit') === '600',
+      10_000,
+      'the new rate to apply',
+    );
   });
 
   it('knows no key when the Secret does not exist (every request would be 401)', async () => {

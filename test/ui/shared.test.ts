@@ -142,6 +142,17 @@ describe('ui: curl command', () => {
     expect(JSON.parse(data)).toEqual(body);
   });
 
+  it('sends the API key from the environment when the browser has one, never the key itself', () => {
+    const cmd = curlCommand('http://h', { language: 'python', code: 'print(1)' }, true);
+    expect(cmd).not.toMatch(/crk_/);
+    const r = spawnSync('bash', ['-c', `curl() { printf '%s\\0' "$@"; }\n${cmd}`], {
+      encoding: 'utf8',
+      env: { ...process.env, CODE_RUNNER_API_KEY: 'crk_abc' },
+    });
+    expect(r.stdout.split('\0')).toContain('Authorization: Bearer crk_abc');
+    expect(curlCommand('http://h', { language: 'python', code: 'print(1)' })).not.toMatch(/Authorization/);
+  });
+
   it('leaves out what was not given', () => {
     const args = argsOf(curlCommand('http://h', { language: 'javascript', code: 'console.log(1)', stdin: '' }));
     expect(JSON.parse(args[args.indexOf('--data-binary') + 1]!)).toEqual({

@@ -5,8 +5,11 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A curl command that makes the same submission against `origin` (the API's base URL). */
-export function curlCommand(origin: string, body: SubmitBody): string {
+/**
+ * A curl command that makes the same submission against `origin` (the API's base URL). With `withKey`, it
+ * sends an API key from $CODE_RUNNER_API_KEY (the key itself never goes into a command shown or copied).
+ */
+export function curlCommand(origin: string, body: SubmitBody, withKey = false): string {
   const payload: SubmitBody = { language: body.language, code: body.code };
   if (body.timeout_seconds !== undefined) payload.timeout_seconds = body.timeout_seconds;
   if (body.stdin) payload.stdin = body.stdin;
@@ -18,6 +21,7 @@ export function curlCommand(origin: string, body: SubmitBody): string {
   return [
     `curl -sS -X POST ${shellQuote(`${origin.replace(/\/$/, '')}/runs`)}`,
     `  -H 'Content-Type: application/json'`,
+    ...(withKey ? [`  -H "Authorization: Bearer $CODE_RUNNER_API_KEY"`] : []),
     `  --data-binary ${shellQuote(JSON.stringify(payload))}`,
   ].join(' \\\n');
 }

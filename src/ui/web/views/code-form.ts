@@ -1,4 +1,5 @@
 import { curlCommand } from '../../shared/curl.js';
+import { apiKey } from '../api-key.js';
 import { formatBytes } from '../../shared/format.js';
 import { LIMIT_FIELDS, buildSubmitBody, inputBytes, type FormState } from '../../shared/submit-form.js';
 import type { FieldProblem, Language, LanguagesResponse } from '../../shared/types.js';
@@ -179,7 +180,12 @@ export function codeForm(info: LanguagesResponse, createEditor: typeof CreateEdi
       'div',
       { class: 'actions' },
       runBtn,
-      copyButton('Copy as curl', () => curlCommand(location.origin, buildSubmitBody(state())), 'curl command', false),
+      copyButton(
+        'Copy as curl',
+        () => curlCommand(location.origin, buildSubmitBody(state()), apiKey() !== ''),
+        'curl command',
+        false,
+      ),
       size,
     ),
   );

@@ -1,4 +1,5 @@
 import { curlCommand } from '../../shared/curl.js';
+import { apiKey } from '../api-key.js';
 import { durationBetween, formatTime, shortId } from '../../shared/format.js';
 import { STATUS_INFO, explainReason, isFinal } from '../../shared/status.js';
 import type { Run, RunInputView, RunLogs, SubmitBody } from '../../shared/types.js';
@@ -185,6 +186,7 @@ export function runPanel(
           code: '<your code here>',
           ...(r.timeout_seconds ? { timeout_seconds: r.timeout_seconds } : {}),
         },
+        apiKey() !== '',
       );
       curlNote.textContent = given
         ? 'The same submission: code, stdin, files, tests and limits as the run was given them.'
