@@ -87,8 +87,8 @@ func TestInteractiveEchoesAsTyped(t *testing.T) {
 	}
 	_, _ = in.Write(interactive.Frame(interactive.EOF, nil))
 	rest := readUntil(t, out, "--- end "+nonce+" ---\n")
-	if !strings.Contains(rest, capture.ExitMark+"run 3 -\n") {
-		t.Fatalf("no exit line for run: %q", rest)
+	if !strings.Contains(rest, capture.ExitMark+"run 3 -\n"+capture.EndMark+"\n--- code-runner-result") {
+		t.Fatalf("no exit line for run, then the end line and the frame: %q", rest)
 	}
 	_ = cmd.Wait()
 	if !strings.Contains(stderr.String(), "err one\nerr two\n") {

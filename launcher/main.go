@@ -145,6 +145,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "launcher: summary:", err)
 		}
 	}
+	if o.interactive {
+		live.End() // the attached client reads no further
+	}
 	if _, err := stdout.Write(result.Frame(data, o.nonce)); err != nil {
 		fmt.Fprintln(stderr, "launcher: stdout:", err)
 	}

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/config.js';
 import { createKubeClients } from '../kube/client.js';
 import { connectClient } from '../temporal/connection.js';
-import { createApp } from './app.js';
+import { createApp, pistonPaths } from './app.js';
+import { servePistonConnect } from './piston/connect.js';
 import { LiveLogs } from './live-logs.js';
 import { RunsService } from './runs-service.js';
 import { SystemService } from './system-service.js';
@@ -18,9 +19,15 @@ async function main(): Promise<void> {
   const uiDir = fileURLToPath(new URL('../../ui', import.meta.url));
   const { namespace, name } = cfg.runner.imageCatalog;
   const languages = new LanguagesService(cfg, new ImageCatalog(kube, namespace, name));
+  const runs = new RunsService(
+    client,
+    cfg,
+    new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes),
+    languages,
+  );
   const app = createApp({
     cfg,
-    runs: new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes), languages),
+    runs,
     system: new SystemService(client, kube, cfg),
     languages,
     ...(existsSync(uiDir) ? { uiDir } : {}),
@@ -30,7 +37,12 @@ async function main(): Promise<void> {
       `api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.origin})`,
     );
   });
+  const sockets = cfg.piston.enabled
+    ? servePistonConnect(server, pistonPaths(cfg.piston.prefix), { cfg, runs, languages, kube })
+    : null;
   const stop = () => {
+    // Interactive sessions end (going away); their runs go on within their limits.
+    for (const ws of sockets?.clients ?? []) ws.close(1001, 'server shutting down');
     server.close(() => void client.connection.close().finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);

@@ -41,6 +41,8 @@ export interface StartOptions {
   compileLimits?: StageLimits;
   /** A compatible API's callback (Judge0's callback_url), already checked against the address policy. */
   callbackUrl?: string;
+  /** A client attaches to the program (Piston's /api/v2/connect). */
+  interactive?: boolean;
 }
 
 export class RunsService {
@@ -67,7 +69,7 @@ export class RunsService {
     body: CreateRunBody,
     idempotencyKey?: string,
     options: StartOptions = {},
-  ): Promise<{ view: RunView; created: boolean }> {
+  ): Promise<{ view: RunView; created: boolean; input?: RunInput }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
     checkSizes(this.cfg.limits, body, lang);
     await this.languages?.requireAvailable(lang);
@@ -93,7 +95,11 @@ export class RunsService {
       client: options.client,
       clientSettings: options.clientSettings,
     });
-    const input = options.callbackUrl ? { ...built, callbackUrl: options.callbackUrl } : built;
+    const input: RunInput = {
+      ...built,
+      ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+      ...(options.interactive ? { interactive: true } : {}),
+    };
     const args: RunWorkflowArgs = {
       input,
       policy: {
@@ -134,7 +140,7 @@ export class RunsService {
       translateTemporalError(err, runId);
     }
     this.inputs.set(input);
-    return { view: this.views.queued(input), created: true };
+    return { view: this.views.queued(input), created: true, input };
   }
 
   async get(runId: string): Promise<RunView> {

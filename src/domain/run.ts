@@ -120,6 +120,11 @@ export interface RunInput {
   clientSettings?: Record<string, string | number | boolean | null>;
   /** Where the finished run is announced (Judge0's callback_url), checked against the address policy. */
   callbackUrl?: string;
+  /**
+   * A client attaches to the program while it runs (Piston's /api/v2/connect): the container keeps its
+   * stdin open, and the launcher waits for the client's hello before the first step (ATTACH_SECONDS).
+   */
+  interactive?: boolean;
   /** The tenant whose key submitted it (absent: the default tenant, as before keys). */
   tenant?: string;
   /** ISO time the API accepted the run. */

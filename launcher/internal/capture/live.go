@@ -95,6 +95,19 @@ func (l *Live) Exit(stage string, code *int, signal *string) {
 	_, _ = io.WriteString(l.w, ExitMark+stage+" "+c+" "+sig+"\n")
 }
 
+// EndMark is the line an interactive launch writes before its result frame: what follows is not output.
+const EndMark = "\x1ecode-runner:end result\n"
+
+// End writes the end line.
+func (l *Live) End() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = io.WriteString(l.w, EndMark)
+}
+
 // escapeMarks replaces each record separator (0x1e, never part of a multi-byte UTF-8 sequence) with U+241E.
 func escapeMarks(p []byte) []byte {
 	if bytes.IndexByte(p, 0x1e) < 0 {

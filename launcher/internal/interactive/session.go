@@ -19,7 +19,7 @@ const (
 	Hello  = 'h' // first frame: a client is attached and reads the output
 	Data   = 'd' // bytes for the program's stdin
 	EOF    = 'e' // the program's stdin ends
-	Signal = 's' // payload: a signal number in decimal, sent to the running step's process group
+	Signal = 's' // payload: a signal number (1-64) in decimal, sent to the running step's process group
 	// MaxPayload bounds one frame; a larger one ends the session (the program's stdin is closed).
 	MaxPayload = 1 << 20
 	queued     = 64 // data frames waiting for the program to read, before the client is held back
@@ -124,7 +124,7 @@ func (s *Session) write() {
 
 func (s *Session) signal(payload string) {
 	n, err := strconv.Atoi(payload)
-	if err != nil || n < 1 || n > 31 {
+	if err != nil || n < 1 || n > 64 {
 		return
 	}
 	s.mu.Lock()
