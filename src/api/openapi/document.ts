@@ -25,7 +25,7 @@ export class SchemaSet {
   readonly components: Record<string, Json> = {};
 
   convert(schema: z.ZodType, io: Io): Json {
-    const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+    const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', override });
     const { $defs, ...rest } = rewriteRefs(converted) as Json & { $defs?: Record<string, Json> };
     delete rest.$schema; // the document's dialect (OpenAPI 3.1: JSON Schema 2020-12) applies
     for (const [id, def] of Object.entries($defs ?? {})) {
@@ -37,6 +37,12 @@ export class SchemaSet {
     return rest;
   }
 }
+
+/** zod bounds every integer by JavaScript's safe range: true of any JSON number a client sends, so left out. */
+const override = ({ jsonSchema: s }: { jsonSchema: { minimum?: number; maximum?: number } }) => {
+  if (s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+  if (s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+};
 
 const rewriteRefs = (v: unknown): unknown =>
   Array.isArray(v)

@@ -43,8 +43,6 @@ export interface Operation {
 }
 
 const refName = (ref: string): string => ref.split('/').pop() ?? ref;
-// JavaScript's safe-integer bounds are what zod writes for any integer: not worth showing.
-const SAFE = Number.MAX_SAFE_INTEGER;
 
 /** A schema's type in a few characters: `string | null`, `Run[]`, `"exact" | "tokens"`. */
 export function typeLabel(s: Schema): string {
@@ -69,8 +67,8 @@ export function typeLabel(s: Schema): string {
 export function constraints(s: Schema): string[] {
   const out: string[] = [];
   if (s.default !== undefined) out.push(`default ${JSON.stringify(s.default)}`);
-  if (s.minimum !== undefined && s.minimum > -SAFE) out.push(`min ${s.minimum}`);
-  if (s.maximum !== undefined && s.maximum < SAFE) out.push(`max ${s.maximum}`);
+  if (s.minimum !== undefined) out.push(`min ${s.minimum}`);
+  if (s.maximum !== undefined) out.push(`max ${s.maximum}`);
   if (s.minLength !== undefined) out.push(`min length ${s.minLength}`);
   if (s.maxLength !== undefined) out.push(`max length ${s.maxLength}`);
   if (s.maxItems !== undefined) out.push(`at most ${s.maxItems}`);
