@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RUN_CLIENTS, RUN_STATUSES } from '../domain/run.js';
 import { COMPARE_MODES, VERDICTS } from '../domain/judge.js';
-import type { LanguageView, RunPage, RunView, SingleRunView } from '../domain/run-view.js';
+import type { LanguageView, RunInputView, RunPage, RunView, SingleRunView } from '../domain/run-view.js';
 import type { RunsService } from './runs-service.js';
 import type { SystemService } from './system-service.js';
 
@@ -204,6 +204,7 @@ type Out<S extends z.ZodType> = z.output<S>;
 true satisfies Same<Out<typeof runView>, RunView & SingleRunView>;
 true satisfies Same<Out<typeof runPage>, RunPage>;
 true satisfies Same<Out<typeof languageView>, LanguageView>;
+true satisfies Same<Out<typeof runInputView>, RunInputView>;
 true satisfies Same<Out<typeof runLogs>, Awaited<ReturnType<RunsService['logs']>>>;
 true satisfies Same<Out<typeof queueSummary>, Awaited<ReturnType<SystemService['queueSummary']>>>;
 // The status is one of three shapes (Kubernetes or Temporal unreachable): each must fit the schema.
