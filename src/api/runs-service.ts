@@ -11,7 +11,7 @@ import type { LanguageSpec, RunClient, RunInput, RunResult, RunStatus, StageLimi
 import type { JudgeResult } from '../domain/judge.js';
 import type { CallbackPolicy } from '../domain/callback.js';
 import { isTerminal } from '../domain/run.js';
-import type { RunView } from '../domain/run-view.js';
+import type { RunInputView, RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
 import { RUN_WORKFLOW_TYPE, SA_LANGUAGE, SA_STATUS, cancelSignal, stateQuery } from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
@@ -213,7 +213,7 @@ export class RunsService {
   }
 
   /** What was submitted, for whoever may read the run (the UI's "reproduce"). */
-  async input(runId: string): Promise<Record<string, unknown>> {
+  async input(runId: string): Promise<RunInputView> {
     await this.describe(runId);
     const { input } = await runRecord(this.client, runId);
     if (!input) throw new HttpError(404, 'run_not_found', `run ${runId} has no recorded input`, { run_id: runId });

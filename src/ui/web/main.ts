@@ -1,6 +1,7 @@
 import { clearAnnouncement } from './alerts.js';
 import { h, replace } from './dom.js';
 import { match, type Route } from './router.js';
+import { apiReferenceView } from './views/api-reference.js';
 import { monitorView } from './views/monitor.js';
 import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
@@ -17,6 +18,7 @@ const routes: Route[] = [
     nav: '#/runs',
   },
   { pattern: /^\/monitor\/?$/, keys: [], view: monitorView, title: () => 'Live monitor', nav: '#/monitor' },
+  { pattern: /^\/api\/?$/, keys: [], view: apiReferenceView, title: () => 'API reference', nav: '#/api' },
 ];
 
 const main = document.getElementById('main')!;
