@@ -154,7 +154,7 @@ export const languagesResponse = z
 export const queueSummary = z
   .object({
     queue_depth: int.describe('runs accepted and waiting for a slot (Queued)'),
-    queued_run_ids: z.array(z.string()).describe('oldest first, at most 100'),
+    queued_run_ids: z.array(z.string()).describe('oldest first, at most 100; empty unless the key has the admin scope'),
     active_runs: int,
     max_active_runs: int.nullable(),
     admitted_runs: int.nullable(),

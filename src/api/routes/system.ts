@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Config } from '../../config/config.js';
+import { callerOf } from '../caller.js';
 import type { SystemService } from '../system-service.js';
 import type { LanguagesService } from '../languages-service.js';
 import { health, languagesResponse, queueSummary, ready, systemStatus } from '../response-schemas.js';
@@ -77,11 +78,14 @@ export function systemRouter(
       operationId: 'systemQueue',
       summary: 'The true queue alone (what KEDA’s metrics-api trigger reads)',
       tag: 'system',
-      scope: 'admin',
+      // Open, so that KEDA's in-cluster trigger needs no key; the run ids only for an admin key.
+      scope: null,
       responses: { 200: { description: 'the queue', body: queueSummary } },
     },
     async (_input, _req, res) => {
-      res.json(await system.queueSummary());
+      const summary = await system.queueSummary();
+      const admin = callerOf(res).scopes.includes('admin');
+      res.json(admin ? summary : { ...summary, queued_run_ids: [] });
     },
   );
   routes.add(
