@@ -127,6 +127,8 @@ export interface RunInput {
   interactive?: boolean;
   /** The tenant whose key submitted it (absent: the default tenant, as before keys). */
   tenant?: string;
+  /** The tenant's cap on runs holding a slot at once (its key's limit; absent: none but the cluster's). */
+  tenantMaxActiveRuns?: number;
   /** ISO time the API accepted the run. */
   createdAt: string;
 }
