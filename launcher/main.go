@@ -17,6 +17,7 @@ import (
 	"code-runner/launcher/internal/cgroup"
 	"code-runner/launcher/internal/childexec"
 	"code-runner/launcher/internal/install"
+	"code-runner/launcher/internal/interactive"
 	"code-runner/launcher/internal/judge"
 	"code-runner/launcher/internal/result"
 	"code-runner/launcher/internal/sandbox"
@@ -51,6 +52,8 @@ type options struct {
 	input, workspace    string
 	consumeSpec         bool
 	liveKB              int
+	interactive         bool
+	attachTimeout       time.Duration
 	maxResultKB         int
 	uid, gid            int
 	poll                time.Duration
@@ -68,6 +71,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.workspace, "workspace", "/workspace", "the writable workdir -input is copied into")
 	fs.BoolVar(&o.consumeSpec, "consume-spec", false, "delete the spec file once read (hidden tests stay hidden from the program)")
 	fs.IntVar(&o.liveKB, "live-kb", 0, "copy the first KB of the programs' output to stdout as it arrives (0: none)")
+	fs.BoolVar(&o.interactive, "interactive", false, "a client attaches to stdin: wait for its hello, feed its frames to the program, copy stderr live to stderr, write exit lines (see internal/interactive)")
+	fs.DurationVar(&o.attachTimeout, "attach-timeout", 20*time.Second, "with -interactive: how long to wait for the client's hello")
 	fs.IntVar(&o.maxResultKB, "max-result-kb", 1024, "bound on the result JSON; captured streams are cut to fit")
 	fs.IntVar(&o.uid, "uid", -1, "run compiler and program as this uid (needs CAP_SETUID; for tests run as root)")
 	fs.IntVar(&o.gid, "gid", -1, "gid to go with -uid (default: same as -uid)")
@@ -108,7 +113,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := sandbox.BecomeSubreaper(); err != nil {
 		fmt.Fprintln(stderr, "launcher: subreaper:", err) // orphans then go to init; carry on
 	}
-	r := judgeSpec(o, capture.NewLive(liveWriter(o, stdout), int64(o.liveKB)*1024))
+	live := capture.NewLive(liveWriter(o, stdout), int64(o.liveKB)*1024)
+	var client *interactive.Session
+	if o.interactive {
+		if live == nil {
+			fmt.Fprintln(stderr, "launcher: -interactive needs -live-kb")
+			return exitUsage
+		}
+		live.Split(stderr)
+		if client, err = interactive.Start(os.Stdin); err != nil {
+			fmt.Fprintln(stderr, "launcher: interactive:", err)
+			return exitUsage
+		}
+	}
+	r := judgeSpec(o, live, client)
 
 	data, err := result.Encode(r, o.maxResultKB*1024)
 	if err != nil {
@@ -127,6 +145,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "launcher: summary:", err)
 		}
 	}
+	if o.interactive {
+		live.End() // the attached client reads no further
+	}
 	if _, err := stdout.Write(result.Frame(data, o.nonce)); err != nil {
 		fmt.Fprintln(stderr, "launcher: stdout:", err)
 	}
@@ -134,7 +155,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // judgeSpec loads the spec and judges it; any failure is an InternalError result.
-func judgeSpec(o options, live *capture.Live) result.Result {
+func judgeSpec(o options, live *capture.Live, client *interactive.Session) result.Result {
 	if o.input != "" {
 		if err := install.Run(install.Options{Input: o.input, Workspace: o.workspace}); err != nil {
 			return result.Result{Verdict: verdict.InternalError, Message: "input: " + err.Error()}
@@ -161,6 +182,14 @@ func judgeSpec(o options, live *capture.Live) result.Result {
 		j := &judge.Judge{Runner: runner, Env: judge.ProgramEnv(os.Environ(), s.Scratch)}
 		if live != nil {
 			j.Stage = live.Stage
+		}
+		if client != nil {
+			if !client.WaitHello(o.attachTimeout) {
+				r = result.Result{Verdict: verdict.InternalError, Message: fmt.Sprintf("no interactive client attached within %s", o.attachTimeout)}
+				break
+			}
+			client.OnSignal(runner.Signal)
+			j.Stdin, j.Exit = client.Stdin, live.Exit
 		}
 		r = j.Run(s)
 	}

@@ -21,30 +21,41 @@ export interface AdmissionDeps {
 }
 
 const SIGNAL_CONCURRENCY = 16;
+/** The cluster pool's limit when only tenants' caps apply. */
+const UNBOUNDED = 1_000_000;
 /** Run ids per visibility query of the audit (ids are UUIDs: ~4 KB of query). */
 const AUDIT_CHUNK = 100;
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
   const workflowId = admissionWorkflowId(deps.taskQueue);
   return {
-    /** Joins the queue, starting the admission workflow if needed. `immediate`: no cap, start now. */
-    async requestAdmission(args: { runId: string; queuedAt: string }): Promise<{ immediate: boolean }> {
-      if (deps.maxActiveRuns <= 0) return { immediate: true };
+    /**
+     * Joins the queue, starting the admission workflow if needed. `immediate`: no cap, start now. A
+     * tenant's cap holds even with the cluster's off (MAX_ACTIVE_RUNS=0): the cluster pool is then unbounded.
+     */
+    async requestAdmission(args: {
+      runId: string;
+      queuedAt: string;
+      tenant?: string;
+      tenantLimit?: number;
+    }): Promise<{ immediate: boolean }> {
+      const tenantLimit = args.tenantLimit ?? 0;
+      if (deps.maxActiveRuns <= 0 && tenantLimit <= 0) return { immediate: true };
+      const ticket = { runId: args.runId, pool: CLUSTER_POOL, queuedAt: args.queuedAt, tenant: args.tenant };
+      const limit = deps.maxActiveRuns > 0 ? deps.maxActiveRuns : UNBOUNDED;
       await Context.current().client.workflow.signalWithStart(ADMISSION_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [{ policy: deps.policy }],
         signal: acquireSignal,
-        signalArgs: [
-          { ticket: { runId: args.runId, pool: CLUSTER_POOL, queuedAt: args.queuedAt }, limit: deps.maxActiveRuns },
-        ],
+        signalArgs: [{ ticket, limit, ...(tenantLimit > 0 ? { tenantLimit } : {}) }],
       });
       return { immediate: false };
     },
 
     /** Gives the slot back (or leaves the queue). Nothing to do when the admission workflow is gone. */
-    async releaseAdmission(args: { runId: string }): Promise<void> {
-      if (deps.maxActiveRuns <= 0) return;
+    async releaseAdmission(args: { runId: string; tenantLimit?: number }): Promise<void> {
+      if (deps.maxActiveRuns <= 0 && !(args.tenantLimit && args.tenantLimit > 0)) return;
       try {
         await Context.current().client.workflow.getHandle(workflowId).signal(releaseSignal, { runId: args.runId });
       } catch (err) {

@@ -15,6 +15,8 @@ import type { KeyRegistry } from './keys/registry.js';
 import { auditRefusals } from './keys/audit-refusals.js';
 import { compatAuthErrors } from './keys/compat-errors.js';
 import { stdoutAudit, type AuditSink } from './audit.js';
+import { ApiRoutes, compatibleApi } from './openapi/routes.js';
+import { openApiRouter } from './openapi/router.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -45,14 +47,18 @@ export function createApp(deps: AppDeps): Express {
   }
   // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
   const { piston } = deps.cfg;
-  if (piston.enabled) app.use(pistonPaths(piston.prefix), pistonRouter({ cfg: deps.cfg, runs: deps.runs, languages }));
+  if (piston.enabled)
+    app.use(pistonPaths(piston.prefix), compatibleApi(pistonRouter({ cfg: deps.cfg, runs: deps.runs, languages })));
   app.use(express.json({ limit: jsonBodyLimit(deps.cfg.limits), type: 'application/json' }));
-  app.use(systemRouter(deps.system, languages, deps.cfg));
-  app.use(runsRouter(deps.runs, deps.cfg));
+  // The native API: each route declared once (src/api/openapi), served and described at /openapi.json.
+  const routes = new ApiRoutes();
+  app.use(openApiRouter(routes));
+  app.use(systemRouter(routes, deps.system, languages, deps.cfg));
+  app.use(runsRouter(routes, deps.runs, deps.cfg));
   // Judge0 CE 1.13.1: everything under JUDGE0_PREFIX, and at the root what does not clash with ours (/languages).
   const judge0 = { cfg: deps.cfg, runs: deps.runs, system: deps.system, languages };
-  app.use(deps.cfg.judge0.prefix, judge0Router(judge0, { languages: true }));
-  app.use(judge0Router(judge0, { languages: false }));
+  app.use(deps.cfg.judge0.prefix, compatibleApi(judge0Router(judge0, { languages: true })));
+  app.use(compatibleApi(judge0Router(judge0, { languages: false })));
   if (deps.uiDir) app.use('/', express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler);

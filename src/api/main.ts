@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/config.js';
 import { createKubeClients } from '../kube/client.js';
 import { connectClient } from '../temporal/connection.js';
-import { createApp } from './app.js';
+import { createApp, pistonPaths } from './app.js';
+import { servePistonConnect } from './piston/connect.js';
 import { LiveLogs } from './live-logs.js';
 import { RunsService } from './runs-service.js';
 import { SystemService } from './system-service.js';
@@ -23,9 +24,10 @@ async function main(): Promise<void> {
   const keys = cfg.keys.enabled ? await startKeys(cfg.keys, kube) : null;
   if (!keys) console.warn(KEYS_OFF_WARNING);
   const liveLogs = new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes);
+  const runs = new RunsService(client, cfg, liveLogs, languages, stdoutAudit);
   const app = createApp({
     cfg,
-    runs: new RunsService(client, cfg, liveLogs, languages, stdoutAudit),
+    runs,
     audit: stdoutAudit,
     ...(keys ? { keys: keys.registry } : {}),
     system: new SystemService(client, kube, cfg),
@@ -37,8 +39,19 @@ async function main(): Promise<void> {
       `api: listening on http://${cfg.http.host}:${cfg.http.port} (temporal ${cfg.temporal.address}, kube ${kube.origin})`,
     );
   });
+  const sockets = cfg.piston.enabled
+    ? servePistonConnect(server, pistonPaths(cfg.piston.prefix), {
+        cfg,
+        runs,
+        languages,
+        kube,
+        ...(keys ? { keys: keys.registry } : {}),
+      })
+    : null;
   const stop = () => {
     keys?.stop();
+    // Interactive sessions end (going away); their runs go on within their limits.
+    for (const ws of sockets?.clients ?? []) ws.close(1001, 'server shutting down');
     server.close(() => void client.connection.close().finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);

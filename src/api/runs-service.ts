@@ -11,7 +11,7 @@ import type { LanguageSpec, RunClient, RunInput, RunResult, RunStatus, StageLimi
 import type { JudgeResult } from '../domain/judge.js';
 import type { CallbackPolicy } from '../domain/callback.js';
 import { isTerminal } from '../domain/run.js';
-import type { RunView } from '../domain/run-view.js';
+import type { RunInputView, RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
 import { RUN_WORKFLOW_TYPE, SA_LANGUAGE, SA_STATUS, cancelSignal, stateQuery } from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
@@ -44,7 +44,9 @@ export interface StartOptions {
   compileLimits?: StageLimits;
   /** A compatible API's callback (Judge0's callback_url), already checked against the address policy. */
   callbackUrl?: string;
-  /** Who submits: the run's tenant, its maxima of time and memory, and the audit line's who. */
+  /** A client attaches to the program (Piston's /api/v2/connect). */
+  interactive?: boolean;
+  /** Who submits: the run's tenant, its limits, and the audit line's who. */
   by?: Requester;
   /** Limits the API filled in itself (lowered to the tenant's maxima, never refused). */
   defaulted?: readonly DefaultedField[];
@@ -75,7 +77,7 @@ export class RunsService {
     body: CreateRunBody,
     idempotencyKey?: string,
     options: StartOptions = {},
-  ): Promise<{ view: RunView; created: boolean }> {
+  ): Promise<{ view: RunView; created: boolean; input?: RunInput }> {
     const fields = { language: body.language, client: options.client ?? 'native' };
     try {
       const started = await this.startRun(body, idempotencyKey, options);
@@ -92,7 +94,7 @@ export class RunsService {
     body: CreateRunBody,
     idempotencyKey: string | undefined,
     options: StartOptions,
-  ): Promise<{ view: RunView; created: boolean }> {
+  ): Promise<{ view: RunView; created: boolean; input?: RunInput }> {
     const lang: LanguageSpec = resolveLanguage(this.cfg.languages, body.language);
     checkSizes(this.cfg.limits, body, lang);
     await this.languages?.requireAvailable(lang);
@@ -124,8 +126,15 @@ export class RunsService {
     const within = boundByTenant(built, caller?.limits ?? {}, options.defaulted);
     if ('violations' in within)
       throw new HttpError(422, 'limit_exceeded', "the run asks more than its tenant's maxima", within.violations);
-    const tenanted = caller?.keyId ? { ...within.input, tenant: caller.tenant } : within.input;
-    const input = options.callbackUrl ? { ...tenanted, callbackUrl: options.callbackUrl } : tenanted;
+    // A keyed caller's run records its tenant and the tenant's cap on runs at once (the admission workflow's).
+    const maxActive = caller?.keyId ? caller.limits?.maxConcurrentRuns : undefined;
+    const input: RunInput = {
+      ...within.input,
+      ...(caller?.keyId ? { tenant: caller.tenant } : {}),
+      ...(maxActive ? { tenantMaxActiveRuns: maxActive } : {}),
+      ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+      ...(options.interactive ? { interactive: true } : {}),
+    };
     const args: RunWorkflowArgs = {
       input,
       policy: {
@@ -166,7 +175,7 @@ export class RunsService {
       translateTemporalError(err, runId);
     }
     this.inputs.set(input);
-    return { view: this.views.queued(input), created: true };
+    return { view: this.views.queued(input), created: true, input };
   }
 
   async get(runId: string): Promise<RunView> {
@@ -252,7 +261,7 @@ export class RunsService {
   }
 
   /** What was submitted, for whoever may read the run (the UI's "reproduce"). */
-  async input(runId: string): Promise<Record<string, unknown>> {
+  async input(runId: string): Promise<RunInputView> {
     await this.describe(runId);
     const { input } = await runRecord(this.client, runId);
     if (!input) throw new HttpError(404, 'run_not_found', `run ${runId} has no recorded input`, { run_id: runId });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RUN_STATUSES } from '../domain/run.js';
-import { COMPARE_MODES } from '../domain/judge.js';
+import { COMPARE_MODES, MAX_RUN_FILES } from '../domain/judge.js';
 
 export const runIdParams = z.object({
   run_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'run ids are letters, digits and dashes'),
@@ -41,7 +41,7 @@ function judgeFields(limits: BodyLimits) {
             path: ['content'],
           }),
       )
-      .max(20, 'at most 20 files')
+      .max(MAX_RUN_FILES, `at most ${MAX_RUN_FILES} files`)
       .refine((fs) => new Set(fs.map((f) => f.name)).size === fs.length, 'file names must be unique')
       .default([]),
     args: z.array(z.string().max(4096)).max(64, 'at most 64 arguments').default([]),

@@ -165,7 +165,12 @@ export class SystemService {
   /** Worker replicas from the Deployment when deployed (Helm), else null. */
   private async workers() {
     const name = this.cfg.worker.deployment;
-    if (!name) return { worker_replicas: null, worker_ready_replicas: null, worker_pods: [] as string[] };
+    if (!name)
+      return {
+        worker_replicas: null,
+        worker_ready_replicas: null,
+        worker_pods: [] as { name: string; phase: string; node_name: string | null }[],
+      };
     const ns = this.cfg.worker.namespace;
     const dep = await this.kube.apps.readNamespacedDeployment({ name, namespace: ns }).catch(() => null);
     const selector = dep?.spec?.selector?.matchLabels;

@@ -1,9 +1,13 @@
+import { DEFAULT_TENANT } from './tenant.js';
+
 /**
- * Admission: a counting semaphore per pool, first come first served. Pure state and functions, so the
- * admission workflow stays deterministic and the rules are unit-tested without a server.
+ * Admission: a counting semaphore per pool, shared fairly between tenants. Pure state and functions, so
+ * the admission workflow stays deterministic and the rules are unit-tested without a server.
  *
- * Every run asks for a slot in one pool ("cluster" today; "language:python" or "tenant:x" can follow
- * without changing the rules). A pool's limit is the one its latest request carried.
+ * Every run asks for a slot in one pool ("cluster" today; "language:python" can follow without changing
+ * the rules), within its tenant's own cap, if it has one. A free slot goes to the tenant holding the
+ * fewest slots (first come first served between equals), and within a tenant to its oldest run: one
+ * tenant's burst cannot starve another. A limit is the one the latest request carried.
  */
 export const CLUSTER_POOL = 'cluster';
 
@@ -12,6 +16,8 @@ export interface Ticket {
   pool: string;
   /** When the API accepted the run (ISO, UTC): the queue's order. */
   queuedAt: string;
+  /** Absent: the default tenant (runs before tenants). */
+  tenant?: string;
 }
 
 export interface AdmissionState {
@@ -20,17 +26,30 @@ export interface AdmissionState {
   active: Record<string, string[]>;
   /** Waiting tickets, oldest first. */
   queue: Ticket[];
+  /** Run ids holding a slot, per tenant (absent in a state carried from before tenants). */
+  tenants?: Record<string, string[]>;
+  /** Each tenant's cap on the slots it holds at once (0 or absent: none but the pools'). */
+  tenantLimits?: Record<string, number>;
 }
 
-export const emptyAdmission = (): AdmissionState => ({ limits: {}, active: {}, queue: [] });
+export const emptyAdmission = (): AdmissionState => ({
+  limits: {},
+  active: {},
+  queue: [],
+  tenants: {},
+  tenantLimits: {},
+});
+
+const tenantOfTicket = (t: Ticket): string => t.tenant ?? DEFAULT_TENANT;
 
 export function holds(s: AdmissionState, runId: string): boolean {
   return Object.values(s.active).some((ids) => ids.includes(runId));
 }
 
 /** Adds a request; a repeated request (an activity retry) changes nothing. */
-export function enqueue(s: AdmissionState, t: Ticket, limit: number): void {
+export function enqueue(s: AdmissionState, t: Ticket, limit: number, tenantLimit = 0): void {
   s.limits[t.pool] = limit;
+  (s.tenantLimits ??= {})[tenantOfTicket(t)] = tenantLimit;
   if (holds(s, t.runId) || s.queue.some((q) => q.runId === t.runId)) return;
   // Ordered by acceptance time, not by arrival here: requests of runs accepted together race each other.
   const at = s.queue.findIndex((q) => q.queuedAt > t.queuedAt);
@@ -49,24 +68,44 @@ export function release(s: AdmissionState, runId: string): boolean {
       if (ids.length === 0) delete s.active[pool];
     }
   }
+  for (const [tenant, ids] of Object.entries(s.tenants ?? {})) {
+    const i = ids.indexOf(runId);
+    if (i >= 0) ids.splice(i, 1);
+    if (ids.length === 0) delete s.tenants?.[tenant];
+  }
   const before = s.queue.length;
   s.queue = s.queue.filter((q) => q.runId !== runId);
   return changed || s.queue.length !== before;
 }
 
-/** Moves waiting tickets into free slots, oldest first per pool; returns the runs admitted now. */
+/**
+ * Moves waiting tickets into free slots, one at a time: each goes to the tenant holding the fewest slots
+ * among those with a ticket that fits (its pool and its tenant's cap have room), that tenant's oldest
+ * fitting ticket; returns the runs admitted now, in order.
+ */
 export function admit(s: AdmissionState): Ticket[] {
+  const tenants = (s.tenants ??= {});
+  const held = (tenant: string) => tenants[tenant]?.length ?? 0;
+  const fits = (t: Ticket) => {
+    const cap = s.tenantLimits?.[tenantOfTicket(t)] ?? 0;
+    return (s.active[t.pool]?.length ?? 0) < (s.limits[t.pool] ?? 0) && (cap <= 0 || held(tenantOfTicket(t)) < cap);
+  };
   const admitted: Ticket[] = [];
-  const waiting: Ticket[] = [];
-  for (const t of s.queue) {
-    const ids = s.active[t.pool] ?? [];
-    if (ids.length < (s.limits[t.pool] ?? 0)) {
-      s.active[t.pool] = [...ids, t.runId];
-      admitted.push(t);
-    } else waiting.push(t);
+  for (;;) {
+    let best = -1;
+    const seen = new Set<string>();
+    s.queue.forEach((t, i) => {
+      const tenant = tenantOfTicket(t);
+      if (seen.has(tenant) || !fits(t)) return;
+      seen.add(tenant); // later tickets of this tenant wait behind this one
+      if (best < 0 || held(tenant) < held(tenantOfTicket(s.queue[best]!))) best = i;
+    });
+    if (best < 0) return admitted;
+    const [t] = s.queue.splice(best, 1) as [Ticket];
+    s.active[t.pool] = [...(s.active[t.pool] ?? []), t.runId];
+    tenants[tenantOfTicket(t)] = [...(tenants[tenantOfTicket(t)] ?? []), t.runId];
+    admitted.push(t);
   }
-  s.queue = waiting;
-  return admitted;
 }
 
 export function activeCount(s: AdmissionState): number {

@@ -50,10 +50,14 @@ export const resultLogBytes = (maxResultKb: number): number =>
 // eslint-disable-next-line no-control-regex -- the launcher marks its lines with a record separator (0x1e)
 const STAGE_LINE = /\x1ecode-runner:stage ([^\n\x1e]{1,40})\n/g;
 
-/** What the launcher copied live into the log: everything before its result frame, without stage lines. */
+/** Any line the launcher marks (stage, and an interactive launch's exit lines). */
+// eslint-disable-next-line no-control-regex -- as above
+const MARKED_LINE = /\x1ecode-runner:[a-z]+ [^\n\x1e]{1,80}\n/g;
+
+/** What the launcher copied live into the log: everything before its result frame, without its own lines. */
 export function liveOutput(log: string): string {
   const i = log.indexOf(RESULT_FRAME_START);
-  return (i >= 0 ? log.slice(0, i) : log).replace(STAGE_LINE, '');
+  return (i >= 0 ? log.slice(0, i) : log).replace(MARKED_LINE, '');
 }
 
 /** The last stage the launcher announced in this piece of its log, if any. */

@@ -22,6 +22,9 @@ export interface Compare {
   rel_tol?: number;
 }
 
+/** Files a run may carry beside its code (Judge0's additional_files zip may hold as many entries). */
+export const MAX_RUN_FILES = 100;
+
 /** A file of the submission, put in the workdir beside the code. */
 export interface RunFile {
   name: string;

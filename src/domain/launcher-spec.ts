@@ -46,8 +46,12 @@ export function launcherSeconds(input: RunInput): number {
     : 0;
   const runMs = runLimits(input).wall_time_ms ?? LAUNCHER_DEFAULTS.run.wall_time_ms;
   const runs = Math.max(1, input.tests?.length ?? 0);
-  return Math.ceil((compileMs + runs * runMs) / 1000) + LAUNCHER_SLACK_SECONDS;
+  const attach = input.interactive ? ATTACH_SECONDS : 0;
+  return Math.ceil((compileMs + runs * runMs) / 1000) + attach + LAUNCHER_SLACK_SECONDS;
 }
+
+/** How long an interactive launch waits for its client to attach (the launcher's -attach-timeout). */
+export const ATTACH_SECONDS = 20;
 
 /** The launcher's own start, kills and result encoding. */
 const LAUNCHER_SLACK_SECONDS = 3;

@@ -1,5 +1,5 @@
-import type { Verdict } from './judge.js';
-import type { RunClient, RunStatus } from './run.js';
+import type { Compare, RunFile, TestCase, Verdict } from './judge.js';
+import type { RunClient, RunStatus, StageLimits } from './run.js';
 
 /** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
 export interface RunView {
@@ -29,6 +29,23 @@ export interface RunView {
   message?: string | null;
   compile?: JudgeView['compile'];
   tests?: JudgeView['tests'];
+}
+
+/** `GET /runs/{run_id}/input`: what was submitted (the UI's "Reproduce"). */
+export interface RunInputView {
+  run_id: string;
+  language: string;
+  code: string;
+  stdin: string;
+  timeout_seconds: number;
+  files: RunFile[];
+  args: string[];
+  tests: TestCase[];
+  compare: Compare;
+  limits: StageLimits;
+  client: RunClient;
+  /** The tenant whose key submitted it (`default` without keys). */
+  tenant: string;
 }
 
 /** A page of `GET /runs`. */

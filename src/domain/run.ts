@@ -120,8 +120,15 @@ export interface RunInput {
   clientSettings?: Record<string, string | number | boolean | null>;
   /** Where the finished run is announced (Judge0's callback_url), checked against the address policy. */
   callbackUrl?: string;
+  /**
+   * A client attaches to the program while it runs (Piston's /api/v2/connect): the container keeps its
+   * stdin open, and the launcher waits for the client's hello before the first step (ATTACH_SECONDS).
+   */
+  interactive?: boolean;
   /** The tenant whose key submitted it (absent: the default tenant, as before keys). */
   tenant?: string;
+  /** The tenant's cap on runs holding a slot at once (its key's limit; absent: none but the cluster's). */
+  tenantMaxActiveRuns?: number;
   /** ISO time the API accepted the run. */
   createdAt: string;
 }

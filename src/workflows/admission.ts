@@ -42,7 +42,8 @@ export interface AdmissionArgs {
 
 /**
  * The true queue: a counting semaphore over runner Jobs. Runs signal `acquire` and wait (status Queued)
- * for `admit`; they signal `release` once their Job is deleted. Grants are first come, first served.
+ * for `admit`; they signal `release` once their Job is deleted. Grants are first come, first served within
+ * a tenant and fair between tenants (src/domain/admission.ts).
  * Slots of runs that ended without releasing (terminated by hand) are reclaimed by a periodic audit.
  * Holders are named in state.active, waiting tickets in state.queue (see src/domain/admission.ts).
  */
@@ -52,9 +53,9 @@ export async function admissionWorkflow({ policy, state: carried }: AdmissionArg
   /** Holders that asked again (they never heard): told again with the next batch. */
   let again: string[] = [];
   setHandler(admissionQuery, () => state);
-  setHandler(acquireSignal, ({ ticket, limit }) => {
+  setHandler(acquireSignal, ({ ticket, limit, tenantLimit }) => {
     if (holds(state, ticket.runId)) again.push(ticket.runId);
-    enqueue(state, ticket, limit);
+    enqueue(state, ticket, limit, tenantLimit);
     dirty = true;
   });
   setHandler(releaseSignal, ({ runId }) => {

@@ -36,7 +36,8 @@ export const admissionWorkflowId = (taskQueue: string): string => `code-runner-a
  * Joins the queue; `admit` follows when the run holds a slot. A signal, not an update: the server caps
  * in-flight updates per workflow (10 by default), and a burst of runs asking at once must not queue twice.
  */
-export const acquireSignal = defineSignal<[{ ticket: Ticket; limit: number }]>('acquire');
+/** A run asks for a slot: the cluster's limit and, when its tenant has one, the tenant's cap. */
+export const acquireSignal = defineSignal<[{ ticket: Ticket; limit: number; tenantLimit?: number }]>('acquire');
 export const releaseSignal = defineSignal<[{ runId: string }]>('release');
 export const admitSignal = defineSignal('admit');
 export const admissionQuery = defineQuery<AdmissionState>('admission');

@@ -184,7 +184,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
     }
     outputBytes = output?.bytes ?? 0;
     outputTruncated = output?.truncated ?? false;
-    if (queued) await releaseAdmission({ runId: input.runId });
+    if (queued) await releaseAdmission({ runId: input.runId, tenantLimit: input.tenantMaxActiveRuns });
   });
   state.reason = verdict.reason;
   state.stage = null;
@@ -241,7 +241,13 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   /** Waits (status Queued) until the admission workflow gives this run a slot; false if cancelled first. */
   async function waitForAdmission(): Promise<boolean> {
     const ask = async () => {
-      if ((await requestAdmission({ runId: input.runId, queuedAt: input.createdAt })).immediate) admitted = true;
+      const ticket = {
+        runId: input.runId,
+        queuedAt: input.createdAt,
+        ...(input.tenant ? { tenant: input.tenant } : {}),
+        ...(input.tenantMaxActiveRuns ? { tenantLimit: input.tenantMaxActiveRuns } : {}),
+      };
+      if ((await requestAdmission(ticket)).immediate) admitted = true;
     };
     await ask();
     const ready = () => admitted || state.cancelRequested;

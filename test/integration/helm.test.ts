@@ -147,9 +147,12 @@ describe('Helm chart infra/helm/code-runner', () => {
     );
     const api = find(objs, 'Role', 'cr-code-runner-api');
     expect(api.metadata.namespace).toBe('code-runner-runs');
-    expect(grants(api)).toEqual(
-      ['batch/jobs:list', 'batch/jobs:get', 'core/pods:list', 'core/pods:get', 'core/pods/log:get'].sort(),
-    );
+    const apiGrants = ['batch/jobs:list', 'batch/jobs:get', 'core/pods:list', 'core/pods:get', 'core/pods/log:get'];
+    // Piston's interactive sessions attach to their runs' containers (only while Piston's API is on).
+    const attach = ['core/pods/attach:get', 'core/pods/attach:create'];
+    expect(grants(api)).toEqual([...apiGrants, ...attach].sort());
+    const noPiston = find(render(['piston.enabled=false']), 'Role', 'cr-code-runner-api');
+    expect(grants(noPiston)).toEqual(apiGrants.sort());
     const status = find(objs, 'Role', 'cr-code-runner-api-status');
     expect(status.metadata.namespace).toBe('code-runner'); // the release namespace
     expect(status.rules).toEqual([

@@ -143,6 +143,12 @@ describe('Judge0 API', () => {
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ status: { id: 3, description: 'Accepted' }, stdout: '5\n' });
     expect(wrong.body).toEqual({ status_id: 4, stdout: '4\n', expected_output: '5' });
+    // A form-encoded body (curl -d), as Rails reads it: every value a string.
+    const form = await j0('post', '/submissions?wait=true&fields=status_id,stdout')
+      .type('form')
+      .send({ source_code: 'print(int(input()) * 2)', language_id: '71', stdin: '21' });
+    expect(form.status).toBe(201);
+    expect(form.body).toEqual({ status_id: 3, stdout: '42\n' });
   });
 
   it('base64_encoded=true decodes the request and encodes the response (as Ruby does: lines ending in a newline)', async () => {

@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
+import { pistonPaths } from '../../src/api/app.js';
+import { LanguagesService } from '../../src/api/languages-service.js';
+import { servePistonConnect } from '../../src/api/piston/connect.js';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import type { AuditEvent } from '../../src/api/audit.js';
 import { startKeys } from '../../src/api/keys/index.js';
-import { createStack, eventually, sleep, TEST_RUNNER_NAMESPACE, type Stack } from '../support/stack.js';
+import { runRecord } from '../../src/api/run-output.js';
+import { createStack, eventually, sleep, terminateRuns, TEST_RUNNER_NAMESPACE, type Stack } from '../support/stack.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const run = promisify(execFile);
@@ -47,7 +52,7 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     );
     k.reader = await keys('create', '--tenant', 'acme', '--scopes', 'read');
     k.slow = await keys('create', '--tenant', 'slow', '--scopes', 'read', '--rpm', '6');
-    k.other = await keys('create', '--tenant', 'other', '--scopes', 'submit,read');
+    k.other = await keys('create', '--tenant', 'other', '--scopes', 'submit,read', '--max-concurrent', '2');
     stack = await createStack(
       { API_KEYS: 'on', API_KEYS_SECRET: SECRET, API_KEYS_NAMESPACE: TEST_RUNNER_NAMESPACE },
       { audit: (e) => audit.push(e) },
@@ -80,7 +85,9 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     );
     // Probes and the queue KEDA reads stay open.
     expect((await request(stack.app).get('/health')).status).toBe(200);
-    expect((await request(stack.app).get('/system/queue')).status).toBe(200);
+    const queue = await request(stack.app).get('/system/queue');
+    expect(queue.status).toBe(200);
+    expect(queue.body.queued_run_ids).toEqual([]); // run ids only for an admin key
   });
 
   it('refuses a read-only key on submit (403 forbidden_scope) and lets it read', async () => {
@@ -187,6 +194,9 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
       .set(bearer(k.other))
       .send({ ...PY, timeout_seconds: 30 });
     expect(other.status).toBe(201);
+    // Its run carries the tenant's cap on runs at once, for the admission workflow.
+    const { input } = await runRecord(stack.client, other.body.run_id);
+    expect(input).toMatchObject({ tenant: 'other', tenantMaxActiveRuns: 2, timeoutSeconds: 30 });
   });
 
   it('rate-limits one tenant (429, Retry-After, RateLimit headers) while another goes on, then lets it in again', async () => {
@@ -263,6 +273,45 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     expect(ran.status).toBe(200);
     expect(ran.body.run.stdout).toBe('7\n');
     expect(audit.at(-1)).toMatchObject({ client: 'piston', tenant: 'acme', outcome: 'accepted' });
+  });
+
+  it("needs a key with the submit scope on Piston's WebSocket too", async () => {
+    const server = stack.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const sockets = servePistonConnect(server, pistonPaths(stack.cfg.piston.prefix), {
+      cfg: stack.cfg,
+      runs: stack.runs,
+      languages: new LanguagesService(stack.cfg, null),
+      kube: stack.kube,
+      ...(stack.keys ? { keys: stack.keys.registry } : {}),
+    });
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/connect`;
+    /** The upgrade's HTTP status (101 when the socket opened), then the first message if it opened. */
+    const open = (headers: Record<string, string>) =>
+      new Promise<{ status: number; first?: Record<string, unknown> }>((resolve) => {
+        const ws = new WebSocket(url, { headers });
+        ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+        ws.once('open', () =>
+          ws.send(JSON.stringify({ type: 'init', language: 'python', version: '*', files: [{ content: 'print(5)' }] })),
+        );
+        ws.once('message', (d: Buffer) => {
+          resolve({ status: 101, first: JSON.parse(d.toString()) as Record<string, unknown> });
+          ws.close();
+        });
+      });
+    try {
+      expect((await open({})).status).toBe(401);
+      expect((await open(bearer(k.reader))).status).toBe(403);
+      const ok = await open(bearer(k.acme));
+      expect(ok).toMatchObject({ status: 101, first: { type: 'runtime', language: 'python' } });
+      expect(audit.at(-1)).toMatchObject({ client: 'piston', tenant: 'acme', run_id: ok.first?.run_id });
+      // The interactive run would wait for its client's hello: end it now.
+      await terminateRuns(stack, [String(ok.first?.run_id)], 'keys test: session closed');
+    } finally {
+      for (const ws of sockets.clients) ws.terminate();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('takes a new key and a revocation by the CLI within seconds, without a restart', async () => {

@@ -36,10 +36,10 @@ func New(limit int64, onExceed func()) *Capture {
 func (c *Capture) Tee(l *Live) *Capture { c.live = l; return c }
 
 // Stdout is the writer for the process's stdout.
-func (c *Capture) Stdout() io.Writer { return writer{c, &c.stdout} }
+func (c *Capture) Stdout() io.Writer { return writer{c, &c.stdout, false} }
 
 // Stderr is the writer for the process's stderr.
-func (c *Capture) Stderr() io.Writer { return writer{c, &c.stderr} }
+func (c *Capture) Stderr() io.Writer { return writer{c, &c.stderr, true} }
 
 // Streams returns copies of stdout, stderr and the interleaved output.
 func (c *Capture) Streams() (stdout, stderr, output Stream) {
@@ -57,8 +57,9 @@ func (c *Capture) Exceeded() bool {
 }
 
 type writer struct {
-	c *Capture
-	s *Stream
+	c      *Capture
+	s      *Stream
+	stderr bool
 }
 
 // Write always accepts p so the pipe keeps draining; it keeps what fits.
@@ -71,7 +72,7 @@ func (w writer) Write(p []byte) (int, error) {
 	if keep < int64(len(p)) {
 		w.s.Truncated, c.output.Truncated = true, true
 	}
-	c.live.write(p[:keep])
+	c.live.write(p[:keep], w.stderr)
 	c.total += int64(len(p))
 	fire := c.total > c.limit && !c.exceeded
 	if fire {

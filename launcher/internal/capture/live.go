@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"sync"
 )
 
@@ -12,6 +13,7 @@ import (
 type Live struct {
 	mu   sync.Mutex
 	w    io.Writer
+	errW io.Writer // where stderr goes: w unless split (interactive)
 	left int64
 	done bool
 }
@@ -21,13 +23,21 @@ func NewLive(w io.Writer, budget int64) *Live {
 	if w == nil {
 		return nil
 	}
-	return &Live{w: w, left: budget}
+	return &Live{w: w, errW: w, left: budget}
+}
+
+// Split sends the stderr copy to errW instead (an interactive client tells the streams apart).
+func (l *Live) Split(errW io.Writer) *Live {
+	if l != nil {
+		l.errW = errW
+	}
+	return l
 }
 
 // LiveCutNote follows the last live byte once the budget is spent.
 const LiveCutNote = "\n[live output cut here; the result has the rest]\n"
 
-func (l *Live) write(p []byte) {
+func (l *Live) write(p []byte, stderr bool) {
 	if l == nil {
 		return
 	}
@@ -36,11 +46,15 @@ func (l *Live) write(p []byte) {
 	if l.done {
 		return
 	}
+	w := l.w
+	if stderr {
+		w = l.errW
+	}
 	n := min(int64(len(p)), l.left)
-	_, _ = l.w.Write(escapeMarks(p[:n]))
+	_, _ = w.Write(escapeMarks(p[:n]))
 	l.left -= n
 	if n < int64(len(p)) {
-		_, _ = io.WriteString(l.w, LiveCutNote)
+		_, _ = io.WriteString(w, LiveCutNote)
 		l.done = true
 	}
 }
@@ -58,6 +72,40 @@ func (l *Live) Stage(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	_, _ = io.WriteString(l.w, StageMark+name+"\n")
+}
+
+// ExitMark starts an exit line: "\x1ecode-runner:exit <stage> <code|-> <signal|->\n", written after a
+// step when the launch is interactive (a client is told how each step ended as it ends).
+const ExitMark = "\x1ecode-runner:exit "
+
+// Exit writes an exit line for a finished step (nil code or signal: "-").
+func (l *Live) Exit(stage string, code *int, signal *string) {
+	if l == nil {
+		return
+	}
+	c, sig := "-", "-"
+	if code != nil {
+		c = strconv.Itoa(*code)
+	}
+	if signal != nil {
+		sig = *signal
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = io.WriteString(l.w, ExitMark+stage+" "+c+" "+sig+"\n")
+}
+
+// EndMark is the line an interactive launch writes before its result frame: what follows is not output.
+const EndMark = "\x1ecode-runner:end result\n"
+
+// End writes the end line.
+func (l *Live) End() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = io.WriteString(l.w, EndMark)
 }
 
 // escapeMarks replaces each record separator (0x1e, never part of a multi-byte UTF-8 sequence) with U+241E.

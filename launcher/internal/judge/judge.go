@@ -4,6 +4,7 @@ package judge
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"code-runner/launcher/internal/compare"
@@ -19,6 +20,10 @@ type Judge struct {
 	Env    []string // environment of every process (see ProgramEnv)
 	// Stage, when set, is told each step as it starts: "compile", then "run" or "test i/n".
 	Stage func(name string)
+	// Exit, when set, is told how each step ended (interactive launches).
+	Exit func(stage string, code *int, signal *string)
+	// Stdin, when set, is every run's stdin instead of the test's (an interactive client's pipe).
+	Stdin *os.File
 }
 
 // Run judges s. It always returns a result; launcher failures become InternalError.
@@ -27,6 +32,7 @@ func (j *Judge) Run(s spec.Spec) result.Result {
 	if s.Compile != nil {
 		j.stage("compile")
 		c, ok := j.compile(s)
+		j.exit("compile", c.ExitCode, c.Signal)
 		r.Compile = &c
 		if !ok {
 			r.Verdict, r.Message = Overall(&c, nil)
@@ -35,12 +41,13 @@ func (j *Judge) Run(s spec.Spec) result.Result {
 	}
 	opts := s.Compare.Options()
 	for i, t := range s.Tests {
-		if len(s.Tests) == 1 {
-			j.stage("run")
-		} else {
-			j.stage(fmt.Sprintf("test %d/%d", i+1, len(s.Tests)))
+		name := "run"
+		if len(s.Tests) > 1 {
+			name = fmt.Sprintf("test %d/%d", i+1, len(s.Tests))
 		}
+		j.stage(name)
 		tr := j.test(s, t, opts)
+		j.exit(name, tr.ExitCode, tr.Signal)
 		r.Tests = append(r.Tests, tr)
 		if s.StopOnFirstFailure && tr.Verdict != verdict.Accepted {
 			break
@@ -53,6 +60,12 @@ func (j *Judge) Run(s spec.Spec) result.Result {
 func (j *Judge) stage(name string) {
 	if j.Stage != nil {
 		j.Stage(name)
+	}
+}
+
+func (j *Judge) exit(stage string, code *int, signal *string) {
+	if j.Exit != nil {
+		j.Exit(stage, code, signal)
 	}
 }
 
@@ -82,7 +95,9 @@ func (j *Judge) compile(s spec.Spec) (result.Compile, bool) {
 }
 
 func (j *Judge) test(s spec.Spec, t spec.Test, opts compare.Options) result.Test {
-	res, err := j.Runner.Run(j.command(s.Run.Argv(), s, []byte(t.Stdin), s.Limits))
+	c := j.command(s.Run.Argv(), s, []byte(t.Stdin), s.Limits)
+	c.StdinFile = j.Stdin
+	res, err := j.Runner.Run(c)
 	if err != nil {
 		return result.Test{Verdict: verdict.InternalError, Message: describe(err)}
 	}

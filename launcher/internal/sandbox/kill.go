@@ -35,3 +35,12 @@ func (k *killer) finish() verdict.KillReason {
 	_ = syscall.Kill(-k.pgid, syscall.SIGKILL)
 	return k.reason
 }
+
+// signal forwards sig to the group (a client's signal), unless the group is finished.
+func (k *killer) signal(sig syscall.Signal) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.done {
+		_ = syscall.Kill(-k.pgid, sig)
+	}
+}

@@ -37,11 +37,15 @@ func (r *Runner) Run(c Command) (Result, error) {
 	cgBefore := r.Cgroup.Read()
 
 	argv := childexec.Args(r.Self, r.rlimits(c.Limits), c.Argv)
+	stdin := p.stdinR
+	if c.StdinFile != nil {
+		stdin = c.StdinFile
+	}
 	start := time.Now()
 	pid, err := syscall.ForkExec(r.Self, argv, &syscall.ProcAttr{
 		Dir:   c.Dir,
 		Env:   c.Env,
-		Files: []uintptr{p.stdinR.Fd(), p.stdoutW.Fd(), p.stderrW.Fd(), p.statusW.Fd()},
+		Files: []uintptr{stdin.Fd(), p.stdoutW.Fd(), p.stderrW.Fd(), p.statusW.Fd()},
 		Sys:   &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: r.Credential},
 	})
 	if err != nil {
@@ -49,6 +53,8 @@ func (r *Runner) Run(c Command) (Result, error) {
 	}
 	k.pgid = pid // the shim leads its own group: pgid == pid
 	p.closeChildEnds()
+	r.setCurrent(k)
+	defer r.setCurrent(nil)
 	timer := time.AfterFunc(wallOrForever(c.Limits.WallTime), func() { k.kill(verdict.KilledWallTime) })
 	defer timer.Stop()
 

@@ -7,6 +7,8 @@
 package sandbox
 
 import (
+	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,11 +30,13 @@ type Limits struct {
 
 // Command is one process to run.
 type Command struct {
-	Argv   []string
-	Dir    string
-	Env    []string
-	Stdin  []byte
-	Limits Limits
+	Argv  []string
+	Dir   string
+	Env   []string
+	Stdin []byte
+	// StdinFile, when set, is the program's stdin instead of Stdin (an interactive client's pipe).
+	StdinFile *os.File
+	Limits    Limits
 }
 
 // Result is the finished process: its outcome and its captured streams.
@@ -49,6 +53,25 @@ type Runner struct {
 	Poll       time.Duration       // sampling period of the group's memory and CPU
 	Proc       string              // procfs mount, normally /proc
 	Live       *capture.Live       // a bounded copy of the output as it arrives (the pod log); nil: none
+
+	mu      sync.Mutex
+	current *killer // the running command's group, for Signal
+}
+
+// Signal sends sig to the running command's process group (none running: nothing happens).
+func (r *Runner) Signal(sig syscall.Signal) {
+	r.mu.Lock()
+	k := r.current
+	r.mu.Unlock()
+	if k != nil {
+		k.signal(sig)
+	}
+}
+
+func (r *Runner) setCurrent(k *killer) {
+	r.mu.Lock()
+	r.current = k
+	r.mu.Unlock()
 }
 
 // StartError says the program never ran: not found, not executable, a limit refused.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunFile } from '../../domain/judge.js';
+import { MAX_RUN_FILES, type RunFile } from '../../domain/judge.js';
 import { BASE64 } from '../schemas.js';
 import { readZip, ZipError } from '../zip.js';
 
@@ -10,7 +10,7 @@ import { readZip, ZipError } from '../zip.js';
  */
 
 /** Bounds of an archive beside our input limit (its unpacked size): records, and expansion of one entry. */
-export const ZIP_MAX_ENTRIES = 100;
+export const ZIP_MAX_ENTRIES = MAX_RUN_FILES; // each entry becomes one of the run's files
 export const ZIP_MAX_RATIO = 100;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

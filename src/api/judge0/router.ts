@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import { jsonBodyLimit } from '../body-limit.js';
 import type { LanguagesService } from '../languages-service.js';
 import type { RunsService } from '../runs-service.js';
 import type { SystemService } from '../system-service.js';
@@ -57,6 +58,9 @@ export function judge0Router(deps: Judge0Deps, opts: { languages: boolean }): Ro
   const { cfg } = deps;
   const j = new Judge0Service(cfg, deps.runs, deps.languages);
   const r = Router();
+  // Rails reads form bodies too: curl -d, HTML forms and some clients send application/x-www-form-urlencoded
+  // (numbers then come as strings, which the schemas take as Rails does).
+  r.use(express.urlencoded({ extended: true, limit: jsonBodyLimit(cfg.limits), parameterLimit: 1000 }));
   // Each route also needs its API key's scope: reading for GET, submitting for POST, cancel for DELETE.
   const byMethod: RequestHandler = (req, res, next) =>
     requireScope(req.method === 'POST' ? 'submit' : req.method === 'DELETE' ? 'cancel' : 'read')(req, res, next);

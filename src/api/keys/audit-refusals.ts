@@ -41,7 +41,7 @@ export function auditRefusals(sink: AuditSink, cfg: Pick<Config, 'judge0' | 'pis
         const by = requesterOf(req, res);
         const event = auditEvent(what.kind, by, { run_id: what.runId, language: null, client: what.client, outcome });
         // Refused before any key let it in: nobody is known.
-        sink(res.locals.caller ? event : { ...event, tenant: null, key_id: null });
+        sink(res.locals.caller?.keyId || outcome !== 'unauthorized' ? event : { ...event, tenant: null, key_id: null });
       });
     next();
   };

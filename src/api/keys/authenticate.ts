@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
+import { DEFAULT_TENANT, type Caller } from '../../domain/tenant.js';
 import { HttpError } from '../http-error.js';
 import type { KeyRegistry } from './registry.js';
 
@@ -12,9 +14,13 @@ import type { KeyRegistry } from './registry.js';
  */
 export function authenticate(registry: KeyRegistry, isOpen: (req: Request) => boolean): RequestHandler {
   return (req, res, next) => {
-    if (isOpen(req)) return next();
     const text = keyOf(req);
     const caller = text ? registry.authenticate(text) : null;
+    // Open paths answer anyone, with no scope unless a valid key says otherwise (/system/queue's run ids).
+    if (isOpen(req)) {
+      res.locals.caller = caller ?? NOBODY;
+      return next();
+    }
     if (caller) {
       res.locals.caller = caller;
       return next();
@@ -32,11 +38,17 @@ export function authenticate(registry: KeyRegistry, isOpen: (req: Request) => bo
   };
 }
 
+/** A caller without a key, on an open path: no scope at all. */
+const NOBODY: Caller = { tenant: DEFAULT_TENANT, scopes: [] };
+
 /** The key's text from the first header that carries one. */
-export function keyOf(req: Request): string | undefined {
-  const auth = req.get('authorization')?.trim();
+export const keyOf = (req: Pick<IncomingMessage, 'headers'>): string | undefined => keyFromHeaders(req.headers);
+
+export function keyFromHeaders(h: IncomingHttpHeaders): string | undefined {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+  const auth = one(h.authorization);
   if (auth) return /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : auth;
-  return req.get('x-api-key')?.trim() || req.get('x-auth-token')?.trim() || undefined;
+  return one(h['x-api-key']) ?? one(h['x-auth-token']);
 }
 
 /** Paths open without a key, for GET and HEAD only. */

@@ -1,28 +1,15 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import type { Config } from '../../config/config.js';
 import { jsonBodyLimit } from '../body-limit.js';
 import { asHttpError } from '../errors.js';
 import { HttpError } from '../http-error.js';
-import type { LanguagesService } from '../languages-service.js';
-import type { RunsService } from '../runs-service.js';
-import { createRunBody } from '../schemas.js';
-import { zodDetails } from '../validate.js';
-import { pistonPlan } from './request.js';
 import { pistonResult } from './response.js';
-import { findRuntime, pistonRuntimes, runtimesOf, versionText } from './runtimes.js';
-import { executeBody, firstProblem } from './schemas.js';
+import { pistonRuntimes, runtimesOf, versionText } from './runtimes.js';
+import { startPistonRun, type PistonDeps } from './start.js';
 import { requireScope } from '../scopes.js';
 import { requesterOf } from '../audit.js';
-import type { DefaultedField } from '../../domain/tenant-maxima.js';
 
 /** The response header that names our run, so a Piston client can find it in our API and UI. */
 export const RUN_ID_HEADER = 'X-Code-Runner-Run-Id';
-
-export interface PistonDeps {
-  cfg: Config;
-  runs: RunsService;
-  languages: LanguagesService;
-}
 
 /**
  * Piston v2's HTTP API (engineer-man/piston, docs/api-v2.md) over our run workflow: each execute is an
@@ -31,37 +18,17 @@ export interface PistonDeps {
  */
 export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
   const r = Router();
-  const native = createRunBody(cfg.limits);
   // Piston clients send JSON as text/plain or with no content type at all: read it whatever it says.
   r.use(express.json({ limit: jsonBodyLimit(cfg.limits), type: () => true }));
 
   const runtimes = async () => runtimesOf(await languages.list(), cfg.languages);
 
   r.post('/execute', requireScope('submit'), async (req, res) => {
-    const parsed = executeBody.safeParse(req.body ?? {});
-    if (!parsed.success) throw new HttpError(400, 'invalid_request', firstProblem(parsed.error));
-    const body = parsed.data;
-    const rt = findRuntime(await runtimes(), body.language, body.version);
-    if (!rt) throw new HttpError(400, 'unknown_runtime', `${body.language}-${body.version} runtime is unknown`);
-    const plan = pistonPlan(body, rt.spec, cfg);
-    const checked = native.safeParse(plan.body);
-    if (!checked.success) {
-      const p = zodDetails(checked.error, '')[0];
-      throw new HttpError(400, 'invalid_request', p ? `${p.field}: ${p.message}` : 'the request is invalid');
-    }
-    // Piston's defaults (a limit unset, 0, or -1 for "none") are lowered to the tenant's maxima, not refused.
-    const unset = (v: unknown) => v === undefined || v === null || v === 0 || v === -1;
-    const defaulted: DefaultedField[] = [
-      ...(unset(body.run_timeout) ? (['timeout_seconds', 'wall_time_ms'] as const) : []),
-      ...(unset(body.run_cpu_time) ? (['cpu_time_ms'] as const) : []),
-      ...(unset(body.run_memory_limit) ? (['memory_mb'] as const) : []),
-    ];
-    const { view } = await runs.start(checked.data, undefined, {
-      client: 'piston',
-      compileLimits: plan.compileLimits,
-      by: requesterOf(req, res),
-      defaulted,
-    });
+    const {
+      view,
+      runtime: rt,
+      plan,
+    } = await startPistonRun({ cfg, runs, languages }, req.body, false, requesterOf(req, res));
     res.setHeader(RUN_ID_HEADER, view.run_id);
     const done = await runs.waitFor(view.run_id, plan.waitMs);
     if (!done.done) {
@@ -103,7 +70,7 @@ export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
   r.post(['/packages', '/packages/:language/:version'], packagesManaged);
   r.delete(['/packages', '/packages/:language/:version'], packagesManaged);
   r.all('/connect', () => {
-    throw new HttpError(501, 'not_supported', 'interactive execution (/api/v2/connect) is not supported yet');
+    throw new HttpError(400, 'websocket_required', '/api/v2/connect is a WebSocket: connect with an Upgrade request');
   });
 
   r.use((req) => {

@@ -1,16 +1,20 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { HttpError } from '../http-error.js';
 import type { RunsService } from '../runs-service.js';
 import { createRunBody, listRunsQuery, runIdParams, waitQuery, type CreateRunBody } from '../schemas.js';
-import { requireJson, validated } from '../validate.js';
-import { requireScope } from '../scopes.js';
+import { runInputView, runLogs, runPage, runView, syncRunView } from '../response-schemas.js';
+import type { ApiRoutes } from '../openapi/routes.js';
 import { requesterOf } from '../audit.js';
+
+/** POST /runs answers the run, or with ?wait the run with its output. */
+const submitAnswer = z.union([syncRunView, runView]);
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** /runs (Mini Code Runner's contract) plus sync submit, filters, cursors and idempotency. */
-export function runsRouter(runs: RunsService, cfg: Config): Router {
+export function runsRouter(routes: ApiRoutes, runs: RunsService, cfg: Config): Router {
   const r = Router();
   const body = createRunBody(cfg.limits);
 
@@ -48,58 +52,160 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
       .json({ ...done.view, logs: logs?.logs ?? null, done: done.done });
   };
 
-  r.post(
-    '/runs',
-    requireScope('submit'),
-    requireJson,
-    validated({ body, query: waitQuery }, async ({ body: b, query: q }, req, res) => {
+  const submitHeaders = [
+    {
+      name: 'Idempotency-Key',
+      description: 'the same key always names the same run: a retry returns it (200) instead of a second run',
+      schema: z.string().regex(IDEMPOTENCY_KEY),
+    },
+  ];
+  const submitted = {
+    201: { description: 'accepted: the run (with ?wait, also its output and done)', body: submitAnswer },
+    200: {
+      description: 'an Idempotency-Key already named this run: the same run, not a second one',
+      body: submitAnswer,
+    },
+    202: { description: 'with ?wait: the wait ran out before the run finished (done: false)', body: syncRunView },
+    422: { description: 'idempotency_key_reused: the key was used for a different request' },
+    503: { description: 'language_unavailable, or temporal_unavailable: nothing was accepted' },
+  };
+
+  routes.add(
+    r,
+    {
+      method: 'post',
+      path: '/runs',
+      operationId: 'createRun',
+      summary: 'Submit a run',
+      description: 'Starts a run and answers at once (Queued), or with `?wait` waits (bounded) for its result.',
+      tag: 'runs',
+      scope: 'submit',
+      body,
+      query: waitQuery,
+      headers: submitHeaders,
+      responses: submitted,
+    },
+    async ({ body: b, query: q }, req, res) => {
       await submit(req, res, b, waitMs(q.wait, b.timeout_seconds));
-    }),
+    },
   );
 
   // Synchronous submit, as the FastAPI predecessor's /api/run/sync: waits (bounded) for the result.
-  const sync = validated({ body }, async ({ body: b }, req, res) => {
-    await submit(req, res, b, waitMs('true', b.timeout_seconds));
-  });
-  r.post('/runs/sync', requireScope('submit'), requireJson, sync);
-  r.post('/api/run/sync', requireScope('submit'), requireJson, sync);
+  for (const [path, operationId] of [
+    ['/runs/sync', 'runSync'],
+    ['/api/run/sync', 'runSyncLegacy'],
+  ] as const)
+    routes.add(
+      r,
+      {
+        method: 'post',
+        path,
+        operationId,
+        summary:
+          path === '/runs/sync' ? 'Submit a run and wait for its result' : 'Submit and wait (the predecessor’s path)',
+        description: 'Waits up to the run’s timeout plus the start allowance (at most SYNC_WAIT_MAX_SECONDS).',
+        tag: 'runs',
+        scope: 'submit',
+        body,
+        headers: submitHeaders,
+        responses: {
+          201: { description: 'the run finished (done: true), with its output', body: syncRunView },
+          200: { description: 'an Idempotency-Key already named this run', body: syncRunView },
+          202: { description: 'the wait ran out before the run finished (done: false)', body: syncRunView },
+          422: submitted[422],
+          503: submitted[503],
+        },
+      },
+      async ({ body: b }, req, res) => {
+        await submit(req, res, b, waitMs('true', b.timeout_seconds));
+      },
+    );
 
-  r.get(
-    '/runs',
-    requireScope('read'),
-    validated({ query: listRunsQuery }, async ({ query }, _req, res) => {
+  routes.add(
+    r,
+    {
+      method: 'get',
+      path: '/runs',
+      operationId: 'listRuns',
+      summary: 'List runs, newest first',
+      description: 'Filters by status and language; pages with an opaque cursor.',
+      tag: 'runs',
+      scope: 'read',
+      query: listRunsQuery,
+      responses: { 200: { description: 'a page of runs', body: runPage } },
+    },
+    async ({ query }, _req, res) => {
       res.json(await runs.list(query));
-    }),
+    },
   );
 
-  const one = { params: runIdParams };
-  r.get(
-    '/runs/:run_id',
-    requireScope('read'),
-    validated(one, async ({ params }, _req, res) => {
+  const one = { params: runIdParams, tag: 'runs' } as const;
+  const notFound = { description: 'run_not_found' };
+  routes.add(
+    r,
+    {
+      ...one,
+      method: 'get',
+      path: '/runs/:run_id',
+      operationId: 'getRun',
+      summary: 'A run: status, reason, exit code, pod, timestamps, verdict',
+      scope: 'read',
+      responses: { 200: { description: 'the run', body: runView }, 404: notFound },
+    },
+    async ({ params }, _req, res) => {
       res.json(await runs.get(params.run_id));
-    }),
+    },
   );
-  r.get(
-    '/runs/:run_id/logs',
-    requireScope('read'),
-    validated(one, async ({ params }, _req, res) => {
+  routes.add(
+    r,
+    {
+      ...one,
+      method: 'get',
+      path: '/runs/:run_id/logs',
+      operationId: 'getRunLogs',
+      summary: "A run's output",
+      description: 'Live from the pod while it runs, from the run’s history once finished.',
+      scope: 'read',
+      responses: { 200: { description: 'the output', body: runLogs }, 404: notFound },
+    },
+    async ({ params }, _req, res) => {
       res.json(await runs.logs(params.run_id));
-    }),
+    },
   );
-  r.get(
-    '/runs/:run_id/input',
-    requireScope('read'),
-    validated(one, async ({ params }, _req, res) => {
+  routes.add(
+    r,
+    {
+      ...one,
+      method: 'get',
+      path: '/runs/:run_id/input',
+      operationId: 'getRunInput',
+      summary: 'What was submitted',
+      scope: 'read',
+      responses: { 200: { description: 'the submission', body: runInputView }, 404: notFound },
+    },
+    async ({ params }, _req, res) => {
       res.json(await runs.input(params.run_id));
-    }),
+    },
   );
-  r.delete(
-    '/runs/:run_id',
-    requireScope('cancel'),
-    validated(one, async ({ params }, req, res) => {
+  routes.add(
+    r,
+    {
+      ...one,
+      method: 'delete',
+      path: '/runs/:run_id',
+      operationId: 'cancelRun',
+      summary: 'Cancel a run',
+      description: 'Signals the run to stop; its pod is deleted at once and it ends Cancelled.',
+      scope: 'cancel',
+      responses: {
+        202: { description: 'cancel requested (cancel_requested: true)', body: runView },
+        404: notFound,
+        409: { description: 'run_finished: the run already finished' },
+      },
+    },
+    async ({ params }, req, res) => {
       res.status(202).json(await runs.cancel(params.run_id, undefined, requesterOf(req, res)));
-    }),
+    },
   );
 
   return r;

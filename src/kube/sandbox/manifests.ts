@@ -9,7 +9,14 @@ import type {
 } from '@kubernetes/client-node';
 import type { RunInput } from '../../domain/run.js';
 import { objectName, sandboxUid } from '../../domain/names.js';
-import { SCRATCH, WORKDIR, launcherSeconds, resultNonce, sandboxMemoryMb } from '../../domain/launcher-spec.js';
+import {
+  ATTACH_SECONDS,
+  SCRATCH,
+  WORKDIR,
+  launcherSeconds,
+  resultNonce,
+  sandboxMemoryMb,
+} from '../../domain/launcher-spec.js';
 
 /** Pure builders for a run's Kubernetes objects. No I/O; unit-tested without a cluster. */
 
@@ -66,6 +73,7 @@ export const containerSecurityContext = (uid: number): V1SecurityContext => ({
 export function sandboxCommand(
   s: Pick<SandboxSettings, 'maxResultKb' | 'liveKb'>,
   mode: 'image' | 'init' = 'init',
+  interactive = false,
 ): string[] {
   const input =
     mode === 'image'
@@ -82,6 +90,7 @@ export function sandboxCommand(
     String(s.maxResultKb),
     '-live-kb',
     String(s.liveKb),
+    ...(interactive ? ['-interactive', '-attach-timeout', `${ATTACH_SECONDS}s`] : []),
   ];
 }
 const TERMINATION_LOG = '/dev/termination-log';
@@ -182,7 +191,9 @@ function sandboxPod(input: RunInput, s: SandboxSettings): { metadata: V1ObjectMe
           name: RUN_CONTAINER,
           image: input.sandbox.image,
           imagePullPolicy: 'IfNotPresent',
-          command: sandboxCommand(s, mode),
+          command: sandboxCommand(s, mode, input.interactive),
+          // An interactive run's client attaches to stdin (once: its end is the program's EOF).
+          ...(input.interactive ? { stdin: true, stdinOnce: true } : {}),
           workingDir: WORKSPACE,
           env,
           resources,

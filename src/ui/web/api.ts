@@ -10,6 +10,7 @@ import type {
   SubmitBody,
   SystemStatus,
 } from '../shared/types.js';
+import type { OpenApiDoc } from './views/api-schema.js';
 
 /** A failed API call, with its words for a person already worked out. */
 export class ApiError extends Error {
@@ -95,6 +96,8 @@ export const api = {
     return call('GET', `/runs${qs ? `?${qs}` : ''}`, undefined, signal);
   },
   system: (signal?: AbortSignal): Promise<SystemStatus> => call('GET', '/system/status', undefined, signal),
+  /** The OpenAPI 3.1 document of the native API (the API reference page renders it). */
+  openApi: (): Promise<OpenApiDoc> => call('GET', '/openapi.json'),
 };
 
 let languagesOnce: Promise<LanguagesResponse> | null = null;

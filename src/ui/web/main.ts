@@ -3,6 +3,7 @@ import { wireKeyForm } from './api-key.js';
 import { forgetLanguages } from './api.js';
 import { h, replace } from './dom.js';
 import { match, type Route } from './router.js';
+import { apiReferenceView } from './views/api-reference.js';
 import { monitorView } from './views/monitor.js';
 import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
@@ -19,6 +20,7 @@ const routes: Route[] = [
     nav: '#/runs',
   },
   { pattern: /^\/monitor\/?$/, keys: [], view: monitorView, title: () => 'Live monitor', nav: '#/monitor' },
+  { pattern: /^\/api\/?$/, keys: [], view: apiReferenceView, title: () => 'API reference', nav: '#/api' },
 ];
 
 const main = document.getElementById('main')!;

@@ -1,4 +1,4 @@
-/** Hash routing (#/, #/runs, #/runs/ID, #/monitor): the API serves one static page, no server routes. */
+/** Hash routing (#/, #/runs, #/runs/ID, #/monitor, #/api): the API serves one static page, no server routes. */
 
 /** A page: renders into `root`, returns what stops its timers when the page is left. */
 export type View = (root: HTMLElement, params: Record<string, string>, query: URLSearchParams) => (() => void) | void;

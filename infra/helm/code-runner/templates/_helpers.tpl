@@ -90,6 +90,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: CALLBACK_TIMEOUT_MS, value: {{ .Values.callbacks.timeoutMs | quote }} }
 - { name: CALLBACK_ALLOW_PRIVATE, value: {{ .Values.callbacks.allowPrivate | quote }} }
 - { name: CALLBACK_ALLOWED_CIDRS, value: {{ .Values.callbacks.allowedCidrs | quote }} }
+- { name: PISTON_ENABLED, value: {{ .Values.piston.enabled | quote }} }
+- { name: PISTON_PREFIX, value: {{ .Values.piston.prefix | quote }} }
 {{- if .Values.admission.kueueQueueName }}
 - { name: KUEUE_QUEUE_NAME, value: {{ .Values.admission.kueueQueueName | quote }} }
 {{- end }}
