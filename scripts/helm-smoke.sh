@@ -42,7 +42,7 @@ k -n "$RUNS_NS" get networkpolicy,resourcequota,limitrange
 # made by the CLI in the chart's keys Secret (keys are on by default)
 ip=$(k -n "$NS" get svc "$RELEASE-code-runner-api" -o jsonpath='{.spec.clusterIP}')
 KEYS_SECRET="$RELEASE-code-runner-api-keys"
-key=$("$ROOT/node_modules/.bin/node" "$ROOT/dist/src/cli/keys.js" create --tenant smoke --scopes submit,read \
+key=$("$ROOT/node_modules/.bin/node" "$ROOT/dist/src/cli/keys.js" create --tenant smoke --scopes submit,read,admin \
   --namespace "$NS" --secret "$KEYS_SECRET" 2>/dev/null) || die "keys create failed"
 auth=(-H "Authorization: Bearer $key")
 unauth=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "http://$ip/runs")
