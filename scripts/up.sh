@@ -48,7 +48,8 @@ else
 fi
 
 mkdir -p "$DATA/logs"
-"$ROOT/node_modules/.bin/node" dist/src/worker/bundle.js dist/workflow-bundle.js
+# With traces on, the bundle carries Temporal's OpenTelemetry workflow interceptors.
+"$ROOT/node_modules/.bin/node" dist/src/worker/bundle.js dist/workflow-bundle.js ${OTEL_EXPORTER_OTLP_ENDPOINT:+--traced}
 export WORKFLOW_BUNDLE_PATH="$ROOT/dist/workflow-bundle.js"
 ui_url="${TEMPORAL_UI_URL:-your Temporal Web UI}"
 pids=()

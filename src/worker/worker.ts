@@ -95,7 +95,8 @@ export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
     ...(t
       ? {
           interceptors: {
-            workflowModules: [tracingInterceptorsPath()],
+            // A pre-built bundle carries them already (bundlerOptions({ traced: true })).
+            ...(o.workflowBundle ? {} : { workflowModules: [tracingInterceptorsPath()] }),
             activity: [
               (ctx: Context) => ({
                 inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
