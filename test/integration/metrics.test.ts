@@ -10,6 +10,11 @@ import { WorkerMetrics } from '../../src/obs/worker-metrics.js';
 import { connectClient } from '../../src/temporal/connection.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { createApp } from '../../src/api/app.js';
+import { SystemService } from '../../src/api/system-service.js';
+import { ApiClient } from '../support/api.js';
 import { sampleValue, scrapeUrl, type Sample } from '../support/prometheus.js';
 
 /**
@@ -110,6 +115,30 @@ describe('metrics', () => {
     const q = { task_queue: stack.cfg.temporal.taskQueue };
     expect(sampleValue(fromWorker, 'temporal_workflow_completed', { ...q, workflow_type: 'runWorkflow' })).toBe(1);
     expect(sampleValue(fromWorker, 'temporal_worker_start', q)).toBe(1);
+  });
+
+  it('logs each request as one JSON line with its run and tenant', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const app = createApp({
+      cfg: stack.cfg,
+      runs: stack.runs,
+      system: new SystemService(stack.client, stack.kube, stack.cfg),
+      log: pino({ level: 'info' }, out),
+    });
+    const api = new ApiClient(app);
+    const runId = await api.start({ language: 'python', code: 'print(1)', timeout_seconds: 20 });
+    await api.waitDone(runId);
+    const submit = lines.find((l) => l.method === 'POST');
+    expect(submit).toMatchObject({ msg: 'request', path: '/runs', status: 201, run_id: runId, tenant: 'default' });
+    expect(submit!.ms).toEqual(expect.any(Number));
+    expect(lines.find((l) => l.path === `/runs/${runId}`)).toMatchObject({ method: 'GET', status: 200, run_id: runId });
+    expect(lines.every((l) => l.msg === 'request')).toBe(true);
   });
 
   it('answers /healthz on the worker and 404 elsewhere', async () => {
