@@ -32,6 +32,8 @@ const LEVELS: Record<LogLevel, Level> = { TRACE: 'debug', DEBUG: 'debug', INFO: 
 export function temporalLogger(log: Logger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
     const { workflowId, workflowType, ...rest } = (meta ?? {}) as Record<string, unknown>;
+    // An activity's task token is an opaque binary handle: no use in a log line.
+    delete rest.taskToken;
     const fields = {
       ...rest,
       ...(workflowType !== undefined ? { workflowType } : {}),
