@@ -4,11 +4,15 @@ import { Writable } from 'node:stream';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { routeOf, runIdOf } from '../../src/api/observe.js';
+import { observe, routeOf, runIdOf } from '../../src/api/observe.js';
 import { ApiMetrics } from '../../src/obs/api-metrics.js';
 import { grpcMethod, grpcStatusName } from '../../src/obs/grpc-errors.js';
 import { kubeErrorCode } from '../../src/obs/kube-errors.js';
-import { temporalLogger } from '../../src/obs/logger.js';
+import { announce, temporalLogger } from '../../src/obs/logger.js';
+import express from 'express';
+import request from 'supertest';
+import { errorHandler } from '../../src/api/errors.js';
+import { HttpError } from '../../src/api/http-error.js';
 import { scrape } from '../../src/obs/metrics-server.js';
 import { WorkerMetrics } from '../../src/obs/worker-metrics.js';
 import { parseExposition, sampleValue } from '../support/prometheus.js';
@@ -133,6 +137,63 @@ describe('logs', () => {
       expect.objectContaining({ level: 20, msg: 'detail' }),
     ]);
     expect(lines[1]).not.toHaveProperty('run_id');
+  });
+});
+
+describe('API logs', () => {
+  const capture = () => {
+    const lines: Record<string, unknown>[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    return { lines, log: pino({ level: 'warn' }, out) };
+  };
+  it('writes the start-up line at any level', () => {
+    const { lines, log } = capture();
+    log.info('hidden');
+    announce(log, { port: 8080 }, 'api: listening on http://0.0.0.0:8080');
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 30, port: 8080, msg: 'api: listening on http://0.0.0.0:8080' }),
+    ]);
+  });
+  it("logs a 5xx's code, cause, run and tenant; the client sees only the error's code and message", async () => {
+    const { lines, log } = capture();
+    const app = express();
+    app.use(observe({ log, metrics: new ApiMetrics(), tracing: false }));
+    app.get('/runs/:run_id', () => {
+      throw new HttpError(503, 'temporal_unavailable', 'the Temporal server is unreachable', undefined, {
+        cause: new Error('14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:7233'),
+      });
+    });
+    app.get('/boom', () => {
+      throw new TypeError('x is undefined');
+    });
+    app.use(errorHandler);
+    const res = await request(app).get(`/runs/${RUN}`);
+    expect(res.status).toBe(503);
+    expect(JSON.stringify(res.body)).not.toContain('ECONNREFUSED');
+    const boom = await request(app).get('/boom');
+    expect(boom.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: 'temporal_unavailable',
+        run_id: RUN,
+        tenant: 'default',
+        cause: '14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:7233',
+      }),
+      expect.objectContaining({ level: 40, msg: 'request', status: 503, run_id: RUN, tenant: 'default' }),
+      expect.objectContaining({
+        level: 50,
+        msg: 'unhandled error',
+        path: '/boom',
+        err: expect.objectContaining({ message: 'x is undefined' }),
+      }),
+      expect.objectContaining({ level: 40, msg: 'request', status: 500, path: '/boom' }),
+    ]);
   });
 });
 
