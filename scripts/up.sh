@@ -74,7 +74,8 @@ cat <<MSG
     API + UI          http://localhost:$port        (try: curl -s localhost:$port/runs -H 'content-type: application/json' -d '{"language":"python","code":"print(42)"}')
     Temporal Web UI   $ui_url
     kubeconfig        $KUBECONFIG
-    logs              $DATA/logs/
+    metrics           http://localhost:$port/metrics (API), http://localhost:${METRICS_PORT:-9464}/metrics (worker)
+    logs              $DATA/logs/ (JSON lines)
   Ctrl-C stops the API and the worker; 'make down' stops the cluster and Temporal.
 
 MSG
