@@ -29,10 +29,12 @@ export interface ObserveOptions {
   tracing: boolean;
 }
 
+const QUIET = new Set(['/health', '/ready', '/metrics']);
+
 /**
  * First middleware: one log line per request (method, path, status, ms, run_id, tenant), its count and
  * duration by route, and with tracing on a server span that parents what the request does (a workflow
- * start among it). The request's own logger, carrying its run and tenant, is `res.locals.log`.
+ * start among it). The request's own logger (with `run_id` when its path names a run) is `res.locals.log`.
  */
 export function observe(o: ObserveOptions): RequestHandler {
   const tracer = trace.getTracer('code-runner-api');
@@ -59,6 +61,8 @@ export function observe(o: ObserveOptions): RequestHandler {
         tenant: callerOf(res).tenant,
       };
       if (res.statusCode >= 500) o.log.warn(fields, 'request');
+      // Probes and scrapes come every few seconds: their successes only at debug.
+      else if (QUIET.has(req.path) && res.statusCode < 400) o.log.debug(fields, 'request');
       else o.log.info(fields, 'request');
       if (span) {
         span.updateName(`${req.method} ${route}`);
@@ -68,7 +72,8 @@ export function observe(o: ObserveOptions): RequestHandler {
         span.end();
       }
     });
-    res.locals.log = o.log;
+    const pathRun = runIdOf(req.path);
+    res.locals.log = pathRun ? o.log.child({ run_id: pathRun }) : o.log;
     if (!span) return next();
     // The body is read from the request's events: bind them, so what follows runs inside the span.
     const ctx = trace.setSpan(context.active(), span);
@@ -90,14 +95,8 @@ export const logOf = (res: Response): Logger => res.locals.log ?? fallback;
  */
 export function logServerError(req: Request, res: Response, e: HttpError, err: unknown): void {
   if (e.status < 500) return;
-  const runId = runIdOf(req.originalUrl.split('?')[0] ?? '');
-  const fields = {
-    method: req.method,
-    path: req.originalUrl,
-    code: e.code,
-    ...(runId ? { run_id: runId } : {}),
-    tenant: callerOf(res).tenant,
-  };
+  // The request's logger carries the run id already.
+  const fields = { method: req.method, path: req.originalUrl, code: e.code, tenant: callerOf(res).tenant };
   if (e.code === 'internal_error') logOf(res).error({ ...fields, err }, 'unhandled error');
   else logOf(res).error({ ...fields, cause: e.cause instanceof Error ? e.cause.message : e.message }, e.code);
 }
