@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import type { Config } from '../config/config.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { runsRouter } from './routes/runs.js';
@@ -9,8 +9,11 @@ import { LanguagesService } from './languages-service.js';
 import { judge0Router } from './judge0/router.js';
 import { jsonBodyLimit } from './body-limit.js';
 import { pistonRouter } from './piston/router.js';
-import { ApiRoutes, compatibleApi } from './openapi/routes.js';
+import { ApiRoutes, compatibleApi, metricsEndpoint } from './openapi/routes.js';
 import { openApiRouter } from './openapi/router.js';
+import { observe } from './observe.js';
+import { createLogger, type Logger } from '../obs/logger.js';
+import type { ApiMetrics } from '../obs/api-metrics.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -20,6 +23,8 @@ export interface AppDeps {
   languages?: LanguagesService;
   /** Optional static UI directory (built by `npm run build`). */
   uiDir?: string;
+  /** The process's logger (default: a new one at LOG_LEVEL). */
+  log?: Logger;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -27,6 +32,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
+  // Every request is logged, counted and (with traces on) a span; /metrics is the runs service's registry.
+  const metrics = deps.runs.metrics;
+  const log = deps.log ?? createLogger(deps.cfg.logLevel, 'api');
+  app.use(observe({ log, metrics, tracing: deps.cfg.obs.otlpEndpoint !== undefined }));
+  app.use(metricsEndpoint(Router().get('/metrics', metricsRoute(metrics))));
   // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
   const { piston } = deps.cfg;
   if (piston.enabled)
@@ -49,3 +59,13 @@ export function createApp(deps: AppDeps): Express {
 
 /** Piston's paths: /api/v2 at the root, as its clients call `{server}/api/v2/...`, and under the prefix. */
 export const pistonPaths = (prefix: string): string[] => [...new Set(['/api/v2', `${prefix}/api/v2`])];
+
+/** GET /metrics: the Prometheus text exposition (open: it holds counts and labels, never input). */
+const metricsRoute =
+  (metrics: ApiMetrics): express.RequestHandler =>
+  (_req, res, next) => {
+    metrics
+      .exposition()
+      .then((text) => res.type(metrics.contentType).send(text))
+      .catch(next);
+  };

@@ -27,6 +27,7 @@ import { checkSizes, hashRequest, idempotentRunId } from './submission.js';
 import { combinedOutput } from '../domain/judge-status.js';
 import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-view.js';
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
+import { ApiMetrics } from '../obs/api-metrics.js';
 
 export type { RunView } from '../domain/run-view.js';
 
@@ -55,6 +56,8 @@ export class RunsService {
     private readonly cfg: Config,
     private readonly liveLogs?: LiveLogs,
     private readonly languages?: LanguagesService,
+    /** The API's metrics (runs accepted among them); the app serves them at /metrics. */
+    readonly metrics: ApiMetrics = new ApiMetrics(),
   ) {
     this.cursors = new CursorCodec(cfg.http.cursorSecret);
     this.views = new RunViews((runId) => this.temporalUiUrl(runId));
@@ -140,6 +143,7 @@ export class RunsService {
       translateTemporalError(err, runId);
     }
     this.inputs.set(input);
+    this.metrics.runSubmitted(input);
     return { view: this.views.queued(input), created: true, input };
   }
 

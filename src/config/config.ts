@@ -120,6 +120,11 @@ const envSchema = z.object({
   WORKER_ACTIVATION_LIMIT_MS: int(0, 0, 3_600_000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Observability (src/obs/): the worker's /metrics listener, the SDK's metrics in it, traces over OTLP/HTTP.
+  METRICS_PORT: int(9464, 0, 65535),
+  TEMPORAL_SDK_METRICS: flag(true),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   // The Judge0 CE 1.13.1 compatible API (src/api/judge0/).
   JUDGE0_PREFIX: z
     .string()
@@ -206,6 +211,11 @@ export interface Config {
     bundlePath?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Metrics and traces: the worker's /metrics port (0: any free port), whether the Temporal SDK's own
+   * metrics join it, and where traces go (OTLP/HTTP; absent: tracing off).
+   */
+  obs: { metricsPort: number; sdkMetrics: boolean; otlpEndpoint?: string; serviceName?: string };
   /** The Judge0-compatible API: where it is mounted, its tokens (X-Auth-Token, X-Auth-User) and switches. */
   judge0: {
     prefix: string;
@@ -385,6 +395,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,
+    obs: {
+      metricsPort: e.METRICS_PORT,
+      sdkMetrics: e.TEMPORAL_SDK_METRICS,
+      ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '') } : {}),
+      ...(e.OTEL_SERVICE_NAME ? { serviceName: e.OTEL_SERVICE_NAME } : {}),
+    },
     judge0: {
       prefix: e.JUDGE0_PREFIX,
       ...(e.JUDGE0_AUTH_TOKEN ? { authToken: e.JUDGE0_AUTH_TOKEN } : {}),

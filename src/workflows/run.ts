@@ -30,6 +30,8 @@ import {
   stateQuery,
   type RunPolicy,
 } from './definitions.js';
+import { runMetrics } from './metrics-sink.js';
+import { tenantOf } from '../domain/tenant.js';
 
 type Acts = activities.Activities;
 
@@ -108,6 +110,9 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   });
 
   const now = () => new Date(Date.now()).toISOString();
+  // Metric labels and times (workflow time: the sinks run outside the workflow, and never on replay).
+  const labels = { language: input.language, tenant: tenantOf(input) };
+  const sinceAccepted = () => Math.max(0, Date.now() - Date.parse(input.createdAt));
   // A launch of several steps (a compile, tests) announces each in its log; the polls read it from there.
   const staged = input.sandbox.compile !== undefined || (input.tests?.length ?? 0) > 1;
   /** The last observation said the sandbox waits in an outside queue (Kueue). */
@@ -154,6 +159,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
       queued = true;
       if (!(await waitForAdmission())) return finish('Cancelled', `${cancelReason} (while queued)`);
+      runMetrics.admitted({ ...labels, waitMs: sinceAccepted() });
       attempted = true;
       setStatus('Pending');
       await watch();
@@ -190,6 +196,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   state.stage = null;
   state.finishedAt = state.finishedAt ?? now();
   setStatus(verdict.status);
+  runMetrics.finished({ ...labels, status: state.status, durationMs: sinceAccepted() });
   const result: RunResult = {
     runId: input.runId,
     status: state.status,

@@ -17,6 +17,9 @@ import { LiveLogs } from '../../src/api/live-logs.js';
 import { RUNNER_SELECTOR } from '../../src/domain/names.js';
 import { admissionWorkflowId } from '../../src/workflows/definitions.js';
 import { BUNDLE_PATH } from './paths.js';
+import { countKubeErrors } from '../../src/obs/kube-errors.js';
+import type { WorkerMetrics } from '../../src/obs/worker-metrics.js';
+import type { Tracing } from '../../src/obs/tracing.js';
 
 /** Namespace every integration test's runs land in (Pod Security restricted, enforced). */
 export const TEST_RUNNER_NAMESPACE = 'code-runner-test';
@@ -36,6 +39,9 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     POLL_FACTOR: '1.5',
     START_TIMEOUT_SECONDS: '60',
     JOB_TTL_SECONDS: '600',
+    // Quiet tests (request lines are info); worker processes' metrics listeners on free ports.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    METRICS_PORT: '0',
     ...overrides,
   };
 }
@@ -47,9 +53,17 @@ export interface Stack {
   kube: KubeClients;
   app: Express;
   runs: RunsService;
-  /** A run worker on the stack's task queue, with the suite's workflow bundle unless given another. */
-  startWorker(workflowBundle?: WorkflowBundleOption): Promise<RunningWorker>;
+  /**
+   * A run worker on the stack's task queue, with the suite's workflow bundle unless given another;
+   * `obs`: the metrics its runs and Kubernetes calls report to, and traces (with a traced bundle).
+   */
+  startWorker(workflowBundle?: WorkflowBundleOption, obs?: WorkerObs): Promise<RunningWorker>;
   close(): Promise<void>;
+}
+
+export interface WorkerObs {
+  metrics?: WorkerMetrics;
+  tracing?: Tracing | null;
 }
 
 export interface RunningWorker {
@@ -63,16 +77,21 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
   const cfg = loadConfig(env);
   const kube = createKubeClients(env);
   await ensureRunnerNamespace(kube, cfg.runner.namespace);
-  const client = await connectClient(cfg.temporal);
+  // With an OTLP endpoint in the overrides, the client traces like the API's (the suite registers the provider).
+  const client = await connectClient(cfg.temporal, { tracing: cfg.obs.otlpEndpoint !== undefined });
   const runs = new RunsService(client, cfg, new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes));
   const app = createApp({ cfg, runs, system: new SystemService(client, kube, cfg) });
   const workers: RunningWorker[] = [];
   const connections: NativeConnection[] = [];
 
-  async function startWorker(workflowBundle: WorkflowBundleOption = { codePath: BUNDLE_PATH }): Promise<RunningWorker> {
+  async function startWorker(
+    workflowBundle: WorkflowBundleOption = { codePath: BUNDLE_PATH },
+    obs: WorkerObs = {},
+  ): Promise<RunningWorker> {
     const connection = await connectWorkerConnection(cfg.temporal);
     connections.push(connection);
-    const deps = activityDeps(cfg, kube, wakeRun(client));
+    const workerKube = obs.metrics ? countKubeErrors(kube, obs.metrics.kubeErrors) : kube;
+    const deps = activityDeps(cfg, workerKube, wakeRun(client));
     const worker = await createRunWorker({
       connection,
       namespace: cfg.temporal.namespace,
@@ -83,6 +102,7 @@ export async function createStack(overrides: Record<string, string> = {}): Promi
       activationLimitMs: cfg.worker.activationLimitMs,
       workflowBundle,
       deps,
+      ...obs,
     });
     const running = worker.run();
     const w: RunningWorker = {

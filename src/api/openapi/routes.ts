@@ -77,10 +77,16 @@ export class ApiRoutes {
   }
 }
 
-/** Routers of the compatible APIs (Judge0, Piston): they follow their own projects' contracts, not this document. */
+/**
+ * Routers outside this document: the compatible APIs (Judge0, Piston), which follow their own projects'
+ * contracts, and Prometheus' /metrics (its text format, docs/observability.md).
+ */
 export const compatibleApis = new WeakSet<Router>();
 
 export function compatibleApi(router: Router): Router {
   compatibleApis.add(router);
   return router;
 }
+
+/** /metrics: Prometheus' text format, not the JSON API. */
+export const metricsEndpoint = compatibleApi;

@@ -98,6 +98,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: RUNNER_TOLERATIONS, value: {{ include "code-runner.tolerationsEnv" . | quote }} }
 {{- end }}
 - { name: WORKER_DEPLOYMENT, value: {{ include "code-runner.workerName" . | quote }} }
+- { name: LOG_LEVEL, value: {{ .Values.logLevel | quote }} }
+{{- if .Values.tracing.otlpEndpoint }}
+- { name: OTEL_EXPORTER_OTLP_ENDPOINT, value: {{ .Values.tracing.otlpEndpoint | quote }} }
+{{- end }}
 - { name: WORKER_NAMESPACE, value: {{ .Release.Namespace | quote }} }
 {{- if .Values.languages }}
 - { name: LANGUAGES_FILE, value: /etc/code-runner/languages.json }
