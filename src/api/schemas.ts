@@ -86,6 +86,8 @@ export function createRunBody(limits: BodyLimits) {
       .max(limits.maxTimeoutSeconds, `timeout_seconds must be at most ${limits.maxTimeoutSeconds}`)
       .default(limits.defaultTimeoutSeconds),
     stdin: z.string().default(''),
+    /** A signed POST when the run finishes (README "Webhooks"); its address is checked before the run starts. */
+    callback_url: z.string().trim().min(1).max(2048, 'callback_url must be at most 2048 characters').optional(),
   });
 }
 export type CreateRunBody = z.infer<ReturnType<typeof createRunBody>>;

@@ -1,6 +1,9 @@
 import { Router, type Response } from 'express';
 import type { Config } from '../../config/config.js';
+import { checkWebhookUrl } from '../callback-url.js';
 import { HttpError } from '../http-error.js';
+import { RunEvents } from '../run-events.js';
+import { requireScope } from '../scopes.js';
 import type { RunsService } from '../runs-service.js';
 import { createRunBody, listRunsQuery, runIdParams, waitQuery, type CreateRunBody } from '../schemas.js';
 import { requireJson, validated } from '../validate.js';
@@ -30,7 +33,8 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
   };
 
   const submit = async (res: Response, key: string | undefined, b: CreateRunBody, wait: number | null) => {
-    const { view, created } = await runs.start(b, key);
+    if (b.callback_url) await checkWebhookUrl(cfg, b.callback_url);
+    const { view, created } = await runs.start(b, key, b.callback_url ? { callbackUrl: b.callback_url } : {});
     res.setHeader('Location', `/runs/${view.run_id}`);
     if (wait === null) return res.status(created ? 201 : 200).json(view);
     const done = await runs.waitFor(view.run_id, wait);
@@ -73,6 +77,15 @@ export function runsRouter(runs: RunsService, cfg: Config): Router {
     '/runs/:run_id/logs',
     validated(one, async ({ params }, _req, res) => {
       res.json(await runs.logs(params.run_id));
+    }),
+  );
+  // Server-Sent Events: status changes, live output, then the result (src/api/run-events.ts, docs/events.md).
+  const events = new RunEvents({ runs, pollMs: cfg.events.pollMs, heartbeatMs: cfg.events.heartbeatMs });
+  r.get(
+    '/runs/:run_id/events',
+    requireScope('read'),
+    validated(one, async ({ params }, req, res) => {
+      await events.serve(params.run_id, req, res);
     }),
   );
   r.get(
