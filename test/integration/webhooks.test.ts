@@ -123,7 +123,6 @@ describe('native webhooks (real stack, a receiver that fails for a while)', () =
     ['http://127.0.0.1:9/hook', /127\.0\.0\.1 is a loopback address/],
     ['http://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is a link-local address/],
     ['http://localhost:1/hook', /localhost resolves to a forbidden address/],
-    ['ftp://example.com/hook', /must be an http or https URL/],
   ])('callback_url %s is refused at submission with 422 on the field', async (url, message) => {
     const res = await request(stack.app)
       .post('/runs')
@@ -135,6 +134,20 @@ describe('native webhooks (real stack, a receiver that fails for a while)', () =
         message: expect.any(String),
         details: [{ field: 'body.callback_url', message: expect.stringMatching(message) }],
       },
+    });
+  });
+
+  it.each([
+    ['ftp://example.com/hook', 'callback_url must be an http or https URL'],
+    ['http://user:pw@example.com/hook', 'callback_url must not carry credentials'],
+    ['not a url', 'callback_url is not a valid URL'],
+  ])('a malformed callback_url %s is 400 on the field', async (url, message) => {
+    const res = await request(stack.app)
+      .post('/runs')
+      .send({ language: 'python', code: 'print(1)', callback_url: url });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { code: 'invalid_request', details: [{ field: 'body.callback_url', message }] },
     });
   });
 
