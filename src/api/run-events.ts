@@ -32,6 +32,8 @@ export interface RunEventsDeps {
 
 /** A follow that failed is tried again at the next poll, at most this many times. */
 const FOLLOW_TRIES = 5;
+/** Failed reads of the result in a row after which the stream ends (the client reconnects). */
+const MAX_FAILURES = 5;
 
 export class RunEvents {
   /** Streams open now (for /metrics and tests: each holds one poll loop and at most one log follow). */
@@ -60,20 +62,29 @@ export class RunEvents {
     const heartbeat = setInterval(() => stream.send(': keep-alive\n\n'), this.deps.heartbeatMs);
     let gone = false;
     void closed.then(() => (gone = true));
+    let failures = 0;
     try {
       for (;;) {
-        if (isTerminal(view.status)) return await stream.result(view);
-        stream.status(view);
-        if (view.status === 'Running' && view.pod_name) stream.follow(view.pod_name);
+        try {
+          if (isTerminal(view.status)) return await stream.result(view);
+          stream.status(view);
+          if (view.status === 'Running' && view.pod_name) stream.follow(view.pod_name);
+          failures = 0;
+        } catch (err) {
+          // Temporal slow or unreachable for a moment: try again at the next poll, a few times.
+          if ((err instanceof HttpError && err.status === 404) || ++failures >= MAX_FAILURES) throw err;
+        }
         await Promise.race([closed, sleep(this.deps.pollMs)]);
         if (gone) return;
         view = await this.deps.runs.get(runId).catch((err: unknown) => {
           if (err instanceof HttpError && err.status === 404) throw err;
-          return view; // a failed poll (Temporal unreachable for a moment): try again at the next one
+          return view; // a failed poll: the next one tells
         });
       }
-    } catch {
-      // Headers are out: the stream just ends; the client reconnects with its last id (an unknown run is then a 404).
+    } catch (err) {
+      // Headers are out: a comment says why, the stream ends, the client reconnects with its last id.
+      const code = err instanceof HttpError ? err.code : 'internal_error';
+      stream.send(`: ended early (${code})\n\n`);
     } finally {
       clearInterval(heartbeat);
       stream.stop();

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { RunEvents } from '../../src/api/run-events.js';
+import { errorHandler } from '../../src/api/errors.js';
+import { runsRouter } from '../../src/api/routes/runs.js';
 import type { RunView } from '../../src/domain/run-view.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
 import { openSse, type SseEvent, type SseStream } from '../support/sse.js';
@@ -56,7 +58,7 @@ describe('run events (SSE) on the real stack', () => {
     expect(s.headers['content-type']).toMatch(/^text\/event-stream/);
     await s.ended;
     const kinds = s.events.map((e) => e.event);
-    expect(kinds.at(-1)).toBe('result');
+    expect({ last: kinds.at(-1), notes: s.notes }).toEqual({ last: 'result', notes: [] });
     expect(kinds.filter((k) => k === 'result')).toHaveLength(1);
     const statuses = s.events.filter((e) => e.event === 'status').map((e) => (e.data as RunView).status);
     // Each status change once, in the run's order (the final status comes with the result).
@@ -127,6 +129,32 @@ describe('run events (SSE) on the real stack', () => {
     expect(rest.events.at(-1)).toMatchObject({ event: 'result', data: { status: 'Succeeded', logs: ALL_LINES } });
   });
 
+  it('a run with tests sends a status event as the launcher moves from test to test', async () => {
+    const res = await request(stack.app)
+      .post('/runs')
+      .send({
+        language: 'python',
+        code: 'import time\ntime.sleep(3)\nprint(input())\n',
+        tests: ['a', 'b', 'c'].map((x) => ({ stdin: `${x}\n`, expected_output: `${x}\n` })),
+        timeout_seconds: 60,
+      });
+    expect(res.status).toBe(201);
+    const s = await events((res.body as RunView).run_id);
+    await s.ended;
+    const statuses = s.events.filter((e) => e.event === 'status');
+    const stages = statuses.map((e) => (e.data as RunView).stage).filter((st) => st);
+    expect(stages.some((st) => /^test [123]\/3$/.test(st ?? ''))).toBe(true);
+    // Every status event is a step forward: (status count, stage) strictly increases.
+    const positions = statuses.map((e) => e.id!.split('.').slice(0, 2).map(Number) as [number, number]);
+    for (let i = 1; i < positions.length; i++) {
+      const [a, b] = [positions[i - 1]!, positions[i]!];
+      expect(b[0] > a[0] || (b[0] === a[0] && b[1] > a[1])).toBe(true);
+    }
+    const result = s.events.at(-1)!;
+    expect(result.event).toBe('result');
+    expect((result.data as RunView).tests?.map((t) => t.verdict)).toEqual(['Accepted', 'Accepted', 'Accepted']);
+  });
+
   it('an unknown run is a JSON 404 before any stream starts', async () => {
     const s = await events('no-such-run-0000');
     await s.ended;
@@ -136,6 +164,19 @@ describe('run events (SSE) on the real stack', () => {
     const bad = await events('bad_id!');
     await bad.ended;
     expect(bad.status).toBe(400);
+  });
+
+  it('needs the read scope: a key without it is 403 before any stream', async () => {
+    const app = express()
+      .use((_req, res, next) => {
+        res.locals.caller = { tenant: 'acme', keyId: 'k1', scopes: ['submit'] };
+        next();
+      })
+      .use(runsRouter(stack.runs, stack.cfg))
+      .use(errorHandler);
+    const res = await request(app).get('/runs/any-run-id/events');
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ error: { code: 'forbidden_scope', details: { scope: 'read' } } });
   });
 
   it('a client that goes away ends its stream: no poll loop and no log follow is left', async () => {

@@ -14,6 +14,8 @@ export interface SseStream {
   events: SseEvent[];
   /** Comment lines (heartbeats) received. */
   comments: number;
+  /** Comments other than the heartbeat (why a stream ended early). */
+  notes: string[];
   /** The whole body, when the answer is not a stream (a 404's JSON). */
   body: string;
   /** Resolves when the server ends the stream. */
@@ -35,6 +37,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         headers: res.headers,
         events: [],
         comments: 0,
+        notes: [],
         body: '',
         ended: new Promise((ok) => res.on('close', () => ok())),
         until(pred, ms) {
@@ -57,6 +60,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
           const fields: Record<string, string> = {};
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) s.comments++;
+            if (line.startsWith(':') && line !== ': keep-alive') s.notes.push(line);
             const m = /^(event|id|data): ?(.*)$/.exec(line);
             if (m) fields[m[1]!] = m[2]!;
           }
