@@ -24,8 +24,9 @@ interface Attempt {
   body: string;
   /** What the receiver's check said of the signature. */
   verified: boolean;
-  /** The run as a client GETs it when the webhook arrives. */
+  /** The run and its output as a client GETs them when the webhook arrives (the workflow still open). */
   seen?: RunView;
+  logs?: { logs: string; live: boolean; status: string };
 }
 
 describe('native webhooks (real stack, a receiver that fails for a while)', () => {
@@ -57,13 +58,15 @@ describe('native webhooks (real stack, a receiver that fails for a while)', () =
         );
         const attempt: Attempt = { headers: req.headers, body, verified };
         const runId = (JSON.parse(body) as { data: { run_id: string } }).data.run_id;
-        void request(stack.app)
-          .get(`/runs/${runId}`)
-          .then((r) => {
-            attempt.seen = r.body as RunView;
-            attempts.push(attempt);
-            res.writeHead(attempts.length <= FAILURES ? 503 : verified ? 204 : 401).end();
-          });
+        void Promise.all([
+          request(stack.app).get(`/runs/${runId}`),
+          request(stack.app).get(`/runs/${runId}/logs`),
+        ]).then(([r, l]) => {
+          attempt.seen = r.body as RunView;
+          attempt.logs = l.body as Attempt['logs'];
+          attempts.push(attempt);
+          res.writeHead(attempts.length <= FAILURES ? 503 : verified ? 204 : 401).end();
+        });
       });
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.2', ok));
@@ -113,6 +116,7 @@ describe('native webhooks (real stack, a receiver that fails for a while)', () =
     });
     expect(body.timestamp).toBe(get.finished_at);
     expect(attempts[0]!.seen).toMatchObject({ run_id: runId, status: 'Succeeded' });
+    expect(attempts[0]!.logs).toMatchObject({ logs: 'hi\n', live: false, status: 'Succeeded' });
     // The key never enters the run's history: only the activity knows it.
     const history = JSON.stringify(await stack.client.workflow.getHandle(runId).fetchHistory());
     expect(history).not.toContain(SECRET);
