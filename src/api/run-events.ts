@@ -36,7 +36,7 @@ const FOLLOW_TRIES = 5;
 const MAX_FAILURES = 5;
 
 export class RunEvents {
-  /** Streams open now (for /metrics and tests: each holds one poll loop and at most one log follow). */
+  /** Streams open now; each holds one poll loop and at most one log follow (the tests read it). */
   open = 0;
 
   constructor(private readonly deps: RunEventsDeps) {}
