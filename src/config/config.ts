@@ -148,6 +148,11 @@ const envSchema = z.object({
   CALLBACK_TIMEOUT_MS: int(10_000, 100, 120_000),
   CALLBACK_ALLOW_PRIVATE: flag(false),
   CALLBACK_ALLOWED_CIDRS: z.string().default(''),
+  // Native webhooks (callback_url on POST /runs): signed with this key (Standard Webhooks); unset: refused.
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // GET /runs/{id}/events: how often an open stream polls the run's status, and its heartbeat.
+  EVENTS_POLL_MS: int(1000, 100, 60_000),
+  EVENTS_HEARTBEAT_SECONDS: int(15, 1, 300),
 });
 
 export interface Config {
@@ -235,6 +240,10 @@ export interface Config {
     timeoutMs: number;
     addresses: AddressPolicy;
   };
+  /** Native webhooks' signing key (`whsec_<base64>` or plain text); absent: callback_url is refused. */
+  webhooks: { secret?: string };
+  /** Event streams: the status poll of each open stream, and the heartbeat comment's period. */
+  events: { pollMs: number; heartbeatMs: number };
 }
 
 export class ConfigError extends Error {
@@ -417,5 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
       addresses: { allowPrivate: e.CALLBACK_ALLOW_PRIVATE, allowedCidrs: cidrs.cidrs },
     },
+    webhooks: e.WEBHOOK_SECRET ? { secret: e.WEBHOOK_SECRET } : {},
+    events: { pollMs: e.EVENTS_POLL_MS, heartbeatMs: e.EVENTS_HEARTBEAT_SECONDS * 1000 },
   };
 }

@@ -20,6 +20,7 @@ import type { JudgeResult } from '../domain/judge.js';
 import { launcherSeconds, resultNonce } from '../domain/launcher-spec.js';
 import { DEFAULT_CALLBACK_POLICY, PERMANENT_CALLBACK_FAILURES, type CallbackOutcome } from '../domain/callback.js';
 import { judge0Callback } from '../domain/judge0/callback.js';
+import { runWebhook } from '../domain/webhook.js';
 import {
   SA_NODE,
   SA_POD,
@@ -218,14 +219,18 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   // Only now, with the final status visible to a client that reads the run, is the callback sent; the
   // query answers with the result meanwhile, as the run is finished (src/api/runs-service.ts).
   state.result = result;
-  return { ...result, callback: await deliver(input.callbackUrl) };
+  return { ...result, callback: await deliver(input.callbackUrl, result) };
 
   /**
    * The callback: a regular activity (its own step in the history, retried for hours with backoff). It runs
    * to its end even if the workflow is cancelled meanwhile; its failure is recorded, the run's status stays.
    */
-  async function deliver(url: string): Promise<CallbackOutcome> {
-    const request = judge0Callback(url, input, state, judgedResult ?? null);
+  async function deliver(url: string, result: RunResult): Promise<CallbackOutcome> {
+    // Judge0's PUT for its submissions; the native API's signed webhook for everything else.
+    const request =
+      input.client === 'judge0'
+        ? judge0Callback(url, input, state, judgedResult ?? null)
+        : runWebhook(url, input, result, judgedResult ?? null, output, policy.temporalUiUrl ?? '');
     const p = policy.callback ?? DEFAULT_CALLBACK_POLICY;
     const { deliverCallback } = proxyActivities<Acts>({
       startToCloseTimeout: '1m',

@@ -12,6 +12,8 @@ import { requireJson, validated, type Valid } from '../validate.js';
 export interface ResponseSpec {
   description: string;
   body?: z.ZodType;
+  /** Not JSON (e.g. text/event-stream): the body schema then describes one event's data. */
+  mediaType?: string;
 }
 
 /** A header the handler reads itself (documented, not validated here: its handler answers its own error). */

@@ -91,6 +91,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: CALLBACK_ALLOWED_CIDRS, value: {{ .Values.callbacks.allowedCidrs | quote }} }
 - { name: PISTON_ENABLED, value: {{ .Values.piston.enabled | quote }} }
 - { name: PISTON_PREFIX, value: {{ .Values.piston.prefix | quote }} }
+- { name: EVENTS_POLL_MS, value: {{ .Values.webhooks.eventsPollMs | quote }} }
+{{- if or .Values.webhooks.existingSecret .Values.webhooks.secret }}
+- name: WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.webhooks.existingSecret | default (printf "%s-webhook" (include "code-runner.fullname" .)) | quote }}
+      key: {{ if .Values.webhooks.existingSecret }}{{ .Values.webhooks.existingSecretKey | quote }}{{ else }}webhook-secret{{ end }}
+{{- end }}
 {{- if .Values.admission.kueueQueueName }}
 - { name: KUEUE_QUEUE_NAME, value: {{ .Values.admission.kueueQueueName | quote }} }
 {{- end }}
