@@ -48,7 +48,8 @@ else
 fi
 
 mkdir -p "$DATA/logs"
-"$ROOT/node_modules/.bin/node" dist/src/worker/bundle.js dist/workflow-bundle.js
+# With traces on, the bundle carries Temporal's OpenTelemetry workflow interceptors.
+"$ROOT/node_modules/.bin/node" dist/src/worker/bundle.js dist/workflow-bundle.js ${OTEL_EXPORTER_OTLP_ENDPOINT:+--traced}
 export WORKFLOW_BUNDLE_PATH="$ROOT/dist/workflow-bundle.js"
 ui_url="${TEMPORAL_UI_URL:-your Temporal Web UI}"
 pids=()
@@ -73,7 +74,8 @@ cat <<MSG
     API + UI          http://localhost:$port        (try: curl -s localhost:$port/runs -H 'content-type: application/json' -d '{"language":"python","code":"print(42)"}')
     Temporal Web UI   $ui_url
     kubeconfig        $KUBECONFIG
-    logs              $DATA/logs/
+    metrics           http://localhost:$port/metrics (API), http://localhost:${METRICS_PORT:-9464}/metrics (worker)
+    logs              $DATA/logs/ (JSON lines)
   Ctrl-C stops the API and the worker; 'make down' stops the cluster and Temporal.
 
 MSG

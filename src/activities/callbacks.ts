@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Verdict } from '../domain/address-policy.js';
 import { CallbackFailures, type CallbackRequest } from '../domain/callback.js';
 import { checkTarget, type Resolve } from '../net/callback-target.js';
+import { webhookHeaders } from '../domain/webhook-signature.js';
 
 /**
  * HTTP callbacks: one delivery to a client's URL, checked against the address policy at delivery time
@@ -17,6 +18,8 @@ export interface CallbackDeps {
   /** Each attempt's bound (connect, send, answer). */
   timeoutMs: number;
   resolve?: Resolve;
+  /** The native webhooks' signing key (WEBHOOK_SECRET); a signed request without it fails for good. */
+  webhookSecret?: string;
 }
 
 /** Answers `lookup` with the checked addresses only, in both of node's calling forms. */
@@ -28,13 +31,20 @@ function pinned(addresses: LookupAddress[]) {
   };
 }
 
-function send(url: URL, addresses: LookupAddress[], req: CallbackRequest, timeoutMs: number): Promise<number> {
+function send(
+  url: URL,
+  addresses: LookupAddress[],
+  req: CallbackRequest,
+  timeoutMs: number,
+  extra: Record<string, string>,
+): Promise<number> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const r = client.request(url, {
       method: req.method,
       headers: {
         ...req.headers,
+        ...extra,
         'X-Code-Runner-Delivery': req.deliveryId,
         'Content-Length': Buffer.byteLength(req.body),
       },
@@ -62,9 +72,16 @@ export function createCallbackActivities(deps: CallbackDeps) {
         throw ApplicationFailure.create({ message: target.reason, type, nonRetryable: !target.unresolved });
       }
       const address = (target.addresses[0] as LookupAddress).address;
+      if (req.signed && !deps.webhookSecret)
+        throw ApplicationFailure.nonRetryable('WEBHOOK_SECRET is not set: cannot sign', CallbackFailures.Unsigned);
+      // Signed at send time: a fresh timestamp per attempt, the same id every time.
+      const signature =
+        req.signed && deps.webhookSecret
+          ? webhookHeaders(deps.webhookSecret, req.deliveryId, req.body, new Date())
+          : {};
       let status: number;
       try {
-        status = await send(target.url, target.addresses, req, deps.timeoutMs);
+        status = await send(target.url, target.addresses, req, deps.timeoutMs, signature);
       } catch (err) {
         throw ApplicationFailure.retryable(
           `${req.method} ${target.url.host}: ${(err as Error).message}`,

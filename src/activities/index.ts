@@ -43,7 +43,11 @@ export function activityDeps(cfg: Config, kube: KubeClients, notify?: (runId: st
     settleMs: cfg.poll.runningSettleMs,
     logLimitBytes: cfg.runner.logLimitBytes,
     admission: { taskQueue: cfg.temporal.taskQueue, ...cfg.admission },
-    callbacks: { check: addressChecker(cfg.callbacks.addresses), timeoutMs: cfg.callbacks.timeoutMs },
+    callbacks: {
+      check: addressChecker(cfg.callbacks.addresses),
+      timeoutMs: cfg.callbacks.timeoutMs,
+      ...(cfg.webhooks.secret ? { webhookSecret: cfg.webhooks.secret } : {}),
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import type { Config } from '../config/config.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { runsRouter } from './routes/runs.js';
@@ -15,8 +15,11 @@ import type { KeyRegistry } from './keys/registry.js';
 import { auditRefusals } from './keys/audit-refusals.js';
 import { compatAuthErrors } from './keys/compat-errors.js';
 import { stdoutAudit, type AuditSink } from './audit.js';
-import { ApiRoutes, compatibleApi } from './openapi/routes.js';
+import { ApiRoutes, compatibleApi, metricsEndpoint } from './openapi/routes.js';
 import { openApiRouter } from './openapi/router.js';
+import { observe } from './observe.js';
+import { createLogger, type Logger } from '../obs/logger.js';
+import type { ApiMetrics } from '../obs/api-metrics.js';
 
 export interface AppDeps {
   cfg: Config;
@@ -30,6 +33,8 @@ export interface AppDeps {
   keys?: KeyRegistry;
   /** Where audit lines of refused submissions and cancels go (default: stdout; the run service writes the rest). */
   audit?: AuditSink;
+  /** The process's logger (default: a new one at LOG_LEVEL). */
+  log?: Logger;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -37,6 +42,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const languages = deps.languages ?? new LanguagesService(deps.cfg, null);
+  // Every request is logged, counted and (with traces on) a span; /metrics is the runs service's registry.
+  const metrics = deps.runs.metrics;
+  const log = deps.log ?? createLogger(deps.cfg.logLevel, 'api');
+  app.use(observe({ log, metrics, tracing: deps.cfg.obs.otlpEndpoint !== undefined }));
+  app.use(metricsEndpoint(Router().get('/metrics', metricsRoute(metrics))));
   // API keys before everything else (the open paths excepted), then each tenant's request rate.
   app.use(auditRefusals(deps.audit ?? stdoutAudit, deps.cfg));
   if (deps.cfg.keys.enabled) {
@@ -67,3 +77,13 @@ export function createApp(deps: AppDeps): Express {
 
 /** Piston's paths: /api/v2 at the root, as its clients call `{server}/api/v2/...`, and under the prefix. */
 export const pistonPaths = (prefix: string): string[] => [...new Set(['/api/v2', `${prefix}/api/v2`])];
+
+/** GET /metrics: the Prometheus text exposition (open: it holds counts and labels, never input). */
+const metricsRoute =
+  (metrics: ApiMetrics): express.RequestHandler =>
+  (_req, res, next) => {
+    metrics
+      .exposition()
+      .then((text) => res.type(metrics.contentType).send(text))
+      .catch(next);
+  };

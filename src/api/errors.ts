@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { HttpError } from './http-error.js';
+import { logServerError } from './observe.js';
 
 const GRPC = { DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
 
@@ -59,10 +60,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(new HttpError(404, 'route_not_found', `no route for ${req.method} ${req.path}`));
 
 /** The one error handler: JSON with status, stable code, message and details; never a stack trace. */
-export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const e = asHttpError(err);
-  if (e.code === 'internal_error') console.error('api: unhandled error:', err);
-  else if (e.status >= 500) console.error(`api: ${e.code}: ${e.cause instanceof Error ? e.cause.message : e.message}`);
+  logServerError(req, res, e, err);
   res
     .status(e.status)
     .json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });

@@ -1,5 +1,6 @@
 import type { KubeClients } from '../kube/client.js';
 import { readBoundedPodLog, type BoundedLog } from '../kube/logs.js';
+import { followPodLog, type FollowHandlers, type LogFollow } from '../kube/log-follow.js';
 import { liveOutput } from '../domain/judge-frame.js';
 
 /** Reads a running pod's output straight from Kubernetes (bounded), for live logs. */
@@ -16,5 +17,10 @@ export class LiveLogs {
     if (!log) return null;
     const logs = liveOutput(log.logs);
     return { ...log, logs, bytes: Buffer.byteLength(logs) };
+  }
+
+  /** Follows the pod's log as it is written (raw: the caller cuts stage lines and the result frame). */
+  follow(podName: string, on: FollowHandlers): Promise<LogFollow> {
+    return followPodLog(this.kube, this.namespace, podName, this.limitBytes, on);
   }
 }

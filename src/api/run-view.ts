@@ -1,9 +1,8 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { temporal } from '../temporal/proto.js';
 import { objectName } from '../domain/names.js';
-import type { RunClient, RunInput, RunResult, RunState, RunStatus } from '../domain/run.js';
-import type { RunView, SingleRunView } from '../domain/run-view.js';
-import type { JudgeResult } from '../domain/judge.js';
+import type { RunClient, RunInput, RunState, RunStatus } from '../domain/run.js';
+import type { RunView } from '../domain/run-view.js';
 import { SA_LANGUAGE, SA_NODE, SA_POD, SA_STATUS } from '../workflows/definitions.js';
 
 /** What a run's workflow carries for the view besides its search attributes (set at start). */
@@ -106,58 +105,5 @@ export function fromState(s: RunState): Partial<RunView> {
   };
 }
 
-/** What the workflow's result adds once the run finished. */
-export function fromResult(r: RunResult): Partial<RunView> {
-  return {
-    status: r.status,
-    language: r.language,
-    pod_name: r.podName,
-    node_name: r.nodeName,
-    reason: r.reason,
-    exit_code: r.exitCode,
-    created_at: r.createdAt,
-    started_at: r.startedAt,
-    finished_at: r.finishedAt,
-    logs_truncated: r.outputTruncated,
-    status_history: r.history ?? [],
-  };
-}
-
-/** What the launcher's result adds once the run finished: the verdict, the compile step, every test. */
-export function fromJudge(r: JudgeResult, hasTests: boolean): Partial<RunView> & SingleRunView {
-  const streams = (s: JudgeResult['tests'][number] | NonNullable<JudgeResult['compile']>) => ({
-    stdout: s.stdout,
-    stderr: s.stderr,
-    stdout_truncated: s.stdout_truncated,
-    stderr_truncated: s.stderr_truncated,
-    exit_code: s.exit_code,
-    signal: s.signal,
-  });
-  const tests = r.tests.map((t) => ({
-    verdict: t.verdict,
-    message: t.message || null,
-    ...streams(t),
-    cpu_time_ms: t.cpu_time_ms,
-    wall_time_ms: t.wall_time_ms,
-    memory_kb: t.memory_kb,
-  }));
-  const c = r.compile;
-  const view = {
-    verdict: r.verdict,
-    message: r.message || null,
-    compile: c
-      ? { status: c.status, ...streams(c), time_ms: c.time_ms, cpu_time_ms: c.cpu_time_ms, memory_kb: c.memory_kb }
-      : null,
-    tests: hasTests ? tests : [],
-  };
-  const only = r.tests[0];
-  if (hasTests || !only) return view;
-  // A run without tests: its one run's streams and measurements at the top level.
-  return {
-    ...view,
-    ...streams(only),
-    cpu_time_ms: only.cpu_time_ms,
-    wall_time_ms: only.wall_time_ms,
-    memory_kb: only.memory_kb,
-  };
-}
+// Pure builders the workflow's webhook shares, kept in the domain.
+export { fromJudge, fromResult } from '../domain/run-view.js';

@@ -20,6 +20,7 @@ import { grpcCode, translateTemporalError } from './errors.js';
 import { HttpError } from './http-error.js';
 import { resolveLanguage, runInput } from './languages.js';
 import type { LiveLogs } from './live-logs.js';
+import type { FollowHandlers, LogFollow } from '../kube/log-follow.js';
 import { InputCache } from './input-cache.js';
 import type { LanguagesService } from './languages-service.js';
 import { judgedResult, runRecord, type RunRecord } from './run-output.js';
@@ -30,6 +31,7 @@ import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 import { auditEvent, outcomeOf, stdoutAudit, type AuditSink, type Requester } from './audit.js';
 import { boundByTenant, type DefaultedField } from '../domain/tenant-maxima.js';
 import { tenantOf } from '../domain/tenant.js';
+import { ApiMetrics } from '../obs/api-metrics.js';
 
 export type { RunView } from '../domain/run-view.js';
 
@@ -42,7 +44,7 @@ export interface StartOptions {
   client?: RunClient;
   clientSettings?: RunInput['clientSettings'];
   compileLimits?: StageLimits;
-  /** A compatible API's callback (Judge0's callback_url), already checked against the address policy. */
+  /** A callback (Judge0's PUT, or the native signed webhook), already checked against the address policy. */
   callbackUrl?: string;
   /** A client attaches to the program (Piston's /api/v2/connect). */
   interactive?: boolean;
@@ -62,6 +64,8 @@ export class RunsService {
     private readonly cfg: Config,
     private readonly liveLogs?: LiveLogs,
     private readonly languages?: LanguagesService,
+    /** The API's metrics (runs accepted among them); the app serves them at /metrics. */
+    readonly metrics: ApiMetrics = new ApiMetrics(),
     private readonly audit: AuditSink = stdoutAudit,
   ) {
     this.cursors = new CursorCodec(cfg.http.cursorSecret);
@@ -145,7 +149,9 @@ export class RunsService {
           fallbackMs: this.cfg.poll.fallbackMs,
         },
         startTimeoutSeconds: this.cfg.runner.startTimeoutSeconds,
-        ...(input.callbackUrl ? { callback: callbackPolicy(this.cfg.callbacks) } : {}),
+        ...(input.callbackUrl
+          ? { callback: callbackPolicy(this.cfg.callbacks), temporalUiUrl: this.temporalUiUrl(runId) }
+          : {}),
       },
     };
     try {
@@ -175,6 +181,7 @@ export class RunsService {
       translateTemporalError(err, runId);
     }
     this.inputs.set(input);
+    this.metrics.runSubmitted(input);
     return { view: this.views.queued(input), created: true, input };
   }
 
@@ -239,17 +246,18 @@ export class RunsService {
     runId: string,
   ): Promise<{ run_id: string; logs: string; truncated: boolean; status: RunStatus; live: boolean }> {
     const desc = await this.describe(runId);
-    if (desc.status.name !== 'RUNNING') {
+    // Still open, or finished but open while its callback is delivered (then the history holds the output).
+    const view = desc.status.name === 'RUNNING' ? await this.viewOf(desc) : null;
+    if (!view || isTerminal(view.status)) {
       // One history read gives the view and the output.
       const record = await runRecord(this.client, runId);
       const judged = judgedResult(record);
       const out = judged
         ? combinedOutput(judged)
         : { text: record.output?.logs ?? '', truncated: record.output?.truncated ?? false };
-      const view = this.closedView(desc, record);
-      return { run_id: runId, logs: out.text, truncated: out.truncated, status: view.status, live: false };
+      const status = (view ?? this.closedView(desc, record)).status;
+      return { run_id: runId, logs: out.text, truncated: out.truncated, status, live: false };
     }
-    const view = await this.viewOf(desc);
     const live = view.pod_name && this.liveLogs ? await this.liveLogs.read(view.pod_name) : null;
     return {
       run_id: runId,
@@ -258,6 +266,12 @@ export class RunsService {
       status: view.status,
       live: true,
     };
+  }
+
+  /** Follows a running pod's raw log (for the events stream); rejects when this API has no cluster access. */
+  followOutput(podName: string, on: FollowHandlers): Promise<LogFollow> {
+    if (!this.liveLogs) return Promise.reject(new Error('no cluster access for live output'));
+    return this.liveLogs.follow(podName, on);
   }
 
   /** What was submitted, for whoever may read the run (the UI's "reproduce"). */

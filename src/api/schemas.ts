@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RUN_STATUSES } from '../domain/run.js';
 import { COMPARE_MODES, MAX_RUN_FILES } from '../domain/judge.js';
+import { callbackTarget } from '../domain/address-policy.js';
 
 export const runIdParams = z.object({
   run_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'run ids are letters, digits and dashes'),
@@ -86,6 +87,16 @@ export function createRunBody(limits: BodyLimits) {
       .max(limits.maxTimeoutSeconds, `timeout_seconds must be at most ${limits.maxTimeoutSeconds}`)
       .default(limits.defaultTimeoutSeconds),
     stdin: z.string().default(''),
+    /** A signed POST when the run finishes (README "Webhooks"); its address is checked before the run starts. */
+    callback_url: z
+      .string({ error: 'callback_url must be a string' })
+      .trim()
+      .max(2048, 'callback_url must be at most 2048 characters')
+      .superRefine((url, ctx) => {
+        const t = callbackTarget(url);
+        if ('error' in t) ctx.addIssue({ code: 'custom', message: `callback_url ${t.error}` });
+      })
+      .optional(),
   });
 }
 export type CreateRunBody = z.infer<ReturnType<typeof createRunBody>>;

@@ -120,6 +120,11 @@ const envSchema = z.object({
   WORKER_ACTIVATION_LIMIT_MS: int(0, 0, 3_600_000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Observability (src/obs/): the worker's /metrics listener, the SDK's metrics in it, traces over OTLP/HTTP.
+  METRICS_PORT: int(9464, 0, 65535),
+  TEMPORAL_SDK_METRICS: flag(true),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   // The Judge0 CE 1.13.1 compatible API (src/api/judge0/).
   JUDGE0_PREFIX: z
     .string()
@@ -143,6 +148,11 @@ const envSchema = z.object({
   CALLBACK_TIMEOUT_MS: int(10_000, 100, 120_000),
   CALLBACK_ALLOW_PRIVATE: flag(false),
   CALLBACK_ALLOWED_CIDRS: z.string().default(''),
+  // Native webhooks (callback_url on POST /runs): signed with this key (Standard Webhooks); unset: refused.
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // GET /runs/{id}/events: how often an open stream polls the run's status, and its heartbeat.
+  EVENTS_POLL_MS: int(1000, 100, 60_000),
+  EVENTS_HEARTBEAT_SECONDS: int(15, 1, 300),
   // API keys (src/api/keys/): off for the local run, on in the Helm chart.
   API_KEYS: z
     .enum(['on', 'off', 'true', 'false'])
@@ -217,6 +227,11 @@ export interface Config {
     bundlePath?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Metrics and traces: the worker's /metrics port (0: any free port), whether the Temporal SDK's own
+   * metrics join it, and where traces go (OTLP/HTTP; absent: tracing off).
+   */
+  obs: { metricsPort: number; sdkMetrics: boolean; otlpEndpoint?: string; serviceName?: string };
   /** The Judge0-compatible API: where it is mounted, its tokens (X-Auth-Token, X-Auth-User) and switches. */
   judge0: {
     prefix: string;
@@ -238,6 +253,10 @@ export interface Config {
     timeoutMs: number;
     addresses: AddressPolicy;
   };
+  /** Native webhooks' signing key (`whsec_<base64>` or plain text); absent: callback_url is refused. */
+  webhooks: { secret?: string };
+  /** Event streams: the status poll of each open stream, and the heartbeat comment's period. */
+  events: { pollMs: number; heartbeatMs: number };
 }
 
 export class ConfigError extends Error {
@@ -398,6 +417,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     logLevel: e.LOG_LEVEL,
+    obs: {
+      metricsPort: e.METRICS_PORT,
+      sdkMetrics: e.TEMPORAL_SDK_METRICS,
+      ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '') } : {}),
+      ...(e.OTEL_SERVICE_NAME ? { serviceName: e.OTEL_SERVICE_NAME } : {}),
+    },
     judge0: {
       prefix: e.JUDGE0_PREFIX,
       ...(e.JUDGE0_AUTH_TOKEN ? { authToken: e.JUDGE0_AUTH_TOKEN } : {}),
@@ -420,5 +445,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
       addresses: { allowPrivate: e.CALLBACK_ALLOW_PRIVATE, allowedCidrs: cidrs.cidrs },
     },
+    webhooks: e.WEBHOOK_SECRET ? { secret: e.WEBHOOK_SECRET } : {},
+    events: { pollMs: e.EVENTS_POLL_MS, heartbeatMs: e.EVENTS_HEARTBEAT_SECONDS * 1000 },
   };
 }

@@ -8,8 +8,14 @@ export const CallbackFailures = {
   Rejected: 'CallbackRejected',
   /** 5xx, 408, 429, timeouts, connection errors, a name that does not resolve (yet). */
   Failed: 'CallbackFailed',
+  /** A signed webhook, but this worker has no WEBHOOK_SECRET to sign it with. */
+  Unsigned: 'CallbackUnsigned',
 } as const;
-export const PERMANENT_CALLBACK_FAILURES: string[] = [CallbackFailures.Forbidden, CallbackFailures.Rejected];
+export const PERMANENT_CALLBACK_FAILURES: string[] = [
+  CallbackFailures.Forbidden,
+  CallbackFailures.Rejected,
+  CallbackFailures.Unsigned,
+];
 
 /** Generic enough for any client's callback: method, URL, headers, body. */
 export interface CallbackRequest {
@@ -19,6 +25,8 @@ export interface CallbackRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Sign with WEBHOOK_SECRET at each attempt (Standard Webhooks headers); the key never enters the history. */
+  signed?: boolean;
 }
 
 /** The retry schedule (CALLBACK_* settings): exponential backoff, coefficient 2, for hours. */

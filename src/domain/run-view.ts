@@ -1,5 +1,5 @@
-import type { Compare, RunFile, TestCase, Verdict } from './judge.js';
-import type { RunClient, RunStatus, StageLimits } from './run.js';
+import type { Compare, JudgeResult, RunFile, TestCase, Verdict } from './judge.js';
+import type { RunClient, RunResult, RunStatus, StageLimits } from './run.js';
 
 /** The public shape of a run: Mini Code Runner's fields, plus what our users expect beyond them. */
 export interface RunView {
@@ -95,4 +95,60 @@ export interface LanguageView {
   image: string;
   file_name: string;
   editor_mode: string | null;
+}
+
+/** What the workflow's result adds once the run finished. */
+export function fromResult(r: RunResult): Partial<RunView> {
+  return {
+    status: r.status,
+    language: r.language,
+    pod_name: r.podName,
+    node_name: r.nodeName,
+    reason: r.reason,
+    exit_code: r.exitCode,
+    created_at: r.createdAt,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    logs_truncated: r.outputTruncated,
+    status_history: r.history ?? [],
+  };
+}
+
+/** What the launcher's result adds once the run finished: the verdict, the compile step, every test. */
+export function fromJudge(r: JudgeResult, hasTests: boolean): Partial<RunView> & SingleRunView {
+  const streams = (s: JudgeResult['tests'][number] | NonNullable<JudgeResult['compile']>) => ({
+    stdout: s.stdout,
+    stderr: s.stderr,
+    stdout_truncated: s.stdout_truncated,
+    stderr_truncated: s.stderr_truncated,
+    exit_code: s.exit_code,
+    signal: s.signal,
+  });
+  const tests = r.tests.map((t) => ({
+    verdict: t.verdict,
+    message: t.message || null,
+    ...streams(t),
+    cpu_time_ms: t.cpu_time_ms,
+    wall_time_ms: t.wall_time_ms,
+    memory_kb: t.memory_kb,
+  }));
+  const c = r.compile;
+  const view = {
+    verdict: r.verdict,
+    message: r.message || null,
+    compile: c
+      ? { status: c.status, ...streams(c), time_ms: c.time_ms, cpu_time_ms: c.cpu_time_ms, memory_kb: c.memory_kb }
+      : null,
+    tests: hasTests ? tests : [],
+  };
+  const only = r.tests[0];
+  if (hasTests || !only) return view;
+  // A run without tests: its one run's streams and measurements at the top level.
+  return {
+    ...view,
+    ...streams(only),
+    cpu_time_ms: only.cpu_time_ms,
+    wall_time_ms: only.wall_time_ms,
+    memory_kb: only.memory_kb,
+  };
 }

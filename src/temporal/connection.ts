@@ -8,6 +8,9 @@ import {
 } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config/config.js';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { Counter } from 'prom-client';
+import { grpcErrorCounter } from '../obs/grpc-errors.js';
 
 /** TLS / API key options shared by the client (API) and the native connection (worker). */
 function connectionOptions(cfg: Config['temporal']): ConnectionOptions & NativeConnectionOptions {
@@ -37,13 +40,24 @@ const retry = makeGrpcRetryInterceptor({
   retryableDecider: (attempt, status) => status.code !== UNKNOWN && defaults.retryableDecider(attempt, status),
 });
 
-export async function connectClient(cfg: Config['temporal']): Promise<Client> {
+export interface ClientObs {
+  /** Counts calls that failed (after retries) by method and status. */
+  errors?: Counter<'method' | 'code'>;
+  /** Trace workflow starts, signals and queries (the span goes to the workflow in its headers). */
+  tracing?: boolean;
+}
+
+export async function connectClient(cfg: Config['temporal'], obs: ClientObs = {}): Promise<Client> {
   const connection = await Connection.connect({
     ...connectionOptions(cfg),
     connectTimeout: '5s',
-    interceptors: [retry],
+    interceptors: obs.errors ? [grpcErrorCounter(obs.errors), retry] : [retry],
   });
-  return new Client({ connection, namespace: cfg.namespace });
+  return new Client({
+    connection,
+    namespace: cfg.namespace,
+    ...(obs.tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
 }
 
 export async function connectWorkerConnection(cfg: Config['temporal']): Promise<NativeConnection> {

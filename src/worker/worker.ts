@@ -3,6 +3,14 @@ import { Worker, type NativeConnection, type WorkflowBundleOption } from '@tempo
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { UNBOUNDED_MS, dropUnboundedTimeouts } from './activation-limit.js';
 import { disableWorkflowStackTraces } from './stack-traces.js';
+import type { Context } from '@temporalio/activity';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  makeWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import { WorkerMetrics } from '../obs/worker-metrics.js';
+import type { Tracing } from '../obs/tracing.js';
 
 const require = createRequire(import.meta.url);
 
@@ -12,13 +20,24 @@ export const workflowsPath = (): string => require.resolve('../workflows/index.j
 const preloadModules = () => ['@temporalio/workflow', workflowsPath()];
 
 /**
+ * The workflow side of the traces (Temporal's OpenTelemetry workflow interceptors). Only traced bundles
+ * carry it, and it is not preloaded: its tracer and context are per workflow.
+ */
+export const tracingInterceptorsPath = (): string =>
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+
+/**
  * How every bundle of the workflows is built (the worker's own, the pre-built one, the tests').
  * `preloadModules` evaluates the workflow modules and the SDK's API once, in the shared V8 context,
  * instead of once per cached workflow: they hold no module-level state (only definitions and activity
  * proxies), so sharing them is safe, and each cached workflow then costs its activator and its own
  * variables only (docs/benchmarks.md, fifth round).
  */
-export const bundlerOptions = () => ({ workflowsPath: workflowsPath(), preloadModules: preloadModules() });
+export const bundlerOptions = (o: { traced?: boolean } = {}) => ({
+  workflowsPath: workflowsPath(),
+  preloadModules: preloadModules(),
+  ...(o.traced ? { workflowInterceptorModules: [tracingInterceptorsPath()] } : {}),
+});
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -32,8 +51,13 @@ export interface WorkerOptions {
   workflowStackTraces?: boolean;
   /** A workflow activation longer than this fails its task; 0 or absent: no limit (activation-limit.ts). */
   activationLimitMs?: number;
+  /** A pre-built bundle; with `tracing`, it must be a traced one (`bundlerOptions({ traced: true })`). */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /** Where the runs' metric sinks land (default: metrics of this worker's own, unexposed). */
+  metrics?: WorkerMetrics;
+  /** Trace workflows and activities (src/obs/tracing.ts); absent: no tracing code runs. */
+  tracing?: Tracing | null;
 }
 
 /**
@@ -54,6 +78,7 @@ function onMainThread(activationLimitMs = 0) {
 /** Builds the run worker; the caller owns the connection and calls run()/shutdown(). */
 export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
   if (!o.workflowStackTraces) disableWorkflowStackTraces();
+  const t = o.tracing;
   return Worker.create({
     ...onMainThread(o.activationLimitMs),
     connection: o.connection,
@@ -63,6 +88,24 @@ export async function createRunWorker(o: WorkerOptions): Promise<Worker> {
     ...(o.workflowBundle
       ? { workflowBundle: o.workflowBundle }
       : { workflowsPath: workflowsPath(), bundlerOptions: { preloadModules: preloadModules() } }),
+    sinks: {
+      ...(o.metrics ?? new WorkerMetrics()).sinks(),
+      ...(t ? { exporter: makeWorkflowExporter(t.processor, t.resource) } : {}),
+    },
+    ...(t
+      ? {
+          interceptors: {
+            // A pre-built bundle carries them already (bundlerOptions({ traced: true })).
+            ...(o.workflowBundle ? {} : { workflowModules: [tracingInterceptorsPath()] }),
+            activity: [
+              (ctx: Context) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ],
+          },
+        }
+      : {}),
     maxConcurrentActivityTaskExecutions: o.concurrency,
     maxConcurrentLocalActivityExecutions: o.concurrency,
     // The SDK wants no more concurrent workflow tasks than cached workflows.

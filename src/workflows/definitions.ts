@@ -27,7 +27,11 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
 };
 
 /** Guards and the poll cadence (src/domain/run-machine.ts): inputs, so tests and operators tune them. */
-export type RunPolicy = PollPolicy & { callback?: CallbackPolicy };
+export type RunPolicy = PollPolicy & {
+  callback?: CallbackPolicy;
+  /** The run's link in the Temporal Web UI, for a native webhook's run view (the workflow cannot know it). */
+  temporalUiUrl?: string;
+};
 
 /** Admission: one long-lived workflow per task queue holds the slots; runs wait for its admit signal. */
 export const ADMISSION_WORKFLOW_TYPE = 'admissionWorkflow';

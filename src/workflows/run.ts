@@ -20,6 +20,7 @@ import type { JudgeResult } from '../domain/judge.js';
 import { launcherSeconds, resultNonce } from '../domain/launcher-spec.js';
 import { DEFAULT_CALLBACK_POLICY, PERMANENT_CALLBACK_FAILURES, type CallbackOutcome } from '../domain/callback.js';
 import { judge0Callback } from '../domain/judge0/callback.js';
+import { runWebhook } from '../domain/webhook.js';
 import {
   SA_NODE,
   SA_POD,
@@ -30,6 +31,8 @@ import {
   stateQuery,
   type RunPolicy,
 } from './definitions.js';
+import { runMetrics } from './metrics-sink.js';
+import { tenantOf } from '../domain/tenant.js';
 
 type Acts = activities.Activities;
 
@@ -108,6 +111,9 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   });
 
   const now = () => new Date(Date.now()).toISOString();
+  // Metric labels and times (workflow time: the sinks run outside the workflow, and never on replay).
+  const labels = { language: input.language, tenant: tenantOf(input) };
+  const sinceAccepted = () => Math.max(0, Date.now() - Date.parse(input.createdAt));
   // A launch of several steps (a compile, tests) announces each in its log; the polls read it from there.
   const staged = input.sandbox.compile !== undefined || (input.tests?.length ?? 0) > 1;
   /** The last observation said the sandbox waits in an outside queue (Kueue). */
@@ -154,6 +160,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
       if (state.cancelRequested) return finish('Cancelled', cancelReason);
       queued = true;
       if (!(await waitForAdmission())) return finish('Cancelled', `${cancelReason} (while queued)`);
+      runMetrics.admitted({ ...labels, waitMs: sinceAccepted() });
       attempted = true;
       setStatus('Pending');
       await watch();
@@ -190,6 +197,7 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   state.stage = null;
   state.finishedAt = state.finishedAt ?? now();
   setStatus(verdict.status);
+  runMetrics.finished({ ...labels, status: state.status, durationMs: sinceAccepted() });
   const result: RunResult = {
     runId: input.runId,
     status: state.status,
@@ -211,14 +219,18 @@ export async function runWorkflow({ input, policy }: RunWorkflowArgs): Promise<R
   // Only now, with the final status visible to a client that reads the run, is the callback sent; the
   // query answers with the result meanwhile, as the run is finished (src/api/runs-service.ts).
   state.result = result;
-  return { ...result, callback: await deliver(input.callbackUrl) };
+  return { ...result, callback: await deliver(input.callbackUrl, result) };
 
   /**
    * The callback: a regular activity (its own step in the history, retried for hours with backoff). It runs
    * to its end even if the workflow is cancelled meanwhile; its failure is recorded, the run's status stays.
    */
-  async function deliver(url: string): Promise<CallbackOutcome> {
-    const request = judge0Callback(url, input, state, judgedResult ?? null);
+  async function deliver(url: string, result: RunResult): Promise<CallbackOutcome> {
+    // Judge0's PUT for its submissions; the native API's signed webhook for everything else.
+    const request =
+      input.client === 'judge0'
+        ? judge0Callback(url, input, state, judgedResult ?? null)
+        : runWebhook(url, input, result, judgedResult ?? null, output, policy.temporalUiUrl ?? '');
     const p = policy.callback ?? DEFAULT_CALLBACK_POLICY;
     const { deliverCallback } = proxyActivities<Acts>({
       startToCloseTimeout: '1m',

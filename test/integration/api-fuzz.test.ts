@@ -53,6 +53,8 @@ describe('API fuzzing', () => {
     const lang = stack.cfg.languages.find((l) => l.id === (LANGUAGE_ALIASES[language] ?? language));
     return (
       lang !== undefined &&
+      // This stack has no WEBHOOK_SECRET: any callback_url is refused (422 webhooks_disabled).
+      b.data.callback_url === undefined &&
       !b.data.files.some((f) => f.name === lang.fileName || f.name === SPEC_FILE) &&
       inputBytes(b.data) <= stack.cfg.limits.maxInputBytes &&
       Buffer.byteLength(code) <= stack.cfg.limits.maxCodeBytes &&

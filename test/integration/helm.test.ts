@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { loadAllYaml } from '@kubernetes/client-node';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { REPO_ROOT } from '../support/paths.js';
+import { ApiMetrics } from '../../src/obs/api-metrics.js';
+import { WorkerMetrics } from '../../src/obs/worker-metrics.js';
 
 /** The Helm chart, rendered by the real helm (scripts/build-go-tools.sh helm) and checked object by object. */
 const CHART = join(REPO_ROOT, 'infra/helm/code-runner');
@@ -87,6 +89,7 @@ describe('Helm chart infra/helm/code-runner', () => {
         'RoleBinding',
         'Secret',
         'Secret',
+        'Service',
         'Service',
         'ServiceAccount',
         'ServiceAccount',
@@ -307,6 +310,85 @@ describe('Helm chart infra/helm/code-runner', () => {
     expect(ing.spec.ingressClassName).toBe('nginx');
     expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBeTruthy();
     expect(ing.spec.tls).toHaveLength(1);
+  });
+
+  it('exposes metrics: the worker port and probes, ServiceMonitors and the Grafana dashboard on request', () => {
+    const objs = render();
+    expect(objs.some((o) => o.kind === 'ServiceMonitor' || o.kind === 'ConfigMap')).toBe(false);
+    const worker = find(objs, 'Deployment', 'cr-code-runner-worker') as unknown as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    const c = worker.spec.template.spec.containers[0]!;
+    expect(c.ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
+    expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'metrics' } });
+    expect(deploymentEnv(objs, 'cr-code-runner-worker')).toMatchObject({
+      METRICS_PORT: '9464',
+      TEMPORAL_SDK_METRICS: 'true',
+      LOG_LEVEL: 'info',
+    });
+    expect(deploymentEnv(objs, 'cr-code-runner-api')).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    const svc = find(objs, 'Service', 'cr-code-runner-worker-metrics') as Obj & { spec: Record<string, unknown> };
+    expect(svc.spec).toMatchObject({
+      clusterIP: 'None',
+      selector: { 'app.kubernetes.io/component': 'worker' },
+      ports: [{ name: 'metrics', port: 9464, targetPort: 'metrics' }],
+    });
+
+    const on = render([
+      'metrics.serviceMonitor.enabled=true',
+      'metrics.serviceMonitor.labels.release=kube-prometheus-stack',
+      'metrics.dashboard.enabled=true',
+      'metrics.dashboard.namespace=monitoring',
+      'tracing.otlpEndpoint=http://otel-collector.observability:4318',
+      'logLevel=warn',
+    ]);
+    for (const [component, port] of [
+      ['api', 'http'],
+      ['worker', 'metrics'],
+    ] as const) {
+      const sm = find(on, 'ServiceMonitor', `cr-code-runner-${component}`) as Obj & { spec: Record<string, unknown> };
+      expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
+      expect(sm.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+      expect(sm.spec).toEqual({
+        selector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'code-runner',
+            'app.kubernetes.io/instance': 'cr',
+            'app.kubernetes.io/component': component,
+          },
+        },
+        endpoints: [{ port, path: '/metrics', interval: '30s' }],
+      });
+      // The ServiceMonitor's port names a port of the Service it selects.
+      const service = on.find(
+        (o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === component,
+      ) as Obj & { spec: { ports: { name: string }[] } };
+      expect(service.spec.ports.map((p) => p.name)).toContain(port);
+      expect(deploymentEnv(on, `cr-code-runner-${component}`)).toMatchObject({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+        LOG_LEVEL: 'warn',
+      });
+    }
+    const cm = find(on, 'ConfigMap', 'cr-code-runner-dashboard') as Obj & { data: Record<string, string> };
+    expect(cm.metadata).toMatchObject({ namespace: 'monitoring', labels: { grafana_dashboard: '1' } });
+    const dashboard = JSON.parse(cm.data['code-runner.json'] ?? '') as { panels: { targets: { expr: string }[] }[] };
+    // Every code_runner_* series a panel queries is one the processes export.
+    const exported = new Set(
+      [new ApiMetrics(), new WorkerMetrics()].flatMap((m) =>
+        m.registry.getMetricsAsArray().flatMap((x) => [x.name, `${x.name}_bucket`, `${x.name}_count`, `${x.name}_sum`]),
+      ),
+    );
+    const queried = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) => t.expr.match(/code_runner_[a-z_]+/g) ?? []),
+    );
+    expect(queried.length).toBeGreaterThanOrEqual(8);
+    expect(queried.filter((n) => !exported.has(n))).toEqual([]);
+    for (const name of [
+      'code_runner_runs_finished_total',
+      'code_runner_queue_depth',
+      'code_runner_admission_wait_seconds_bucket',
+    ])
+      expect(queried).toContain(name);
   });
 
   it('the standalone KEDA manifests in infra/keda validate too', () => {

@@ -19,6 +19,9 @@ import { admissionWorkflowId } from '../../src/workflows/definitions.js';
 import { BUNDLE_PATH } from './paths.js';
 import { startKeys, type RunningKeys } from '../../src/api/keys/index.js';
 import type { AuditSink } from '../../src/api/audit.js';
+import { countKubeErrors } from '../../src/obs/kube-errors.js';
+import type { WorkerMetrics } from '../../src/obs/worker-metrics.js';
+import type { Tracing } from '../../src/obs/tracing.js';
 
 /** Namespace every integration test's runs land in (Pod Security restricted, enforced). */
 export const TEST_RUNNER_NAMESPACE = 'code-runner-test';
@@ -38,6 +41,9 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     POLL_FACTOR: '1.5',
     START_TIMEOUT_SECONDS: '60',
     JOB_TTL_SECONDS: '600',
+    // Quiet tests (request lines are info); worker processes' metrics listeners on free ports.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    METRICS_PORT: '0',
     ...overrides,
   };
 }
@@ -51,9 +57,17 @@ export interface Stack {
   runs: RunsService;
   /** The keys, when the stack runs with API_KEYS=on (read from API_KEYS_SECRET in API_KEYS_NAMESPACE). */
   keys: RunningKeys | null;
-  /** A run worker on the stack's task queue, with the suite's workflow bundle unless given another. */
-  startWorker(workflowBundle?: WorkflowBundleOption): Promise<RunningWorker>;
+  /**
+   * A run worker on the stack's task queue, with the suite's workflow bundle unless given another;
+   * `obs`: the metrics its runs and Kubernetes calls report to, and traces (with a traced bundle).
+   */
+  startWorker(workflowBundle?: WorkflowBundleOption, obs?: WorkerObs): Promise<RunningWorker>;
   close(): Promise<void>;
+}
+
+export interface WorkerObs {
+  metrics?: WorkerMetrics;
+  tracing?: Tracing | null;
 }
 
 export interface RunningWorker {
@@ -75,10 +89,11 @@ export async function createStack(overrides: Record<string, string> = {}, opts: 
   const cfg = loadConfig(env);
   const kube = createKubeClients(env);
   await ensureRunnerNamespace(kube, cfg.runner.namespace);
-  const client = await connectClient(cfg.temporal);
+  // With an OTLP endpoint in the overrides, the client traces like the API's (the suite registers the provider).
+  const client = await connectClient(cfg.temporal, { tracing: cfg.obs.otlpEndpoint !== undefined });
   const liveLogs = new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes);
   const audit = opts.audit ?? (() => undefined);
-  const runs = new RunsService(client, cfg, liveLogs, undefined, audit);
+  const runs = new RunsService(client, cfg, liveLogs, undefined, undefined, audit);
   const keys = cfg.keys.enabled ? await startKeys(cfg.keys, kube, () => undefined) : null;
   const app = createApp({
     cfg,
@@ -90,10 +105,14 @@ export async function createStack(overrides: Record<string, string> = {}, opts: 
   const workers: RunningWorker[] = [];
   const connections: NativeConnection[] = [];
 
-  async function startWorker(workflowBundle: WorkflowBundleOption = { codePath: BUNDLE_PATH }): Promise<RunningWorker> {
+  async function startWorker(
+    workflowBundle: WorkflowBundleOption = { codePath: BUNDLE_PATH },
+    obs: WorkerObs = {},
+  ): Promise<RunningWorker> {
     const connection = await connectWorkerConnection(cfg.temporal);
     connections.push(connection);
-    const deps = activityDeps(cfg, kube, wakeRun(client));
+    const workerKube = obs.metrics ? countKubeErrors(kube, obs.metrics.kubeErrors) : kube;
+    const deps = activityDeps(cfg, workerKube, wakeRun(client));
     const worker = await createRunWorker({
       connection,
       namespace: cfg.temporal.namespace,
@@ -104,6 +123,7 @@ export async function createStack(overrides: Record<string, string> = {}, opts: 
       activationLimitMs: cfg.worker.activationLimitMs,
       workflowBundle,
       deps,
+      ...obs,
     });
     const running = worker.run();
     const w: RunningWorker = {

@@ -7,6 +7,7 @@ import { connectClient } from '../../src/temporal/connection.js';
 import { RUN_WORKFLOW_TYPE } from '../../src/workflows/definitions.js';
 import type { RunWorkflowArgs } from '../../src/workflows/run.js';
 import { BUNDLE_PATH } from './paths.js';
+import { WorkerMetrics } from '../../src/obs/worker-metrics.js';
 import { testEnv } from './stack.js';
 
 /**
@@ -55,6 +56,8 @@ export function standInWorkflows() {
         taskQueue,
         workflowBundle: { codePath: BUNDLE_PATH },
         activities,
+        // The run workflow reports to metric sinks; here they land in metrics nobody reads.
+        sinks: new WorkerMetrics().sinks(),
       });
       return worker.runUntil(async () => {
         const h = await temporal().workflow.start(RUN_WORKFLOW_TYPE, {

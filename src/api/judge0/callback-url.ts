@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { addressChecker, callbackTarget } from '../../domain/address-policy.js';
-import { checkTarget, type Resolve } from '../../net/callback-target.js';
 
 /**
  * Judge0's callback_url, checked at submission: http(s), no credentials, and a literal address the policy
@@ -27,8 +26,5 @@ export function callbackUrlField(cfg: Config) {
     });
 }
 
-/** The field's message when the URL's name resolves to a forbidden address; null when it may be tried. */
-export async function resolvedCallbackError(cfg: Config, url: string, resolve?: Resolve): Promise<string | null> {
-  const target = await checkTarget(url, addressChecker(cfg.callbacks.addresses), resolve);
-  return target.ok || target.unresolved ? null : target.reason;
-}
+// Shared with the native API's callback_url.
+export { resolvedCallbackError } from '../callback-url.js';

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { HttpError } from '../http-error.js';
+import { logServerError } from '../observe.js';
 
 /** An error with Judge0's own body ({"error": "..."} or a field error object). */
 export class Judge0Error extends Error {
@@ -40,8 +41,8 @@ export function asJudge0(err: unknown): Judge0Error {
   return new Judge0Error(500, { error: 'internal error' });
 }
 
-export const judge0ErrorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+export const judge0ErrorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const e = asJudge0(err);
-  if (e.status === 500) console.error('api: judge0: unhandled error:', err);
+  if (e.status === 500) logServerError(req, res, new HttpError(500, 'internal_error', 'internal error'), err);
   res.status(e.status).json(e.body);
 };

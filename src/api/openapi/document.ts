@@ -100,7 +100,7 @@ function operation(route: DeclaredRoute, schemas: SchemaSet): Json {
   const respond = (status: number | 'default', r: ResponseSpec) =>
     (responses[String(status)] ??= {
       description: r.description,
-      content: { 'application/json': { schema: schemas.convert(r.body ?? errorBody, 'output') } },
+      content: { [r.mediaType ?? 'application/json']: { schema: schemas.convert(r.body ?? errorBody, 'output') } },
     });
   for (const [status, r] of Object.entries(route.responses)) respond(Number(status), r);
   if (route.params || route.query || route.body)

@@ -12,6 +12,8 @@ import { requireJson, validated, type Valid } from '../validate.js';
 export interface ResponseSpec {
   description: string;
   body?: z.ZodType;
+  /** Not JSON (e.g. text/event-stream): the body schema then describes one event's data. */
+  mediaType?: string;
 }
 
 /** A header the handler reads itself (documented, not validated here: its handler answers its own error). */
@@ -77,10 +79,16 @@ export class ApiRoutes {
   }
 }
 
-/** Routers of the compatible APIs (Judge0, Piston): they follow their own projects' contracts, not this document. */
+/**
+ * Routers outside this document: the compatible APIs (Judge0, Piston), which follow their own projects'
+ * contracts, and Prometheus' /metrics (its text format, docs/observability.md).
+ */
 export const compatibleApis = new WeakSet<Router>();
 
 export function compatibleApi(router: Router): Router {
   compatibleApis.add(router);
   return router;
 }
+
+/** /metrics: Prometheus' text format, not the JSON API. */
+export const metricsEndpoint = compatibleApi;

@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import { jsonBodyLimit } from '../body-limit.js';
 import { asHttpError } from '../errors.js';
 import { HttpError } from '../http-error.js';
+import { logServerError } from '../observe.js';
 import { pistonResult } from './response.js';
 import { pistonRuntimes, runtimesOf, versionText } from './runtimes.js';
 import { startPistonRun, type PistonDeps } from './start.js';
@@ -84,9 +85,9 @@ export function pistonRouter({ cfg, runs, languages }: PistonDeps): Router {
  * Piston's error shape: `{message}` with the status; internals are logged, never sent. Piston clients read
  * only the message, so a size problem's first detail (which limit) goes into it.
  */
-const pistonErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+const pistonErrors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const e = asHttpError(err);
-  if (e.code === 'internal_error') console.error('api: piston: unhandled error:', err);
+  logServerError(req, res, e, err);
   const first: unknown = e.code === 'payload_too_large' && Array.isArray(e.details) ? e.details[0] : undefined;
   const detail = first && typeof first === 'object' && 'message' in first ? String(first.message) : null;
   res.status(e.status).json({ message: detail ? `${e.message}: ${detail}` : e.message });

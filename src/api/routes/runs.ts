@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import { checkWebhookUrl } from '../callback-url.js';
 import { HttpError } from '../http-error.js';
+import { RunEvents } from '../run-events.js';
 import type { RunsService } from '../runs-service.js';
 import { createRunBody, listRunsQuery, runIdParams, waitQuery, type CreateRunBody } from '../schemas.js';
 import { runInputView, runLogs, runPage, runView, syncRunView } from '../response-schemas.js';
@@ -37,9 +39,11 @@ export function runsRouter(routes: ApiRoutes, runs: RunsService, cfg: Config): R
 
   const submit = async (req: Request, res: Response, b: CreateRunBody, wait: number | null) => {
     const key = idempotencyKey(req.get('idempotency-key'));
+    if (b.callback_url) await checkWebhookUrl(cfg, b.callback_url);
     // A timeout the client did not send is the default, lowered to its tenant's maximum rather than refused.
     const sent = (req.body as { timeout_seconds?: unknown } | undefined)?.timeout_seconds !== undefined;
     const { view, created } = await runs.start(b, key, {
+      ...(b.callback_url ? { callbackUrl: b.callback_url } : {}),
       by: requesterOf(req, res),
       defaulted: sent ? [] : ['timeout_seconds'],
     });
@@ -170,6 +174,31 @@ export function runsRouter(routes: ApiRoutes, runs: RunsService, cfg: Config): R
     },
     async ({ params }, _req, res) => {
       res.json(await runs.logs(params.run_id));
+    },
+  );
+  // Server-Sent Events: status changes, live output, then the result (src/api/run-events.ts, docs/events.md).
+  const events = new RunEvents({ runs, pollMs: cfg.events.pollMs, heartbeatMs: cfg.events.heartbeatMs });
+  routes.add(
+    r,
+    {
+      ...one,
+      method: 'get',
+      path: '/runs/:run_id/events',
+      operationId: 'streamRunEvents',
+      summary: "A run's status changes, live output and result, as Server-Sent Events",
+      description:
+        'Events `status` (the run), `output` ({stream, data}), then `result` (the run with its logs), each with an id; ' +
+        'reconnect with Last-Event-ID to resume without gaps or repeats (docs/events.md). Heartbeat comments keep it open.',
+      scope: 'read',
+      headers: [{ name: 'Last-Event-ID', description: 'resume after this event', schema: z.string().optional() }],
+      responses: {
+        200: { description: 'the event stream', body: z.string(), mediaType: 'text/event-stream' },
+        204: { description: 'Last-Event-ID was the end: nothing more to send' },
+        404: notFound,
+      },
+    },
+    async ({ params }, req, res) => {
+      await events.serve(params.run_id, req, res);
     },
   );
   routes.add(

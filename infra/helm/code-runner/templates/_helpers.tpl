@@ -92,6 +92,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: CALLBACK_ALLOWED_CIDRS, value: {{ .Values.callbacks.allowedCidrs | quote }} }
 - { name: PISTON_ENABLED, value: {{ .Values.piston.enabled | quote }} }
 - { name: PISTON_PREFIX, value: {{ .Values.piston.prefix | quote }} }
+- { name: EVENTS_POLL_MS, value: {{ .Values.webhooks.eventsPollMs | quote }} }
+{{- if or .Values.webhooks.existingSecret .Values.webhooks.secret }}
+- name: WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.webhooks.existingSecret | default (printf "%s-webhook" (include "code-runner.fullname" .)) | quote }}
+      key: {{ if .Values.webhooks.existingSecret }}{{ .Values.webhooks.existingSecretKey | quote }}{{ else }}webhook-secret{{ end }}
+{{- end }}
 {{- if .Values.admission.kueueQueueName }}
 - { name: KUEUE_QUEUE_NAME, value: {{ .Values.admission.kueueQueueName | quote }} }
 {{- end }}
@@ -99,6 +107,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: RUNNER_TOLERATIONS, value: {{ include "code-runner.tolerationsEnv" . | quote }} }
 {{- end }}
 - { name: WORKER_DEPLOYMENT, value: {{ include "code-runner.workerName" . | quote }} }
+- { name: LOG_LEVEL, value: {{ .Values.logLevel | quote }} }
+{{- if .Values.tracing.otlpEndpoint }}
+- { name: OTEL_EXPORTER_OTLP_ENDPOINT, value: {{ .Values.tracing.otlpEndpoint | quote }} }
+{{- end }}
 - { name: WORKER_NAMESPACE, value: {{ .Release.Namespace | quote }} }
 {{- if .Values.languages }}
 - { name: LANGUAGES_FILE, value: /etc/code-runner/languages.json }

@@ -9,6 +9,7 @@ import { alertRegion, announce, clearError, showError } from '../alerts.js';
 import { copyButton } from '../clipboard.js';
 import { append, h, replace } from '../dom.js';
 import { recall } from '../submissions.js';
+import { followRun, liveLogs } from '../run-events.js';
 import { compileSection, singleStreams, testsSection, verdictBadge } from './run-judge.js';
 import { statusBadge, timelineList } from './status-ui.js';
 
@@ -108,6 +109,7 @@ export function runPanel(
   let timer: number | undefined;
   let polls = 0;
   const abort = new AbortController();
+  let stream: { close(): void } | null = null;
 
   // A run from a compatible API: which one, and the id its clients know it by.
   const clientLabel = (client: string, runId: string) =>
@@ -240,6 +242,17 @@ export function runPanel(
     timer = window.setTimeout(() => void poll(), polls < 30 ? 1000 : 2000);
   }
 
+  /** The run as the stream tells it: each status, the output as it comes, then the result (no polling). */
+  function show(next: Run, nextLogs: RunLogs | null): void {
+    const wasFinal = run !== null && isFinal(run.status);
+    run = next;
+    logs = nextLogs;
+    if (!wasFinal && isFinal(next.status)) opts.onFinal?.(next);
+    clearError(alerts);
+    render();
+    el.dataset.status = next.status;
+  }
+
   cancelBtn.addEventListener('click', () => {
     cancelBtn.disabled = true;
     cancelBtn.textContent = 'Cancelling…';
@@ -266,11 +279,22 @@ export function runPanel(
       })
       .catch(() => undefined); // a run from before inputs were kept: curl falls back, no Reproduce
   if (run) render();
-  void poll();
+  stream = followRun(runId, {
+    status: (r) => show(r, r.status === 'Queued' && !logs ? null : liveLogs(r, logs?.logs ?? '')),
+    output: (text) => {
+      if (run) show(run, liveLogs(run, (logs?.logs ?? '') + text));
+    },
+    result: ({ logs: text, ...r }) =>
+      show(r, { run_id: r.run_id, logs: text, truncated: r.logs_truncated ?? false, status: r.status, live: false }),
+    fallback: () => {
+      if (!stopped) void poll();
+    },
+  });
   return {
     el,
     stop() {
       stopped = true;
+      stream?.close();
       abort.abort();
       window.clearTimeout(timer);
     },
