@@ -26,7 +26,7 @@ wait_namespaces_gone "$NS" "$RUNS_NS"
 log "helm-smoke: helm install $RELEASE into $NS (runs in $RUNS_NS)"
 t0=$SECONDS
 if ! "$HELM" upgrade --install "$RELEASE" "$ROOT/infra/helm/code-runner" -n "$NS" --create-namespace \
-  --set image.pullPolicy=Never --set "temporal.address=$NODE_IP:7233" --set temporal.taskQueue=code-runner-smoke \
+  --set image.pullPolicy=Never --set "image.tag=$APP_TAG" --set "temporal.address=$NODE_IP:7233" --set temporal.taskQueue=code-runner-smoke \
   --set "runnerNamespace.name=$RUNS_NS" --set api.replicas=1 \
   --set api.resources.requests.cpu=50m --set worker.resources.requests.cpu=50m \
   --wait --timeout 240s; then

@@ -100,7 +100,7 @@ wait_for 60 k get --raw /apis/external.metrics.k8s.io/v1beta1 ||
 # metrics-api URL is the API's ClusterIP: there is no cluster DNS here) ----
 forward_temporal
 wait_namespaces_gone "$NS" "$RUNS_NS"
-common=(--set image.pullPolicy=Never --set "temporal.address=$NODE_IP:7233" --set "temporal.taskQueue=$NS"
+common=(--set image.pullPolicy=Never --set "image.tag=$APP_TAG" --set "temporal.address=$NODE_IP:7233" --set "temporal.taskQueue=$NS"
   --set "runnerNamespace.name=$RUNS_NS" --set api.replicas=1 --set api.resources.requests.cpu=50m
   --set worker.resources.requests.cpu=50m --set "admission.maxActiveRuns=$CAP"
   --set apiKeys.enabled=false) # scaling only: keys are helm-smoke.sh's part

@@ -21,11 +21,22 @@ NODE_IP=$(real_node_ip)
 [ -n "$NODE_IP" ] || die "no node IP (is the cluster up?)"
 
 # The app image (scripts/app-image.sh) in the cluster's containerd.
+# The app image's tag: the version plus a hash of what goes into the image (dist/ without tests, the lock
+# file), so a smoke never deploys an older build that shares the version (containerd outlives the clone).
+app_image_tag() {
+  local h
+  h=$(cd "$ROOT" && {
+    find dist -path dist/test -prune -o -path dist/bench -prune -o -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum package-lock.json
+  } | sha256sum | cut -c1-12)
+  echo "$(jq -r .version "$ROOT/package.json")-$h"
+}
+
+# Sets APP_TAG (pass it to helm as image.tag) and builds and imports that image unless containerd has it.
 ensure_app_image() {
-  local version
-  version=$(jq -r .version "$ROOT/package.json")
-  if ! ctr --address /run/code-runner/containerd/containerd.sock -n k8s.io images ls -q | grep -qxF "localhost/code-runner/app:$version"; then
-    bash "$ROOT/scripts/app-image.sh" >/dev/null
+  APP_TAG=$(app_image_tag)
+  if ! ctr --address /run/code-runner/containerd/containerd.sock -n k8s.io images ls -q | grep -qxF "localhost/code-runner/app:$APP_TAG"; then
+    APP_IMAGE_TAG="$APP_TAG" bash "$ROOT/scripts/app-image.sh" >/dev/null
   fi
 }
 
