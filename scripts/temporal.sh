@@ -17,7 +17,7 @@ UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 METRICS_PORT="${TEMPORAL_METRICS_PORT:-9233}"
 IP="${TEMPORAL_IP:-127.0.0.1}"
 # Keep in step with SEARCH_ATTRIBUTES in src/workflows/definitions.ts.
-SEARCH_ATTRS=(RunStatus=Keyword RunLanguage=Keyword RunNode=Keyword RunPod=Keyword)
+SEARCH_ATTRS=(RunStatus=Keyword RunLanguage=Keyword RunNode=Keyword RunPod=Keyword RunTenant=Keyword)
 
 running() {
   [ -f "$PIDFILE" ] || return 1
@@ -46,6 +46,7 @@ up() {
   # A server whose database file is gone (its clone deleted and cloned again at the same path) would
   # lose everything at its next restart: restart it now, on a file that exists.
   if ours && answering && [ "$(cat "$RUNDIR/args" 2>/dev/null)" = "$SIGNATURE" ] && [ -f "$TDIR/temporal.db" ]; then
+    ensure_search_attributes
     log "temporal: already up (pid $(cat "$PIDFILE")), UI http://localhost:$UI_PORT"
     return
   fi
@@ -63,6 +64,7 @@ up() {
   echo "$TDIR" >"$OWNERFILE"
   for _ in $(seq 1 120); do
     if answering && "$TEMPORAL_BIN/temporal" operator namespace describe --address "127.0.0.1:$PORT" -n default >/dev/null 2>&1; then
+      ensure_search_attributes
       log "temporal: up in ${SECONDS}s: grpc 127.0.0.1:$PORT, Web UI http://localhost:$UI_PORT"
       return
     fi
@@ -70,6 +72,19 @@ up() {
     sleep 0.5
   done
   die "temporal: dev server did not answer within 60s; see $LOGFILE"
+}
+
+# The dev server registers --search-attribute only in a new database: one added later (RunTenant) is created
+# here in an existing one.
+ensure_search_attributes() {
+  local have sa
+  have="$("$TEMPORAL_BIN/temporal" operator search-attribute list --address "127.0.0.1:$PORT" -n default 2>/dev/null)"
+  for sa in "${SEARCH_ATTRS[@]}"; do
+    grep -qw "${sa%%=*}" <<<"$have" && continue
+    "$TEMPORAL_BIN/temporal" operator search-attribute create --address "127.0.0.1:$PORT" -n default \
+      --name "${sa%%=*}" --type "${sa#*=}" >/dev/null || die "temporal: cannot create search attribute ${sa%%=*}"
+    log "temporal: search attribute ${sa%%=*} created"
+  done
 }
 
 down() {

@@ -15,6 +15,7 @@ import type { KeyRegistry } from './keys/registry.js';
 import { auditRefusals } from './keys/audit-refusals.js';
 import { compatAuthErrors } from './keys/compat-errors.js';
 import { stdoutAudit, type AuditSink } from './audit.js';
+import { callerScope } from './request-caller.js';
 import { ApiRoutes, compatibleApi, metricsEndpoint } from './openapi/routes.js';
 import { openApiRouter } from './openapi/router.js';
 import { observe } from './observe.js';
@@ -55,6 +56,8 @@ export function createApp(deps: AppDeps): Express {
     app.use(rateLimit(deps.cfg.keys.replicas));
     app.use(compatAuthErrors(deps.cfg));
   }
+  // From here the runs service knows the caller: each tenant sees its own runs (admin keys: every run).
+  app.use(callerScope);
   // Piston's API reads its own bodies (any content type) and answers its own errors, so it goes first.
   const { piston } = deps.cfg;
   if (piston.enabled)

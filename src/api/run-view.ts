@@ -11,6 +11,8 @@ export interface RunMemo {
   request_hash?: string;
   /** The API the run came through (absent on runs from before compatible APIs: native). */
   client?: RunClient;
+  /** The tenant whose key submitted it (absent on runs from before tenants: the default tenant). */
+  tenant?: string;
 }
 
 /** Pure: the view a client sees of a run, from what Temporal tells of it at each stage. */

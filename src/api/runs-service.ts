@@ -13,7 +13,14 @@ import type { CallbackPolicy } from '../domain/callback.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunInputView, RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
-import { RUN_WORKFLOW_TYPE, SA_LANGUAGE, SA_STATUS, cancelSignal, stateQuery } from '../workflows/definitions.js';
+import {
+  RUN_WORKFLOW_TYPE,
+  SA_LANGUAGE,
+  SA_STATUS,
+  SA_TENANT,
+  cancelSignal,
+  stateQuery,
+} from '../workflows/definitions.js';
 import type { RunWorkflowArgs } from '../workflows/run.js';
 import { CursorCodec } from './cursor.js';
 import { grpcCode, translateTemporalError } from './errors.js';
@@ -30,7 +37,8 @@ import { fromJudge, fromResult, fromState, RunViews, type RunMemo } from './run-
 import type { CreateRunBody, ListRunsQuery } from './schemas.js';
 import { auditEvent, outcomeOf, stdoutAudit, type AuditSink, type Requester } from './audit.js';
 import { boundByTenant, type DefaultedField } from '../domain/tenant-maxima.js';
-import { tenantOf } from '../domain/tenant.js';
+import { DEFAULT_TENANT, canSee, tenantOf } from '../domain/tenant.js';
+import { requestCaller } from './request-caller.js';
 import { ApiMetrics } from '../obs/api-metrics.js';
 
 export type { RunView } from '../domain/run-view.js';
@@ -165,11 +173,13 @@ export class RunsService {
           typedSearchAttributes: [
             { key: SA_STATUS, value: 'Queued' },
             { key: SA_LANGUAGE, value: lang.id },
+            { key: SA_TENANT, value: tenantOf(input) },
           ],
           memo: {
             timeout_seconds: input.timeoutSeconds,
             request_hash: requestHash,
             client: input.client,
+            tenant: tenantOf(input),
           } satisfies RunMemo,
         }),
       );
@@ -331,7 +341,7 @@ export class RunsService {
           this.client.workflowService.listWorkflowExecutions({
             namespace: this.cfg.temporal.namespace,
             pageSize: Math.min(1000, offset + limit),
-            query: this.listQuery({}),
+            query: this.listQuery({}, true),
             nextPageToken,
           }),
         );
@@ -345,7 +355,7 @@ export class RunsService {
   }
 
   async list(q: ListRunsQuery): Promise<{ runs: RunView[]; next_cursor: string | null }> {
-    const query = this.listQuery(q);
+    const query = this.listQuery(q, true);
     // A cursor is checked before anything is sent: one we did not issue for this query never reaches Temporal.
     const nextPageToken = q.cursor ? this.cursors.decode(q.cursor, query) : undefined;
     try {
@@ -373,9 +383,14 @@ export class RunsService {
 
   // ---- internals ----
 
-  /** The visibility query of this task queue's runs, with the list's filters. */
-  private listQuery(q: Pick<Partial<ListRunsQuery>, 'status' | 'language'>): string {
+  /**
+   * The visibility query of this task queue's runs, with the list's filters; `own`: only the caller's
+   * tenant's runs, unless its key is an admin's (counts for the queue stay global).
+   */
+  private listQuery(q: Pick<Partial<ListRunsQuery>, 'status' | 'language'>, own = false): string {
     const clauses = [`WorkflowType = '${RUN_WORKFLOW_TYPE}'`, `TaskQueue = '${this.cfg.temporal.taskQueue}'`];
+    const caller = requestCaller();
+    if (own && !caller.scopes.includes('admin')) clauses.push(`RunTenant = '${caller.tenant.replace(/'/g, '')}'`);
     if (q.status) clauses.push(`RunStatus = '${q.status}'`);
     if (q.language) clauses.push(`RunLanguage = '${q.language}'`);
     return clauses.join(' AND ');
@@ -397,7 +412,9 @@ export class RunsService {
   private async describe(runId: string): Promise<WorkflowExecutionDescription> {
     try {
       const desc = await bounded(this.client, () => this.client.workflow.getHandle(runId).describe());
-      if (desc.type !== RUN_WORKFLOW_TYPE)
+      // Another tenant's run is as good as absent.
+      const tenant = ((desc.memo ?? {}) as RunMemo).tenant ?? DEFAULT_TENANT;
+      if (desc.type !== RUN_WORKFLOW_TYPE || !canSee(requestCaller(), tenant))
         throw new HttpError(404, 'run_not_found', `run ${runId} does not exist`, { run_id: runId });
       return desc;
     } catch (err) {

@@ -33,3 +33,7 @@ export const ANONYMOUS: Caller = { tenant: DEFAULT_TENANT, scopes: SCOPES };
 
 /** A run's tenant (runs started before tenants existed belong to the default one). */
 export const tenantOf = (input: { tenant?: string }): string => input.tenant ?? DEFAULT_TENANT;
+
+/** Whether a caller may see a tenant's runs: its own, or every tenant's with the admin scope. */
+export const canSee = (caller: Caller, tenant: string): boolean =>
+  caller.scopes.includes('admin') || caller.tenant === tenant;

@@ -15,6 +15,8 @@ export const stateQuery = defineQuery<RunState>('state');
 
 export const SA_STATUS = defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD);
 export const SA_LANGUAGE = defineSearchAttributeKey('RunLanguage', SearchAttributeType.KEYWORD);
+/** The tenant whose key submitted the run (lists show each tenant its own runs). */
+export const SA_TENANT = defineSearchAttributeKey('RunTenant', SearchAttributeType.KEYWORD);
 export const SA_NODE = defineSearchAttributeKey('RunNode', SearchAttributeType.KEYWORD);
 export const SA_POD = defineSearchAttributeKey('RunPod', SearchAttributeType.KEYWORD);
 
