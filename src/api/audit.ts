@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Logger } from '../obs/logger.js';
 import type { Caller } from '../domain/tenant.js';
 import { ANONYMOUS } from '../domain/tenant.js';
 import { callerOf } from './caller.js';
@@ -26,6 +27,12 @@ export type AuditSink = (event: AuditEvent) => void;
 
 export const stdoutAudit: AuditSink = (event) => {
   process.stdout.write(`${JSON.stringify(event)}\n`);
+};
+
+/** The process's JSON log (pino), at info whatever LOG_LEVEL says: an audit line is never filtered out. */
+export const loggerAudit = (log: Logger): AuditSink => {
+  const audit = log.child({}, { level: 'info' });
+  return (event) => audit.info(event, event.audit);
 };
 
 /** Who asked: the key's caller and the client's address. */

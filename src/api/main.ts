@@ -11,7 +11,7 @@ import { SystemService } from './system-service.js';
 import { LanguagesService } from './languages-service.js';
 import { ImageCatalog } from '../kube/image-catalog.js';
 import { KEYS_OFF_WARNING, startKeys } from './keys/index.js';
-import { stdoutAudit } from './audit.js';
+import { loggerAudit } from './audit.js';
 import { ApiMetrics } from '../obs/api-metrics.js';
 import { countKubeErrors } from '../obs/kube-errors.js';
 import { announce, createLogger, errorMessage, type Logger } from '../obs/logger.js';
@@ -29,13 +29,14 @@ async function main(log: Logger): Promise<void> {
   const { namespace, name } = cfg.runner.imageCatalog;
   const languages = new LanguagesService(cfg, new ImageCatalog(kube, namespace, name));
   const keys = cfg.keys.enabled ? await startKeys(cfg.keys, kube) : null;
-  if (!keys) console.warn(KEYS_OFF_WARNING);
+  if (!keys) log.warn(KEYS_OFF_WARNING);
+  const audit = loggerAudit(log);
   const liveLogs = new LiveLogs(kube, cfg.runner.namespace, cfg.runner.logLimitBytes);
-  const runs = new RunsService(client, cfg, liveLogs, languages, metrics, stdoutAudit);
+  const runs = new RunsService(client, cfg, liveLogs, languages, metrics, audit);
   const app = createApp({
     cfg,
     runs,
-    audit: stdoutAudit,
+    audit,
     ...(keys ? { keys: keys.registry } : {}),
     system: new SystemService(client, kube, cfg),
     languages,
