@@ -88,10 +88,20 @@ const SECRET = `ui-keys-${randomUUID().slice(0, 8)}`;
     const language = page.getByLabel('Language');
     await language.waitFor();
     await language.selectOption('python');
+    // The run page follows the run's event stream with the key (fetch, not EventSource), without polling.
+    const asked: { path: string; auth: boolean }[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/runs/')) asked.push({ path, auth: (r.headers().authorization ?? '') === `Bearer ${key}` });
+    });
     await page.getByRole('textbox', { name: 'Code' }).fill('print("with a key")\n');
     await page.getByRole('textbox', { name: 'Code' }).press('Control+Enter');
     await waitRunStatus(page, 'Succeeded');
     await waitText(page.locator('.run-panel pre.output'), 'with a key\n');
+    const streams = asked.filter((a) => a.path.endsWith('/events'));
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.every((a) => a.auth)).toBe(true);
+    expect(asked.filter((a) => /^\/runs\/[^/]+(\/logs)?$/.test(a.path))).toEqual([]);
     // Cleared: the API refuses again.
     await page.getByRole('button', { name: 'Clear' }).click();
     await waitText(page.locator('.alert-error .alert-title'), 'Could not load the page: An API key is needed');

@@ -1,5 +1,6 @@
 import type { Run, RunLogs } from '../shared/types.js';
-import { apiKey } from './api-key.js';
+import { apiKey, keyHeaders } from './api-key.js';
+import { fetchSse } from './sse-fetch.js';
 
 /** The run's stream (GET /runs/{id}/events) as the run page reads it; see docs/events.md. */
 export interface RunEventHandlers {
@@ -16,44 +17,43 @@ export interface RunEventHandlers {
 const MAX_ERRORS = 3;
 
 export function followRun(runId: string, on: RunEventHandlers): { close(): void } {
-  // EventSource cannot send an API key (no headers): with a key the page polls, which sends it.
-  if (typeof EventSource === 'undefined' || apiKey()) {
-    on.fallback();
-    return { close: () => undefined };
-  }
-  const es = new EventSource(`/runs/${encodeURIComponent(runId)}/events`);
+  const url = `/runs/${encodeURIComponent(runId)}/events`;
   let errors = 0;
   let over = false;
-  const parse = <T>(e: Event): T => JSON.parse((e as MessageEvent<string>).data) as T;
-  es.addEventListener('status', (e) => {
-    errors = 0;
-    on.status(parse<Run>(e));
-  });
-  es.addEventListener('output', (e) => {
-    errors = 0;
-    on.output(parse<{ text: string }>(e).text);
-  });
-  es.addEventListener('result', (e) => {
+  let stream: { close(): void } = { close: () => undefined };
+  const end = () => {
     over = true;
-    es.close();
-    on.result(parse<Run & { logs: string }>(e));
-  });
-  // EventSource reconnects by itself (sending Last-Event-ID); a refused connection (404) closes it for good.
-  es.addEventListener('error', () => {
+    stream.close();
+  };
+  const event = (type: string, data: string) => {
     if (over) return;
-    errors++;
-    if (es.readyState === EventSource.CLOSED || errors >= MAX_ERRORS) {
-      over = true;
-      es.close();
+    errors = 0;
+    if (type === 'status') on.status(JSON.parse(data) as Run);
+    else if (type === 'output') on.output((JSON.parse(data) as { text: string }).text);
+    else if (type === 'result') {
+      end();
+      on.result(JSON.parse(data) as Run & { logs: string });
+    }
+  };
+  const error = (fatal: boolean) => {
+    if (over) return;
+    if (fatal || ++errors >= MAX_ERRORS) {
+      end();
       on.fallback();
     }
-  });
-  return {
-    close() {
-      over = true;
-      es.close();
-    },
   };
+  if (apiKey()) {
+    // EventSource sends no headers: with an API key the stream is read with fetch, which sends it.
+    stream = fetchSse(url, keyHeaders(), { event, error });
+  } else if (typeof EventSource !== 'undefined') {
+    const es = new EventSource(url);
+    stream = es;
+    for (const type of ['status', 'output', 'result'])
+      es.addEventListener(type, (e) => event(type, (e as MessageEvent<string>).data));
+    // EventSource reconnects by itself (sending Last-Event-ID); a refused connection (404) closes it for good.
+    es.addEventListener('error', () => error(es.readyState === EventSource.CLOSED));
+  } else on.fallback();
+  return { close: end };
 }
 
 /** The output so far of a run still going, in the shape of GET /runs/{id}/logs. */
