@@ -114,8 +114,10 @@ describe('tenants: isolation, fair admission, per-tenant concurrency', () => {
       .map(admittedAt)
       .sort((a, b) => a - b)
       .slice(2);
-    // Admitted at the first free slot, ahead of the four burst runs that were already waiting.
-    expect(admittedAt(calmView!)).toBeLessThan(Math.min(...laterBurst));
+    // Admitted with the first free slot, ahead of the burst runs that were already waiting: at most one of
+    // them goes in the same batch (both slots free together, and a batch's grants land in any order).
+    // First come, first served would admit all four before it.
+    expect(admittedAt(calmView!)).toBeLessThan(laterBurst[1]!);
   }, 150_000);
 
   it("a tenant's own cap holds even while the cluster has free slots", async () => {
