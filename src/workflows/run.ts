@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the run workflow is the card itself, step by step, with its signals, queries,
+// sinks and the callback; splitting it would scatter one deterministic story across files.
 import {
   ActivityFailure,
   ApplicationFailure,

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every template of the chart rendered and checked by one pinned helm.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';

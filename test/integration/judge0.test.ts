@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: Judge0's contract, endpoint by endpoint, on one stack (it is slow to start).
 import request from 'supertest';
 import { createStack, eventually, terminateRuns, type Stack } from '../support/stack.js';
 

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: keys, scopes, limits and audit as a client meets them, on one stack and one Secret.
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';

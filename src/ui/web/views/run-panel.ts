@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one run's panel (status, stage, output, tests, the curl to reproduce it) kept
+// together, as it renders from one run object.
 import { curlCommand } from '../../shared/curl.js';
 import { apiKey } from '../api-key.js';
 import { durationBetween, formatTime, shortId } from '../../shared/format.js';
