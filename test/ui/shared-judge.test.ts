@@ -128,6 +128,8 @@ describe('ui: the submit form’s body', () => {
       ],
       compare: { mode: 'float', rel_tol: 0.5 },
       limits: { memory_mb: 256, max_processes: 8 },
+      client: 'native',
+      tenant: 'default',
     };
     const s = formFromInput(input);
     expect(s.timeout).toBe('20');

@@ -5,7 +5,7 @@ export { RUN_STATUSES, type RunStatus } from '../../domain/run.js';
 
 // A run and a page of runs are the server's own types (src/domain/run-view.ts), not a copy. A finished run
 // without tests carries its one run's streams and measurements at the top level (SingleRunView).
-export type { RunPage, JudgeView, SingleRunView } from '../../domain/run-view.js';
+export type { RunPage, JudgeView, SingleRunView, RunInputView } from '../../domain/run-view.js';
 import type { RunView, SingleRunView } from '../../domain/run-view.js';
 export type Run = RunView & SingleRunView;
 // The judge's vocabulary is the server's too (src/domain/judge.ts is pure data as well).
@@ -67,20 +67,6 @@ export interface SubmitBody {
   tests?: TestCase[];
   compare?: Compare;
   limits?: StageLimits;
-}
-
-/** `GET /runs/:id/input`: what was submitted (limits as resolved: the language's own included). */
-export interface RunInputView {
-  run_id: string;
-  language: string;
-  code: string;
-  stdin: string;
-  timeout_seconds: number;
-  files: RunFile[];
-  args: string[];
-  tests: TestCase[];
-  compare: Compare;
-  limits: StageLimits;
 }
 
 export interface WorkerPod {
