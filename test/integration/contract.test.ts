@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ContractClient } from '../../bench/contract-client.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
+import { serveLocal } from '../support/serve.js';
 
 /**
  * The REST contract kept from the predecessors, over a real socket, with the client the overhead benchmark
@@ -15,9 +15,7 @@ describe("the predecessors' REST contract over HTTP", () => {
   beforeAll(async () => {
     stack = await createStack();
     await stack.startWorker();
-    server = stack.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server: server, base: base } = await serveLocal(stack.app));
   });
   afterAll(async () => {
     server.close();

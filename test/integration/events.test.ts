@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApiRoutes } from '../../src/api/openapi/routes.js';
 import express from 'express';
 import request from 'supertest';
@@ -9,6 +8,7 @@ import { runsRouter } from '../../src/api/routes/runs.js';
 import type { RunView } from '../../src/domain/run-view.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
 import { openSse, type SseEvent, type SseStream } from '../support/sse.js';
+import { serveLocal } from '../support/serve.js';
 
 /**
  * GET /runs/{id}/events against the real stack (API on an ephemeral port, Temporal, worker, Kubernetes), read
@@ -33,9 +33,7 @@ describe('run events (SSE) on the real stack', () => {
   beforeAll(async () => {
     stack = await createStack({ EVENTS_POLL_MS: '300', EVENTS_HEARTBEAT_SECONDS: '1' });
     await stack.startWorker();
-    server = stack.app.listen(0, '127.0.0.1');
-    await new Promise((ok) => server.once('listening', ok));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveLocal(stack.app));
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -211,13 +209,10 @@ describe('run events (SSE) on the real stack', () => {
     const app = express().get('/runs/:id/events', (req, res, next) => {
       hub.serve(req.params.id, req, res).catch(next);
     });
-    const own: Server = app.listen(0, '127.0.0.1');
-    await new Promise((ok) => own.once('listening', ok));
+    const { server: own, base: ownBase } = await serveLocal(app);
     try {
       const runId = await submit(SLOW_PRINTER);
-      const s: SseStream = await openSse(
-        `http://127.0.0.1:${(own.address() as AddressInfo).port}/runs/${runId}/events`,
-      );
+      const s: SseStream = await openSse(`${ownBase}/runs/${runId}/events`);
       await s.until((e) => e.event === 'output', 60_000);
       expect(hub.open).toBe(1);
       expect(follows).toBe(1);

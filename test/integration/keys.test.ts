@@ -1,32 +1,20 @@
 // Over 300 lines on purpose: keys, scopes, limits and audit as a client meets them, on one stack and one Secret.
-import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { pistonPaths } from '../../src/api/app.js';
 import { LanguagesService } from '../../src/api/languages-service.js';
 import { servePistonConnect } from '../../src/api/piston/connect.js';
-import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import type { AuditEvent } from '../../src/api/audit.js';
 import { startKeys } from '../../src/api/keys/index.js';
 import { runRecord } from '../../src/api/run-output.js';
-import { createStack, eventually, sleep, terminateRuns, TEST_RUNNER_NAMESPACE, type Stack } from '../support/stack.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { createStack, eventually, sleep, terminateRuns, type Stack } from '../support/stack.js';
+import { serveLocal } from '../support/serve.js';
+import { suiteKeys } from '../support/keys-cli.js';
 
-const run = promisify(execFile);
-const SECRET = `keys-${randomUUID().slice(0, 8)}`;
+const suite = suiteKeys('keys');
+const keys = suite.cli;
 const PY = { language: 'python', code: 'print(6*7)' };
-
-/** The real CLI (`npm run keys`), against the real cluster, on this suite's own Secret. */
-async function keys(...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    [`${REPO_ROOT}dist/src/cli/keys.js`, ...args, '--namespace', TEST_RUNNER_NAMESPACE, '--secret', SECRET],
-    { env: process.env },
-  );
-  return stdout.trim();
-}
 
 /**
  * API keys as a client meets them, on the whole stack (the real app, Temporal, a worker, the cluster): the
@@ -54,17 +42,12 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     k.reader = await keys('create', '--tenant', 'acme', '--scopes', 'read');
     k.slow = await keys('create', '--tenant', 'slow', '--scopes', 'read', '--rpm', '6');
     k.other = await keys('create', '--tenant', 'other', '--scopes', 'submit,read', '--max-concurrent', '2');
-    stack = await createStack(
-      { API_KEYS: 'on', API_KEYS_SECRET: SECRET, API_KEYS_NAMESPACE: TEST_RUNNER_NAMESPACE },
-      { audit: (e) => audit.push(e) },
-    );
+    stack = await createStack(suite.env, { audit: (e) => audit.push(e) });
     await stack.startWorker();
   });
   afterAll(async () => {
     await stack?.close();
-    await stack?.kube.core
-      .deleteNamespacedSecret({ name: SECRET, namespace: TEST_RUNNER_NAMESPACE })
-      .catch(() => undefined);
+    await suite.remove(stack?.kube);
   });
 
   const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -203,9 +186,8 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
   it('rate-limits one tenant (429, Retry-After, RateLimit headers) while another goes on, then lets it in again', async () => {
     // Two tenants at once over the network, 60 requests each, interleaved: "slow" may make 6 a minute,
     // "acme" 1000.
-    const server = stack.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/languages`;
+    const { server, base } = await serveLocal(stack.app);
+    const url = `${base}/languages`;
     try {
       const burst = await Promise.all(
         Array.from({ length: 120 }, (_, i) => fetch(url, { headers: bearer(i % 2 ? k.slow : k.reader) })),
@@ -277,8 +259,7 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
   });
 
   it("needs a key with the submit scope on Piston's WebSocket too", async () => {
-    const server = stack.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
+    const { server, base } = await serveLocal(stack.app);
     const sockets = servePistonConnect(server, pistonPaths(stack.cfg.piston.prefix), {
       cfg: stack.cfg,
       runs: stack.runs,
@@ -286,7 +267,7 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
       kube: stack.kube,
       ...(stack.keys ? { keys: stack.keys.registry } : {}),
     });
-    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/connect`;
+    const url = `${base.replace('http:', 'ws:')}/api/v2/connect`;
     /** The upgrade's HTTP status (101 when the socket opened), then the first message if it opened. */
     const open = (headers: Record<string, string>) =>
       new Promise<{ status: number; first?: Record<string, unknown> }>((resolve) => {

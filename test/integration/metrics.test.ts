@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import { createLogger } from '../../src/obs/logger.js';
 import { countKubeErrors } from '../../src/obs/kube-errors.js';
@@ -16,6 +15,7 @@ import { createApp } from '../../src/api/app.js';
 import { SystemService } from '../../src/api/system-service.js';
 import { ApiClient } from '../support/api.js';
 import { sampleValue, scrapeUrl, type Sample } from '../support/prometheus.js';
+import { serveLocal } from '../support/serve.js';
 
 /**
  * The API's and the worker's /metrics over HTTP after one real run (real Temporal, real Kubernetes). A
@@ -38,9 +38,7 @@ describe('metrics', () => {
     const running = await stack.startWorker(undefined, { metrics });
     worker = metricsServer({ metrics, healthy: () => running.worker.getState() === 'RUNNING', sdkMetricsUrl });
     workerUrl = `http://127.0.0.1:${await listen(worker, 0, '127.0.0.1')}`;
-    api = stack.app.listen(0, '127.0.0.1');
-    await new Promise((r) => api.once('listening', r));
-    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    ({ server: api, base: apiUrl } = await serveLocal(stack.app));
   });
   afterAll(async () => {
     api?.closeAllConnections();

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -14,6 +13,7 @@ import {
   typecheckClient,
   type OpenApiDoc,
 } from '../support/openapi.js';
+import { serveLocal } from '../support/serve.js';
 
 type Answer = { data?: Record<string, unknown>; response: Response };
 interface LooseClient {
@@ -36,9 +36,7 @@ describe('OpenAPI 3.1 document', () => {
   beforeAll(async () => {
     stack = await createStack();
     await stack.startWorker();
-    server = stack.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server: server, base: base } = await serveLocal(stack.app));
     const res = await fetch(`${base}/openapi.json`);
     expect(res.status).toBe(200);
     doc = (await res.json()) as OpenApiDoc;

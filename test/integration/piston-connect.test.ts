@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { createApp, pistonPaths } from '../../src/api/app.js';
@@ -7,6 +6,7 @@ import { SystemService } from '../../src/api/system-service.js';
 import { servePistonConnect } from '../../src/api/piston/connect.js';
 import { ImageCatalog } from '../../src/kube/image-catalog.js';
 import { createStack, type Stack } from '../support/stack.js';
+import { serveLocal } from '../support/serve.js';
 
 type Msg = Record<string, unknown> & { type: string };
 
@@ -80,10 +80,10 @@ describe('Piston /api/v2/connect', () => {
     const languages = new LanguagesService(stack.cfg, new ImageCatalog(stack.kube, namespace, name));
     const deps = { cfg: stack.cfg, runs: stack.runs, languages };
     const app = createApp({ ...deps, system: new SystemService(stack.client, stack.kube, stack.cfg) });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
+    let base: string;
+    ({ server, base } = await serveLocal(app));
     sockets = servePistonConnect(server, pistonPaths(stack.cfg.piston.prefix), { ...deps, kube: stack.kube });
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = base.replace('http:', 'ws:');
   });
   afterAll(async () => {
     sockets?.close();

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import type { Express } from 'express';
@@ -8,6 +7,7 @@ import { SystemService } from '../../src/api/system-service.js';
 import { ImageCatalog } from '../../src/kube/image-catalog.js';
 import type { PistonResult } from '../../src/api/piston/response.js';
 import { createStack, type Stack } from '../support/stack.js';
+import { serveLocal } from '../support/serve.js';
 
 const RUN_ID = 'x-code-runner-run-id';
 const py = (content: string, extra: object = {}) => ({
@@ -38,9 +38,7 @@ describe('Piston v2 compatible API', () => {
       system: new SystemService(stack.client, stack.kube, stack.cfg),
       languages,
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server: server, base: base } = await serveLocal(app));
   });
   afterAll(async () => {
     await new Promise((r) => server?.close(r));

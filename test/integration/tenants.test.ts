@@ -1,23 +1,10 @@
-import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import request from 'supertest';
+import { suiteKeys } from '../support/keys-cli.js';
 import type { RunView } from '../../src/domain/run-view.js';
-import { createStack, eventually, terminateRuns, TEST_RUNNER_NAMESPACE, type Stack } from '../support/stack.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { createStack, eventually, terminateRuns, type Stack } from '../support/stack.js';
 
-const run = promisify(execFile);
-const SECRET = `tenants-${randomUUID().slice(0, 8)}`;
-
-/** The real CLI (`npm run keys`) on this suite's own Secret. */
-async function keys(...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    [`${REPO_ROOT}dist/src/cli/keys.js`, ...args, '--namespace', TEST_RUNNER_NAMESPACE, '--secret', SECRET],
-    { env: process.env },
-  );
-  return stdout.trim();
-}
+const suite = suiteKeys('tenants');
+const keys = suite.cli;
 
 const sleeper = (s: number, tag: string) => ({
   language: 'python',
@@ -42,20 +29,13 @@ describe('tenants: isolation, fair admission, per-tenant concurrency', () => {
     k.calm = await keys('create', '--tenant', 'calm', '--scopes', 'submit,read,cancel');
     k.capped = await keys('create', '--tenant', 'capped', '--scopes', 'submit,read', '--max-concurrent', '1');
     k.admin = await keys('create', '--tenant', 'ops', '--scopes', 'admin');
-    stack = await createStack({
-      API_KEYS: 'on',
-      API_KEYS_SECRET: SECRET,
-      API_KEYS_NAMESPACE: TEST_RUNNER_NAMESPACE,
-      MAX_ACTIVE_RUNS: '2',
-    });
+    stack = await createStack({ ...suite.env, MAX_ACTIVE_RUNS: '2' });
     await stack.startWorker();
   });
   afterAll(async () => {
     if (stack) await terminateRuns(stack, started, 'tenants test done');
     await stack?.close();
-    await stack?.kube.core
-      .deleteNamespacedSecret({ name: SECRET, namespace: TEST_RUNNER_NAMESPACE })
-      .catch(() => undefined);
+    await suite.remove(stack?.kube);
   });
 
   const as = (key: string) => ({ Authorization: `Bearer ${key}` });
