@@ -28,6 +28,8 @@ const AUDIT_CHUNK = 100;
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
   const workflowId = admissionWorkflowId(deps.taskQueue);
+  /** A run goes through the admission workflow when the cluster has a cap or its tenant has one. */
+  const queued = (tenantLimit = 0) => deps.maxActiveRuns > 0 || tenantLimit > 0;
   return {
     /**
      * Joins the queue, starting the admission workflow if needed. `immediate`: no cap, start now. A
@@ -40,7 +42,7 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
       tenantLimit?: number;
     }): Promise<{ immediate: boolean }> {
       const tenantLimit = args.tenantLimit ?? 0;
-      if (deps.maxActiveRuns <= 0 && tenantLimit <= 0) return { immediate: true };
+      if (!queued(tenantLimit)) return { immediate: true };
       const ticket = { runId: args.runId, pool: CLUSTER_POOL, queuedAt: args.queuedAt, tenant: args.tenant };
       const limit = deps.maxActiveRuns > 0 ? deps.maxActiveRuns : UNBOUNDED;
       await Context.current().client.workflow.signalWithStart(ADMISSION_WORKFLOW_TYPE, {
@@ -55,7 +57,7 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
 
     /** Gives the slot back (or leaves the queue). Nothing to do when the admission workflow is gone. */
     async releaseAdmission(args: { runId: string; tenantLimit?: number }): Promise<void> {
-      if (deps.maxActiveRuns <= 0 && !(args.tenantLimit && args.tenantLimit > 0)) return;
+      if (!queued(args.tenantLimit)) return;
       try {
         await Context.current().client.workflow.getHandle(workflowId).signal(releaseSignal, { runId: args.runId });
       } catch (err) {

@@ -75,7 +75,16 @@ function judgeFields(limits: BodyLimits) {
   };
 }
 
-export function createRunBody(limits: BodyLimits) {
+const runBodies = new WeakMap<BodyLimits, ReturnType<typeof buildRunBody>>();
+
+/** The submission's schema for these limits, built once per configuration (Piston asks for it per request). */
+export function createRunBody(limits: BodyLimits): ReturnType<typeof buildRunBody> {
+  let body = runBodies.get(limits);
+  if (!body) runBodies.set(limits, (body = buildRunBody(limits)));
+  return body;
+}
+
+function buildRunBody(limits: BodyLimits) {
   return z.object({
     ...judgeFields(limits),
     language: z.string().trim().toLowerCase().min(1, 'language is required'),
