@@ -56,7 +56,11 @@ describe('judge-grade runs', () => {
     let live = '';
     for (let v = await api.get(runId); v.status !== 'Succeeded' && v.status !== 'Failed'; v = await api.get(runId)) {
       if (v.status === 'Running' && v.stage && seen.at(-1) !== v.stage) seen.push(v.stage);
-      if (v.status === 'Running') live = (await api.logs(runId)).logs || live;
+      // Only a live read counts: the run may end between this view and the read (then it is the final output).
+      if (v.status === 'Running') {
+        const l = await api.logs(runId);
+        if (l.live) live = l.logs || live;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     // Polls are paced by the workflow's timer: some steps are seen, in order, never one that did not happen.

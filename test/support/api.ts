@@ -30,7 +30,7 @@ export class ApiClient {
     return res.body as RunView;
   }
 
-  async logs(runId: string): Promise<{ logs: string; truncated: boolean; status: RunStatus }> {
+  async logs(runId: string): Promise<{ logs: string; truncated: boolean; status: RunStatus; live: boolean }> {
     const res = await request(this.target).get(`/runs/${runId}/logs`);
     if (res.status !== 200) throw new Error(`GET logs: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
