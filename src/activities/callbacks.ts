@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { LookupAddress } from 'node:dns';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Verdict } from '../domain/address-policy.js';
@@ -20,6 +21,8 @@ export interface CallbackDeps {
   resolve?: Resolve;
   /** The native webhooks' signing key (WEBHOOK_SECRET); a signed request without it fails for good. */
   webhookSecret?: string;
+  /** CA certificates (PEM) trusted for https receivers besides the system's roots (CALLBACK_CA_FILE). */
+  extraCa?: string;
 }
 
 /** Answers `lookup` with the checked addresses only, in both of node's calling forms. */
@@ -31,16 +34,23 @@ function pinned(addresses: LookupAddress[]) {
   };
 }
 
+/**
+ * One request to the pinned addresses. https verifies the receiver's certificate against the URL's name
+ * (sent as SNI), as any client would: a pinned address never loosens TLS.
+ */
 function send(
   url: URL,
   addresses: LookupAddress[],
   req: CallbackRequest,
   timeoutMs: number,
   extra: Record<string, string>,
+  extraCa: string | undefined,
 ): Promise<number> {
   const client = url.protocol === 'https:' ? https : http;
+  const tls = url.protocol === 'https:' && extraCa ? { ca: [...rootCertificates, extraCa] } : {};
   return new Promise((resolve, reject) => {
     const r = client.request(url, {
+      ...tls,
       method: req.method,
       headers: {
         ...req.headers,
@@ -81,7 +91,7 @@ export function createCallbackActivities(deps: CallbackDeps) {
           : {};
       let status: number;
       try {
-        status = await send(target.url, target.addresses, req, deps.timeoutMs, signature);
+        status = await send(target.url, target.addresses, req, deps.timeoutMs, signature, deps.extraCa);
       } catch (err) {
         throw ApplicationFailure.retryable(
           `${req.method} ${target.url.host}: ${(err as Error).message}`,

@@ -46,6 +46,7 @@ export function activityDeps(cfg: Config, kube: KubeClients, notify?: (runId: st
     callbacks: {
       check: addressChecker(cfg.callbacks.addresses),
       timeoutMs: cfg.callbacks.timeoutMs,
+      ...(cfg.callbacks.extraCa ? { extraCa: cfg.callbacks.extraCa } : {}),
       ...(cfg.webhooks.secret ? { webhookSecret: cfg.webhooks.secret } : {}),
     },
   };

@@ -148,6 +148,8 @@ const envSchema = z.object({
   CALLBACK_TIMEOUT_MS: int(10_000, 100, 120_000),
   CALLBACK_ALLOW_PRIVATE: flag(false),
   CALLBACK_ALLOWED_CIDRS: z.string().default(''),
+  // PEM certificates trusted for https callbacks besides the system's roots (receivers behind a private CA).
+  CALLBACK_CA_FILE: z.string().optional(),
   // Native webhooks (callback_url on POST /runs): signed with this key (Standard Webhooks); unset: refused.
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   // GET /runs/{id}/events: how often an open stream polls the run's status, and its heartbeat.
@@ -252,6 +254,8 @@ export interface Config {
     maxIntervalMs: number;
     timeoutMs: number;
     addresses: AddressPolicy;
+    /** Extra CA certificates (PEM) an https receiver's chain may end in, read from CALLBACK_CA_FILE. */
+    extraCa?: string;
   };
   /** Native webhooks' signing key (`whsec_<base64>` or plain text); absent: callback_url is refused. */
   webhooks: { secret?: string };
@@ -285,6 +289,19 @@ function parseTolerations(s: string): Toleration[] {
       const [key = '', value] = kv.split('=');
       return value === undefined ? { key, operator: 'Exists', effect } : { key, operator: 'Equal', value, effect };
     });
+}
+
+/** The PEM file's text, when set; unreadable or without a certificate: a problem. */
+function loadCa(file: string | undefined, problems: string[]): string | undefined {
+  if (!file) return undefined;
+  try {
+    const pem = readFileSync(file, 'utf8');
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+    problems.push(`CALLBACK_CA_FILE: ${file} holds no PEM certificate`);
+  } catch (e) {
+    problems.push(`CALLBACK_CA_FILE: cannot read ${file}: ${(e as Error).message}`);
+  }
+  return undefined;
 }
 
 function loadLanguages(env: NodeJS.ProcessEnv, file: string | undefined, problems: string[]): LanguageSpec[] {
@@ -322,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
   const e = parsed.success ? parsed.data : undefined;
   const languages = loadLanguages(env, env.LANGUAGES_FILE, problems);
+  const extraCa = loadCa(env.CALLBACK_CA_FILE, problems);
   if (e && e.POLL_MAX_MS < e.POLL_INITIAL_MS) problems.push('POLL_MAX_MS: must be >= POLL_INITIAL_MS');
   if (e && e.DEFAULT_TIMEOUT_SECONDS > e.MAX_TIMEOUT_SECONDS)
     problems.push('DEFAULT_TIMEOUT_SECONDS: must be <= MAX_TIMEOUT_SECONDS');
@@ -444,6 +462,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIntervalMs: e.CALLBACK_MAX_INTERVAL_MS,
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
       addresses: { allowPrivate: e.CALLBACK_ALLOW_PRIVATE, allowedCidrs: cidrs.cidrs },
+      ...(extraCa ? { extraCa } : {}),
     },
     webhooks: e.WEBHOOK_SECRET ? { secret: e.WEBHOOK_SECRET } : {},
     events: { pollMs: e.EVENTS_POLL_MS, heartbeatMs: e.EVENTS_HEARTBEAT_SECONDS * 1000 },

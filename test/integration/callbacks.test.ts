@@ -1,8 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
 import { createCallbackActivities } from '../../src/activities/callbacks.js';
+import { loadConfig } from '../../src/config/config.js';
 import { addressChecker } from '../../src/domain/address-policy.js';
 import type { CallbackRequest } from '../../src/domain/callback.js';
 import type { RunResult } from '../../src/domain/run.js';
@@ -140,6 +147,14 @@ describe('Judge0 callback_url (real stack, real receiver)', () => {
   });
 });
 
+/** An activity's failure as its type, retry flag and message (null when it succeeded). */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) =>
+      e instanceof ApplicationFailure ? { type: e.type, nonRetryable: e.nonRetryable, message: e.message } : e,
+  );
+
 describe('deliverCallback at delivery time (the real activity, a real receiver)', () => {
   let rx: Awaited<ReturnType<typeof receiver>>;
   beforeAll(async () => {
@@ -162,13 +177,6 @@ describe('deliverCallback at delivery time (the real activity, a real receiver)'
       timeoutMs: 1000,
       ...(resolve ? { resolve } : {}),
     });
-  const failure = (p: Promise<unknown>) =>
-    p.then(
-      () => null,
-      (e: unknown) =>
-        e instanceof ApplicationFailure ? { type: e.type, nonRetryable: e.nonRetryable, message: e.message } : e,
-    );
-
   it('a name that resolves to loopback is refused before any connection, permanently', async () => {
     const before = rx.got.length;
     expect(await failure(strict.deliverCallback(req(`http://localhost:${rx.port}/status/200`)))).toMatchObject({
@@ -225,5 +233,86 @@ describe('deliverCallback at delivery time (the real activity, a real receiver)'
       type: 'CallbackFailed',
       nonRetryable: false,
     });
+  });
+});
+
+/**
+ * https callbacks: a real TLS receiver whose certificate is issued by a CA made here with openssl for the
+ * name `receiver.test` (resolved to 127.0.0.1 by a stand-in resolver, as DNS would). The pinned connection
+ * must still verify the certificate against the URL's name, and trust a private CA only when configured.
+ */
+describe('deliverCallback over https (a real TLS receiver, a private CA)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callback-tls-'));
+  const sh = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  let server: https.Server;
+  let port = 0;
+  const seen: { servername: string | false | null; path: string }[] = [];
+
+  beforeAll(async () => {
+    sh('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key',
+      '-out', 'ca.pem', '-days', '1', '-subj', '/CN=code-runner test CA',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'); // prettier-ignore
+    sh('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key',
+      '-out', 'leaf.csr', '-subj', '/CN=receiver.test'); // prettier-ignore
+    writeFileSync(join(dir, 'leaf.ext'), 'subjectAltName=DNS:receiver.test\n');
+    sh('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-out', 'leaf.pem', '-days', '1', '-extfile', 'leaf.ext'); // prettier-ignore
+    server = https.createServer(
+      { key: readFileSync(join(dir, 'leaf.key')), cert: readFileSync(join(dir, 'leaf.pem')) },
+      (req, res) => {
+        seen.push({ servername: (req.socket as TLSSocket).servername, path: req.url ?? '' });
+        req.resume();
+        req.on('end', () => res.writeHead(204).end());
+      },
+    );
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((ok) => server.close(() => ok()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const toLoopback = async () => [{ address: '127.0.0.1', family: 4 }];
+  const activities = (extraCa?: string) =>
+    createCallbackActivities({
+      check: addressChecker({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }),
+      timeoutMs: 3000,
+      resolve: toLoopback,
+      ...(extraCa ? { extraCa } : {}),
+    });
+  const put = (host: string, path: string): CallbackRequest => ({
+    deliveryId: 'tls-1',
+    method: 'PUT',
+    url: `https://${host}:${port}${path}`,
+    headers: {},
+    body: '{}',
+  });
+  it('delivers to a receiver whose chain ends in the CALLBACK_CA_FILE CA, sending the URL name as SNI', async () => {
+    const extraCa = loadConfig({ CALLBACK_CA_FILE: join(dir, 'ca.pem') }).callbacks.extraCa;
+    expect(extraCa).toContain('BEGIN CERTIFICATE');
+    expect(await activities(extraCa).deliverCallback(put('receiver.test', '/ok'))).toEqual({
+      status: 204,
+      address: '127.0.0.1',
+    });
+    expect(seen).toEqual([{ servername: 'receiver.test', path: '/ok' }]);
+  });
+
+  it('refuses (and retries) a receiver whose certificate chains to no trusted CA', async () => {
+    expect(await failure(activities().deliverCallback(put('receiver.test', '/untrusted')))).toMatchObject({
+      type: 'CallbackFailed',
+      nonRetryable: false,
+      message: expect.stringMatching(/certificate/i),
+    });
+    expect(seen.map((s) => s.path)).not.toContain('/untrusted');
+  });
+
+  it('refuses a trusted certificate that names another host: the pinned address does not loosen TLS', async () => {
+    const extraCa = readFileSync(join(dir, 'ca.pem'), 'utf8');
+    expect(await failure(activities(extraCa).deliverCallback(put('elsewhere.test', '/mismatch')))).toMatchObject({
+      type: 'CallbackFailed',
+      message: expect.stringMatching(/altnames|does not match/i),
+    });
+    expect(seen.map((s) => s.path)).not.toContain('/mismatch');
   });
 });

@@ -283,11 +283,16 @@ describe('Helm chart infra/helm/code-runner', () => {
     expect(() => render(['sandboxKind=Deployment'])).toThrow(/sandboxKind must be Job or Pod/);
   });
 
-  it('wires languages, mTLS, the node selector and the Ingress into the pods', () => {
+  interface PodVolumes {
+    volumes: unknown[];
+    containers: { volumeMounts: unknown[] }[];
+  }
+  it('wires languages, mTLS, the callback CA, the node selector and the Ingress into the pods', () => {
     const objs = render([
       'languages[0].id=python',
       'languages[0].image=python:3.13-slim',
       'temporal.tlsSecret=temporal-mtls',
+      'callbacks.caConfigMap=receivers-ca',
       'runnerNodeSelector.pool=sandbox',
       'api.ingress.enabled=true',
     ]);
@@ -299,9 +304,18 @@ describe('Helm chart infra/helm/code-runner', () => {
       expect(deploymentEnv(objs, name)).toMatchObject({
         LANGUAGES_FILE: '/etc/code-runner/languages.json',
         TEMPORAL_TLS_CERT_PATH: '/etc/temporal-tls/tls.crt',
+        CALLBACK_CA_FILE: '/etc/code-runner-callback-ca/ca.crt',
         RUNNER_NODE_SELECTOR: 'pool=sandbox',
         RUNNER_NAMESPACE: 'code-runner-runs',
         WORKER_DEPLOYMENT: 'cr-code-runner-worker',
+      });
+      const pod = (find(objs, 'Deployment', name) as unknown as { spec: { template: { spec: PodVolumes } } }).spec
+        .template.spec;
+      expect(pod.volumes).toContainEqual({ name: 'callback-ca', configMap: { name: 'receivers-ca' } });
+      expect(pod.containers[0]!.volumeMounts).toContainEqual({
+        name: 'callback-ca',
+        mountPath: '/etc/code-runner-callback-ca',
+        readOnly: true,
       });
     }
     const ing = find(objs, 'Ingress', 'cr-code-runner-api') as Obj & {

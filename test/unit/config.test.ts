@@ -72,4 +72,9 @@ describe('loadConfig', () => {
       /LANGUAGES_FILE: cannot read \/nonexistent/,
     );
   });
+  it('reads CALLBACK_CA_FILE once, and rejects a file that is missing or holds no certificate', () => {
+    expect(loadConfig({}).callbacks.extraCa).toBeUndefined();
+    expect(() => loadConfig({ CALLBACK_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/CALLBACK_CA_FILE: cannot read/);
+    expect(() => loadConfig({ CALLBACK_CA_FILE: '/etc/hostname' })).toThrow(/CALLBACK_CA_FILE: .* no PEM certificate/);
+  });
 });

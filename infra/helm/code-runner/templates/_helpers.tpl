@@ -90,6 +90,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - { name: CALLBACK_TIMEOUT_MS, value: {{ .Values.callbacks.timeoutMs | quote }} }
 - { name: CALLBACK_ALLOW_PRIVATE, value: {{ .Values.callbacks.allowPrivate | quote }} }
 - { name: CALLBACK_ALLOWED_CIDRS, value: {{ .Values.callbacks.allowedCidrs | quote }} }
+{{- if .Values.callbacks.caConfigMap }}
+- { name: CALLBACK_CA_FILE, value: /etc/code-runner-callback-ca/{{ .Values.callbacks.caKey }} }
+{{- end }}
 - { name: PISTON_ENABLED, value: {{ .Values.piston.enabled | quote }} }
 - { name: PISTON_PREFIX, value: {{ .Values.piston.prefix | quote }} }
 - { name: EVENTS_POLL_MS, value: {{ .Values.webhooks.eventsPollMs | quote }} }
@@ -128,6 +131,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.temporal.tlsSecret }}
 - { name: temporal-tls, mountPath: /etc/temporal-tls, readOnly: true }
 {{- end }}
+{{- if .Values.callbacks.caConfigMap }}
+- { name: callback-ca, mountPath: /etc/code-runner-callback-ca, readOnly: true }
+{{- end }}
 {{- end -}}
 
 {{- define "code-runner.volumes" -}}
@@ -140,6 +146,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.temporal.tlsSecret }}
 - name: temporal-tls
   secret: { secretName: {{ .Values.temporal.tlsSecret | quote }} }
+{{- end }}
+{{- if .Values.callbacks.caConfigMap }}
+- name: callback-ca
+  configMap: { name: {{ .Values.callbacks.caConfigMap | quote }} }
 {{- end }}
 {{- end -}}
 
