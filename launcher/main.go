@@ -145,9 +145,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "launcher: summary:", err)
 		}
 	}
-	if o.interactive {
-		live.End() // the attached client reads no further
-	}
+	live.End() // with a live copy: a reader of the log (or an attached client) reads no further
 	if _, err := stdout.Write(result.Frame(data, o.nonce)); err != nil {
 		fmt.Fprintln(stderr, "launcher: stdout:", err)
 	}

@@ -77,7 +77,10 @@ func TestLiveOutputIsBoundedAndPrecedesTheFrame(t *testing.T) {
 	if frameAt < 0 {
 		t.Fatal("no frame")
 	}
-	live := strings.TrimPrefix(out[:frameAt], capture.StageMark+"run\n")
+	if !strings.HasSuffix(out[:frameAt], capture.EndMark) {
+		t.Fatalf("no end line before the frame: %q", out[max(0, frameAt-80):frameAt])
+	}
+	live := strings.TrimSuffix(strings.TrimPrefix(out[:frameAt], capture.StageMark+"run\n"), capture.EndMark)
 	if !strings.HasPrefix(live, "hi\nxxx") || !strings.HasSuffix(live, "[live output cut here; the result has the rest]\n") {
 		t.Fatalf("live output: %q", live)
 	}

@@ -3,7 +3,6 @@ import type { LogFollow } from '../kube/log-follow.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunView } from '../domain/run-view.js';
 import {
-  LiveOutputCutter,
   RESULT_EVENT_ID,
   START,
   beyond,
@@ -14,6 +13,7 @@ import {
   statusAhead,
   type EventPosition,
 } from '../domain/run-events.js';
+import { LaunchStdout, dataOf } from '../domain/launch-stdout.js';
 import { HttpError } from './http-error.js';
 import type { RunsService } from './runs-service.js';
 
@@ -100,7 +100,7 @@ class Stream {
   /** Bytes of output the current follow has produced (a new follow reads from the log's start again). */
   private produced = 0;
   private generation = 0;
-  private cutter = new LiveOutputCutter();
+  private stdout = new LaunchStdout();
   private follower: LogFollow | null = null;
   private following = false;
   private followEnded = false;
@@ -134,18 +134,18 @@ class Stream {
     this.following = true;
     this.tries++;
     const mine = ++this.generation;
-    // A new follow reads the log from its start: the cutter starts again and `produced` counts afresh.
-    this.cutter = new LiveOutputCutter();
+    // A new follow reads the log from its start: the splitter starts again and `produced` counts afresh.
+    this.stdout = new LaunchStdout();
     this.produced = 0;
     this.deps.runs
       .followOutput(podName, {
-        data: (text) => this.output(this.cutter.push(text)),
+        data: (text) => this.output(dataOf(this.stdout.push(text))),
         end: (error) => {
           if (mine !== this.generation) return;
           this.following = false;
           this.follower = null;
           if (error) return;
-          this.output(this.cutter.end());
+          this.output(dataOf(this.stdout.flush()));
           this.followEnded = true;
         },
       })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JudgeResult, JudgeSummary } from './judge.js';
+import { END_LINE } from './launch-stdout.js';
 
 /**
  * Pure: reads the launcher's result out of a pod's log (base64 between nonce-marked lines, the last thing
@@ -54,9 +55,9 @@ const STAGE_LINE = /\x1ecode-runner:stage ([^\n\x1e]{1,40})\n/g;
 // eslint-disable-next-line no-control-regex -- as above
 const MARKED_LINE = /\x1ecode-runner:[a-z]+ [^\n\x1e]{1,80}\n/g;
 
-/** What the launcher copied live into the log: everything before its result frame, without its own lines. */
+/** What the launcher copied live into the log: everything before its end line, without its own lines. */
 export function liveOutput(log: string): string {
-  const i = log.indexOf(RESULT_FRAME_START);
+  const i = log.indexOf(END_LINE);
   return (i >= 0 ? log.slice(0, i) : log).replace(MARKED_LINE, '');
 }
 

@@ -1,5 +1,3 @@
-import { RESULT_FRAME_START } from './judge-frame.js';
-
 /**
  * Pure: what `GET /runs/{id}/events` is made of (docs/events.md). Every event's id is the position the
  * client has reached, `<statuses>.<stage>.<bytes>`: the length of the run's status history, the launcher's
@@ -41,60 +39,6 @@ export const statusAhead = (next: EventPosition, sent: EventPosition): boolean =
 /** One SSE frame; data is JSON (one line, as JSON.stringify writes no raw newlines). */
 export const sseFrame = (event: string, id: string, data: unknown): string =>
   `event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
-
-// eslint-disable-next-line no-control-regex -- the launcher marks its stage lines with a record separator (0x1e)
-const STAGE_LINE = /\x1ecode-runner:stage [^\n\x1e]{1,40}\n/g;
-// eslint-disable-next-line no-control-regex -- as above
-const STAGE_END = /\x1ecode-runner:stage [^\n\x1e]{1,40}\n$/;
-/** A line held back longer than this is let through (a stage line is far shorter). */
-const MAX_HELD = 64 * 1024;
-
-/**
- * The launcher's live log turned into output piece by piece as it arrives (what liveOutput does to a whole
- * log): stage lines removed, everything from the result frame on dropped. A tail that may still become a stage
- * line or the frame's start is held back until the next piece decides it.
- */
-export class LiveOutputCutter {
-  private held = '';
-  private ended = false;
-
-  /** The output that the log so far settles; '' when nothing new is certain yet. */
-  push(piece: string): string {
-    if (this.ended) return '';
-    const log = this.held + piece;
-    const frame = log.indexOf(RESULT_FRAME_START);
-    if (frame >= 0) {
-      this.ended = true;
-      this.held = '';
-      return log.slice(0, frame).replace(STAGE_LINE, '');
-    }
-    let cut = log.length;
-    const nl = log.lastIndexOf('\n');
-    // A last newline may begin the result frame (unless it ends a stage line): it waits for the next piece.
-    const endsStage = nl >= 0 && STAGE_END.test(log.slice(Math.max(0, nl - 64), nl + 1));
-    if (nl >= 0 && !endsStage && RESULT_FRAME_START.startsWith(log.slice(nl))) cut = nl;
-    else {
-      const rs = log.indexOf('\x1e', nl + 1);
-      if (rs >= 0) cut = rs;
-    }
-    if (log.length - cut > MAX_HELD) cut = log.length;
-    this.held = log.slice(cut);
-    return log.slice(0, cut).replace(STAGE_LINE, '');
-  }
-
-  /** The log ended: what was held back is output after all (unless the frame began). */
-  end(): string {
-    const rest = this.ended ? '' : this.held.replace(STAGE_LINE, '');
-    this.ended = true;
-    this.held = '';
-    return rest;
-  }
-
-  /** The result frame began: the program's output is complete. */
-  get complete(): boolean {
-    return this.ended;
-  }
-}
 
 /** The part of `text` beyond byte `skip` of a stream whose first `before` bytes were already counted. */
 export function beyond(text: string, before: number, skip: number): string {

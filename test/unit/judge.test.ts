@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { extractResult, lastStage, liveOutput, parseSummary, ResultLost } from '../../src/domain/judge-frame.js';
+import { END_LINE } from '../../src/domain/launch-stdout.js';
 import { combinedOutput, judgedStatus } from '../../src/domain/judge-status.js';
 import type { JudgeResult, TestResult } from '../../src/domain/judge.js';
 import { launcherSeconds, sandboxMemoryMb } from '../../src/domain/launcher-spec.js';
@@ -87,8 +88,13 @@ describe("the launcher's stage lines in the live copy", () => {
     expect(lastStage('\u241ecode-runner:stage test 9/9\n')).toBeUndefined();
   });
 
-  it('are left out of the live output clients read', () => {
-    expect(liveOutput(`${log}${frame(JSON.stringify(result()), 'run-nonce-1234')}`)).toBe('warning\n1\npartial2\n');
+  it('are left out of the live output clients read, which ends at the end line', () => {
+    const framed = frame(JSON.stringify(result()), 'run-nonce-1234');
+    expect(liveOutput(`${log}${END_LINE}${framed}`)).toBe('warning\n1\npartial2\n');
+    // A program printing a frame's first line does not end its live output; only the launcher's line does.
+    expect(liveOutput(`a\n--- code-runner-result x ---\nb${END_LINE}${framed}`)).toBe(
+      'a\n--- code-runner-result x ---\nb',
+    );
   });
 });
 

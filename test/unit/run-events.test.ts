@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { liveOutput } from '../../src/domain/judge-frame.js';
+import { END_LINE, LaunchStdout, dataOf } from '../../src/domain/launch-stdout.js';
 import {
-  LiveOutputCutter,
   beyond,
   formatEventId,
   parseEventId,
@@ -11,25 +11,33 @@ import {
 } from '../../src/domain/run-events.js';
 
 const stage = (s: string) => `\x1ecode-runner:stage ${s}\n`;
-const FRAME = '\n--- code-runner-result abc123 ---\nZXhhbXBsZQ==\n--- end abc123 ---\n';
+const FRAME = `${END_LINE}\n--- code-runner-result abc123 ---\nZXhhbXBsZQ==\n--- end abc123 ---\n`;
 
-/** Feeds `log` to a cutter in the pieces `cuts` makes of it, as a follow delivers it. */
+/** Feeds `log` to the splitter in the pieces `cuts` makes of it, as a follow delivers it; the output. */
 function cutInPieces(log: string, cuts: number[]): string {
-  const c = new LiveOutputCutter();
+  const s = new LaunchStdout();
   let out = '';
   let at = 0;
   for (const n of [...cuts].sort((a, b) => a - b)) {
-    out += c.push(log.slice(at, n));
+    out += dataOf(s.push(log.slice(at, n)));
     at = Math.max(at, n);
   }
-  return out + c.push(log.slice(at)) + c.end();
+  return out + dataOf(s.push(log.slice(at))) + dataOf(s.flush());
 }
 
 describe('live output cut as the log arrives', () => {
   it('gives what liveOutput gives the whole log, however the log is split', () => {
     const part = fc.oneof(
       fc.string({ maxLength: 20 }).map((s) => s.replaceAll('\x1e', '')),
-      fc.constantFrom('\n', 'héllo wörld 🙂\n', stage('compile'), stage('run'), stage('test 2/3'), '\n--- code-'),
+      fc.constantFrom(
+        '\n',
+        'héllo wörld 🙂\n',
+        stage('compile'),
+        stage('run'),
+        stage('test 2/3'),
+        '\n--- code-',
+        '\x1ecode-runner:exit run 0 -\n',
+      ),
     );
     fc.assert(
       fc.property(fc.array(part, { maxLength: 12 }), fc.boolean(), fc.array(fc.nat(400)), (parts, framed, cuts) => {
@@ -40,14 +48,16 @@ describe('live output cut as the log arrives', () => {
     );
   });
 
-  it('holds back a tail that may still become a stage line or the result frame', () => {
-    const c = new LiveOutputCutter();
-    expect(c.push('one\ntwo')).toBe('one\ntwo');
-    expect(c.push('\n')).toBe(''); // a newline may start the result frame
-    expect(c.push('\x1ecode-runner:st')).toBe('\n');
-    expect(c.push(`age run\nthree\n--- code-runner-result n ---\n`)).toBe('three');
-    expect(c.complete).toBe(true);
-    expect(c.push('more')).toBe('');
+  it('passes output on at once and holds back only a launcher line still unfinished', () => {
+    const s = new LaunchStdout();
+    expect(dataOf(s.push('one\ntwo'))).toBe('one\ntwo');
+    expect(dataOf(s.push('\n'))).toBe('\n'); // no newline waits: the end line, not a newline, starts the end
+    expect(dataOf(s.push('\x1ecode-runner:st'))).toBe('');
+    expect(dataOf(s.push(`age run\nthree\n--- code-runner-result n ---\n${FRAME}`))).toBe(
+      'three\n--- code-runner-result n ---\n',
+    );
+    expect(s.complete).toBe(true);
+    expect(dataOf(s.push('more'))).toBe('');
   });
 });
 

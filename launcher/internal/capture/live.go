@@ -95,10 +95,10 @@ func (l *Live) Exit(stage string, code *int, signal *string) {
 	_, _ = io.WriteString(l.w, ExitMark+stage+" "+c+" "+sig+"\n")
 }
 
-// EndMark is the line an interactive launch writes before its result frame: what follows is not output.
+// EndMark is the line a launch with a live copy writes before its result frame: what follows is not output.
 const EndMark = "\x1ecode-runner:end result\n"
 
-// End writes the end line.
+// End writes the end line (no live copy: nothing).
 func (l *Live) End() {
 	if l == nil {
 		return
