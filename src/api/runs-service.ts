@@ -13,6 +13,7 @@ import type { CallbackPolicy } from '../domain/callback.js';
 import { isTerminal } from '../domain/run.js';
 import type { RunInputView, RunView } from '../domain/run-view.js';
 import { bounded } from '../temporal/deadline.js';
+import { RunVisibility, runsQuery } from '../temporal/visibility.js';
 import {
   RUN_WORKFLOW_TYPE,
   SA_LANGUAGE,
@@ -66,6 +67,7 @@ export class RunsService {
   private readonly cursors: CursorCodec;
   private readonly views: RunViews;
   private readonly inputs = new InputCache(INPUT_CACHE_BYTES);
+  private readonly visibility: RunVisibility;
 
   constructor(
     private readonly client: Client,
@@ -77,6 +79,7 @@ export class RunsService {
     private readonly audit: AuditSink = stdoutAudit,
   ) {
     this.cursors = new CursorCodec(cfg.http.cursorSecret);
+    this.visibility = new RunVisibility(client, cfg.temporal.namespace);
     this.views = new RunViews((runId) => this.temporalUiUrl(runId));
   }
 
@@ -319,57 +322,25 @@ export class RunsService {
 
   /** Runs of this task queue (optionally of one open status, e.g. the queue), counted by one visibility query. */
   async count(status?: RunStatus): Promise<number> {
-    const open = status && !isTerminal(status) ? ` AND ExecutionStatus = 'Running'` : '';
-    const query = this.listQuery(status ? { status } : {}) + open;
-    try {
-      const res = await bounded(this.client, () =>
-        this.client.workflowService.countWorkflowExecutions({ namespace: this.cfg.temporal.namespace, query }),
-      );
-      return Number(res.count ?? 0);
-    } catch (err) {
-      translateTemporalError(err);
-    }
+    const open = status !== undefined && !isTerminal(status);
+    return this.visibility
+      .count(runsQuery(this.cfg.temporal.taskQueue, { ...(status ? { status } : {}), open }))
+      .catch(translateTemporalError);
   }
 
-  /** Run ids newest first, `limit` of them after skipping `offset` (numbered pages, as Judge0 pages). */
+  /** The caller's run ids newest first, `limit` of them after skipping `offset` (as Judge0 pages). */
   async ids(offset: number, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    let nextPageToken: Uint8Array | undefined;
-    try {
-      do {
-        const res = await bounded(this.client, () =>
-          this.client.workflowService.listWorkflowExecutions({
-            namespace: this.cfg.temporal.namespace,
-            pageSize: Math.min(1000, offset + limit),
-            query: this.listQuery({}, true),
-            nextPageToken,
-          }),
-        );
-        ids.push(...(res.executions ?? []).map((e) => e.execution?.workflowId ?? ''));
-        nextPageToken = res.nextPageToken?.length ? res.nextPageToken : undefined;
-      } while (nextPageToken && ids.length < offset + limit);
-    } catch (err) {
-      translateTemporalError(err);
-    }
-    return ids.slice(offset, offset + limit);
+    return this.visibility.ids(this.listQuery({}), offset, limit).catch(translateTemporalError);
   }
 
   async list(q: ListRunsQuery): Promise<{ runs: RunView[]; next_cursor: string | null }> {
-    const query = this.listQuery(q, true);
+    const query = this.listQuery(q);
     // A cursor is checked before anything is sent: one we did not issue for this query never reaches Temporal.
     const nextPageToken = q.cursor ? this.cursors.decode(q.cursor, query) : undefined;
     try {
-      const res = await bounded(this.client, () =>
-        this.client.workflowService.listWorkflowExecutions({
-          namespace: this.cfg.temporal.namespace,
-          pageSize: q.limit,
-          query,
-          nextPageToken,
-        }),
-      );
-      const runs = (res.executions ?? []).map((e) => this.views.listed(e));
-      const token = res.nextPageToken?.length ? this.cursors.encode(res.nextPageToken, query) : null;
-      return { runs, next_cursor: token };
+      const page = await this.visibility.page(query, q.limit, nextPageToken);
+      const runs = page.executions.map((e) => this.views.listed(e));
+      return { runs, next_cursor: page.next ? this.cursors.encode(page.next, query) : null };
     } catch (err) {
       // A cursor we issued that Temporal no longer accepts (its page expired, the server was reset).
       const code = grpcCode(err);
@@ -383,17 +354,14 @@ export class RunsService {
 
   // ---- internals ----
 
-  /**
-   * The visibility query of this task queue's runs, with the list's filters; `own`: only the caller's
-   * tenant's runs, unless its key is an admin's (counts for the queue stay global).
-   */
-  private listQuery(q: Pick<Partial<ListRunsQuery>, 'status' | 'language'>, own = false): string {
-    const clauses = [`WorkflowType = '${RUN_WORKFLOW_TYPE}'`, `TaskQueue = '${this.cfg.temporal.taskQueue}'`];
+  /** The visibility query of the caller's runs (every tenant's for an admin key), with the list's filters. */
+  private listQuery(q: Pick<Partial<ListRunsQuery>, 'status' | 'language'>): string {
     const caller = requestCaller();
-    if (own && !caller.scopes.includes('admin')) clauses.push(`RunTenant = '${caller.tenant.replace(/'/g, '')}'`);
-    if (q.status) clauses.push(`RunStatus = '${q.status}'`);
-    if (q.language) clauses.push(`RunLanguage = '${q.language}'`);
-    return clauses.join(' AND ');
+    return runsQuery(this.cfg.temporal.taskQueue, {
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.language ? { language: q.language } : {}),
+      ...(caller.scopes.includes('admin') ? {} : { tenant: caller.tenant }),
+    });
   }
 
   private async sameRequestOrConflict(

@@ -4,10 +4,11 @@ import type { Config } from '../config/config.js';
 import type { KubeClients } from '../kube/client.js';
 import { kubeMessage } from '../kube/client.js';
 import { LABEL_RUN_ID, RUNNER_SELECTOR } from '../domain/names.js';
-import { RUN_WORKFLOW_TYPE, admissionQuery, admissionWorkflowId } from '../workflows/definitions.js';
+import { admissionQuery, admissionWorkflowId } from '../workflows/definitions.js';
 import { activeCount, type AdmissionState } from '../domain/admission.js';
 import { translateTemporalError } from './errors.js';
 import { bounded } from '../temporal/deadline.js';
+import { RunVisibility, runsQuery } from '../temporal/visibility.js';
 
 const TQ = enums;
 
@@ -18,11 +19,15 @@ export interface QueueStats {
 
 /** Everything the Live Monitor shows: queue (as KEDA reads it), runs, workers and runner objects. */
 export class SystemService {
+  private readonly visibility: RunVisibility;
+
   constructor(
     private readonly client: Client,
     private readonly kube: KubeClients,
     private readonly cfg: Config,
-  ) {}
+  ) {
+    this.visibility = new RunVisibility(client, cfg.temporal.namespace);
+  }
 
   /** Backlog and pollers of one task-queue type: the number KEDA's temporal scaler reads. */
   async queueStats(type: 'workflow' | 'activity'): Promise<QueueStats> {
@@ -38,30 +43,9 @@ export class SystemService {
     return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
   }
 
-  /** Running runs of this service's task queue (other queues in the namespace are other deployments). */
-  private runsQuery(extra: string): string {
-    return `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND TaskQueue = '${this.cfg.temporal.taskQueue}' AND ExecutionStatus = 'Running' AND ${extra}`;
-  }
-
-  private async runIds(status: string, limit: number): Promise<string[]> {
-    const res = await bounded(this.client, () =>
-      this.client.workflowService.listWorkflowExecutions({
-        namespace: this.cfg.temporal.namespace,
-        pageSize: limit,
-        query: this.runsQuery(status),
-      }),
-    );
-    return (res.executions ?? []).map((e) => e.execution?.workflowId ?? '').filter(Boolean);
-  }
-
-  private async count(query: string): Promise<number> {
-    const res = await bounded(this.client, () =>
-      this.client.workflowService.countWorkflowExecutions({
-        namespace: this.cfg.temporal.namespace,
-        query: this.runsQuery(query),
-      }),
-    );
-    return Number(res.count ?? 0);
+  /** Open runs of this service's task queue in these statuses (other queues are other deployments). */
+  private openRuns(...status: string[]): string {
+    return runsQuery(this.cfg.temporal.taskQueue, { status, open: true });
   }
 
   /** The admission workflow's own view (queue in order); null when it is not running or no worker answers. */
@@ -87,9 +71,9 @@ export class SystemService {
   /** The true queue: runs accepted and waiting for a slot (status Queued), oldest first. */
   private async queue() {
     const [queued, active, newestQueued, adm] = await Promise.all([
-      this.count(`RunStatus = 'Queued'`),
-      this.count(`RunStatus IN ('Pending', 'Running')`),
-      this.runIds(`RunStatus = 'Queued'`, 100),
+      this.visibility.count(this.openRuns('Queued')),
+      this.visibility.count(this.openRuns('Pending', 'Running')),
+      this.visibility.ids(this.openRuns('Queued'), 0, 100),
       this.admission(),
     ]);
     const cap = this.cfg.admission.maxActiveRuns;
