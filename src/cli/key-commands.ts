@@ -1,6 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { formatKey, hashSecret, LIMIT_NAMES, parseScopes, type KeyRecord } from '../domain/api-keys.js';
+import {
+  formatKey,
+  hashSecret,
+  isActive,
+  LIMIT_NAMES,
+  parseExpiry,
+  parseScopes,
+  type KeyRecord,
+} from '../domain/api-keys.js';
 import type { TenantLimits } from '../domain/tenant.js';
 import type { KeySecret } from '../kube/key-secret.js';
 
@@ -8,8 +16,9 @@ import type { KeySecret } from '../kube/key-secret.js';
 
 export const USAGE = `usage: npm run keys -- <command> [options]
   create --tenant <name> --scopes submit,read[,cancel,admin] [--rpm N] [--max-concurrent N]
-         [--max-timeout SECONDS] [--max-memory MB] [--json]     prints the new key once
-  list [--json]                                                 ids, tenants, scopes, limits (no secrets)
+         [--max-timeout SECONDS] [--max-memory MB] [--expires 30d|12h|ISO-TIME] [--json]
+                                                                prints the new key once
+  list [--json]                                                 ids, tenants, scopes, limits, expiry (no secrets)
   revoke <keyId>                                                the key stops working within seconds
   set-limits --tenant <name> [--rpm N] [--max-concurrent N] [--max-timeout S] [--max-memory MB]
                                                                 sets these limits on every active key of the tenant
@@ -30,6 +39,7 @@ const LIMIT_FLAGS: Record<string, keyof TenantLimits> = {
 const OPTIONS = {
   tenant: { type: 'string' },
   scopes: { type: 'string' },
+  expires: { type: 'string' },
   json: { type: 'boolean' },
   namespace: { type: 'string' },
   secret: { type: 'string' },
@@ -74,6 +84,9 @@ export async function runCommand(
       const scopes = parseScopes(v.scopes ?? '');
       if ('unknown' in scopes) throw new UsageError(`unknown scopes: ${scopes.unknown.join(', ')}`);
       if (scopes.scopes.length === 0) throw new UsageError('--scopes is required, e.g. --scopes submit,read');
+      const expires = v.expires === undefined ? undefined : parseExpiry(v.expires, now);
+      if (expires === null)
+        throw new UsageError('--expires must be a duration (90s, 30m, 12h, 30d) or a future ISO date/time');
       const secret = randomBytes(32).toString('base64url');
       const record: KeyRecord = {
         keyId: newKeyId(),
@@ -82,6 +95,7 @@ export async function runCommand(
         scopes: scopes.scopes,
         limits: limitsOf(v),
         createdAt: now.toISOString(),
+        ...(expires ? { expiresAt: expires.toISOString() } : {}),
       };
       await store.update((records) => ({ records: [...records, record], result: null }));
       const key = formatKey(record.keyId, secret);
@@ -112,7 +126,7 @@ export async function runCommand(
       if (!tenant) throw new UsageError('--tenant is required');
       const limits = limitsOf(v);
       const n = await store.update((records) => {
-        const mine = records.filter((r) => r.tenant === tenant && !r.revokedAt);
+        const mine = records.filter((r) => r.tenant === tenant && isActive(r, now.getTime()));
         if (mine.length === 0) throw new UsageError(`tenant ${tenant} has no active key`);
         const next = records.map((r) => (mine.includes(r) ? { ...r, limits: { ...r.limits, ...limits } } : r));
         return { records: next, result: mine.length };
@@ -132,6 +146,7 @@ function describe(r: KeyRecord) {
     scopes: r.scopes,
     limits: Object.fromEntries(LIMIT_NAMES.filter((n) => r.limits[n] !== undefined).map((n) => [n, r.limits[n]])),
     createdAt: r.createdAt,
+    expiresAt: r.expiresAt ?? null,
     revokedAt: r.revokedAt ?? null,
   };
 }
@@ -145,9 +160,10 @@ function table(rows: ReturnType<typeof describe>[]): string {
       .map(([k, n]) => `${k}=${n}`)
       .join(' ') || '-',
     r.createdAt,
+    r.expiresAt ?? '-',
     r.revokedAt ?? '-',
   ]);
-  const head = ['KEY ID', 'TENANT', 'SCOPES', 'LIMITS', 'CREATED', 'REVOKED'];
+  const head = ['KEY ID', 'TENANT', 'SCOPES', 'LIMITS', 'CREATED', 'EXPIRES', 'REVOKED'];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
   return [head, ...lines]
     .map((l) =>

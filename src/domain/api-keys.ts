@@ -24,6 +24,24 @@ export interface KeyRecord {
   limits: TenantLimits;
   createdAt: string;
   revokedAt?: string;
+  /** When the key stops working by itself (ISO time); absent: never. */
+  expiresAt?: string;
+}
+
+/** Whether a key works at `now` (ms): not revoked, not expired. */
+export const isActive = (r: Pick<KeyRecord, 'revokedAt' | 'expiresAt'>, now: number): boolean =>
+  !r.revokedAt && (r.expiresAt === undefined || now < Date.parse(r.expiresAt));
+
+/** A key's lifetime from its text: `90s`, `30m`, `12h`, `30d`, or an ISO date/time; its end, or null. */
+export function parseExpiry(text: string, now: Date): Date | null {
+  const m = /^([1-9][0-9]{0,5})([smhd])$/.exec(text.trim());
+  if (m) {
+    const unit = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+    return new Date(now.getTime() + Number(m[1]) * unit * 1000);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
+  const at = new Date(text.trim());
+  return Number.isNaN(at.getTime()) || at.getTime() <= now.getTime() ? null : at;
 }
 
 export const formatKey = (keyId: string, secret: string): string => `${KEY_PREFIX}_${keyId}_${secret}`;
@@ -59,12 +77,13 @@ export function parseScopes(text: string): { scopes: Scope[] } | { unknown: stri
 
 /**
  * A tenant's limits from its active keys: for each limit the strictest value any of them sets (a key that
- * sets none adds no limit), so a new key can never loosen a tenant's limits by accident.
+ * sets none adds no limit), so a new key can never loosen a tenant's limits by accident. A key that expires
+ * later keeps its limits counted until the keys next change: stricter, never looser.
  */
-export function tenantLimits(records: Iterable<KeyRecord>, tenant: string): TenantLimits {
+export function tenantLimits(records: Iterable<KeyRecord>, tenant: string, now = Date.now()): TenantLimits {
   const out: TenantLimits = {};
   for (const r of records) {
-    if (r.tenant !== tenant || r.revokedAt) continue;
+    if (r.tenant !== tenant || !isActive(r, now)) continue;
     for (const name of LIMIT_NAMES) {
       const v = r.limits[name];
       if (v !== undefined) out[name] = Math.min(out[name] ?? v, v);

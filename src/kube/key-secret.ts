@@ -26,6 +26,7 @@ const recordSchema = z.object({
     .default({}),
   createdAt: z.string(),
   revokedAt: z.string().optional(),
+  expiresAt: z.string().datetime().optional(),
 });
 
 /** The records of a Secret's data; an entry that is not a valid record is skipped (and named). */

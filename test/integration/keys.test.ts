@@ -332,6 +332,28 @@ describe('API keys, scopes, rate limits, tenant maxima and audit', () => {
     );
   });
 
+  it('lets a key made with --expires work until then and refuses it after, by itself', async () => {
+    const shortLived = await keys('create', '--tenant', 'brief', '--scopes', 'read', '--expires', '4s');
+    const id = shortLived.split('_')[1] ?? '';
+    const listed = JSON.parse(await keys('list', '--json')) as { keyId: string; expiresAt: string | null }[];
+    const expiresAt = Date.parse(listed.find((x) => x.keyId === id)?.expiresAt ?? '');
+    expect(expiresAt - Date.now()).toBeGreaterThan(0);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(4_000);
+    await eventually(
+      async () => (await request(stack.app).get('/runs?limit=1').set(bearer(shortLived))).status === 200,
+      3_000,
+      'the short-lived key to work',
+    );
+    await sleep(Math.max(0, expiresAt - Date.now()) + 50);
+    const after = await request(stack.app).get('/runs?limit=1').set(bearer(shortLived));
+    expect(after.status).toBe(401);
+    expect(after.body.error.message).toMatch(/expired/);
+    // A lifetime the CLI cannot read is refused before anything is written.
+    await expect(keys('create', '--tenant', 'brief', '--scopes', 'read', '--expires', 'soon')).rejects.toThrow(
+      /--expires must be a duration/,
+    );
+  });
+
   it('knows no key when the Secret does not exist (every request would be 401)', async () => {
     const absent = await startKeys(
       { ...stack.cfg.keys, secretName: `absent-${randomUUID().slice(0, 8)}` },

@@ -1,6 +1,7 @@
 import {
   formatKey,
   hashSecret,
+  parseExpiry,
   parseKey,
   parseScopes,
   secretMatches,
@@ -54,6 +55,25 @@ describe('API keys (pure)', () => {
     expect(tenantLimits(records, 'nobody')).toEqual({});
   });
 
+  it('reads a lifetime as a duration or a future ISO time, and nothing else', () => {
+    const now = new Date('2026-12-07T00:00:00.000Z');
+    expect(parseExpiry('90s', now)?.toISOString()).toBe('2026-12-07T00:01:30.000Z');
+    expect(parseExpiry('12h', now)?.toISOString()).toBe('2026-12-07T12:00:00.000Z');
+    expect(parseExpiry('30d', now)?.toISOString()).toBe('2027-01-06T00:00:00.000Z');
+    expect(parseExpiry('2027-03-01', now)?.toISOString()).toBe('2027-03-01T00:00:00.000Z');
+    for (const bad of ['0d', '10w', '-5m', '2026-12-06', 'tomorrow', '2027-13-45', ''])
+      expect(parseExpiry(bad, now)).toBeNull();
+  });
+
+  it("counts an expired key's limits no more", () => {
+    const records = [
+      record({ keyId: 'aaaaaaaaaaa1', limits: { requestsPerMinute: 5 }, expiresAt: '2026-12-07T00:00:00.000Z' }),
+      record({ keyId: 'aaaaaaaaaaa2', limits: { requestsPerMinute: 60 } }),
+    ];
+    expect(tenantLimits(records, 'acme', Date.parse('2026-12-06T23:59:59.000Z'))).toEqual({ requestsPerMinute: 5 });
+    expect(tenantLimits(records, 'acme', Date.parse('2026-12-07T00:00:00.000Z'))).toEqual({ requestsPerMinute: 60 });
+  });
+
   it('makes key ids of 12 lower-case letters and digits', () => {
     const ids = new Set(Array.from({ length: 200 }, newKeyId));
     expect(ids.size).toBe(200);
@@ -88,5 +108,18 @@ describe('key store entries and the registry', () => {
     reg.replace([record({ revokedAt: '2026-12-06T02:00:00.000Z' })]);
     expect(reg.authenticate(formatKey('abcdefghij12', SECRET))).toBeNull();
     expect(reg.limitsOf('acme')).toEqual({});
+  });
+
+  it('lets a key work until its expiry and not a millisecond after, with no change to the store', () => {
+    const reg = new KeyRegistry();
+    const end = Date.parse('2026-12-07T00:00:00.000Z');
+    reg.replace([record({ expiresAt: new Date(end).toISOString() })], end - 60_000);
+    expect(reg.authenticate(formatKey('abcdefghij12', SECRET), end - 1)).toMatchObject({ tenant: 'acme' });
+    expect(reg.authenticate(formatKey('abcdefghij12', SECRET), end)).toBeNull();
+  });
+
+  it('refuses a stored expiry that is not an ISO time', () => {
+    const bad = { ...record(), expiresAt: 'next tuesday' };
+    expect(parseKeyData({ [bad.keyId]: encodeRecord(bad) }).invalid).toEqual([bad.keyId]);
   });
 });

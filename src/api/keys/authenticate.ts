@@ -10,7 +10,7 @@ import type { KeyRegistry } from './registry.js';
  * API keys on every request except the open paths (probes, the UI's files, the OpenAPI document, metrics,
  * the queue KEDA reads). The key comes in `Authorization: Bearer <key>`, `X-API-Key`, or `X-Auth-Token`
  * (Judge0's header, so Judge0 clients send their key where they send a token). Missing, malformed, unknown
- * or revoked: 401 with `WWW-Authenticate: Bearer`.
+ * revoked or expired: 401 with `WWW-Authenticate: Bearer`.
  */
 export function authenticate(registry: KeyRegistry, isOpen: (req: Request) => boolean): RequestHandler {
   return (req, res, next) => {
@@ -31,7 +31,7 @@ export function authenticate(registry: KeyRegistry, isOpen: (req: Request) => bo
         401,
         'unauthorized',
         text
-          ? 'the API key is not valid (unknown, revoked or mistyped)'
+          ? 'the API key is not valid (unknown, revoked, expired or mistyped)'
           : 'an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>',
       ),
     );

@@ -1,4 +1,4 @@
-import { parseKey, secretMatches, tenantLimits, type KeyRecord } from '../../domain/api-keys.js';
+import { isActive, parseKey, secretMatches, tenantLimits, type KeyRecord } from '../../domain/api-keys.js';
 import type { Caller, TenantLimits } from '../../domain/tenant.js';
 
 /**
@@ -14,7 +14,8 @@ export class KeyRegistry {
   replace(records: readonly KeyRecord[], now = Date.now()): void {
     this.byId = new Map(records.map((r) => [r.keyId, r]));
     this.limits = new Map();
-    for (const tenant of new Set(records.map((r) => r.tenant))) this.limits.set(tenant, tenantLimits(records, tenant));
+    for (const tenant of new Set(records.map((r) => r.tenant)))
+      this.limits.set(tenant, tenantLimits(records, tenant, now));
     this.changedAt = now;
   }
 
@@ -22,11 +23,11 @@ export class KeyRegistry {
     return this.byId.size;
   }
 
-  /** The caller a key's text stands for, or null (malformed, unknown, revoked, wrong secret). */
-  authenticate(text: string): Caller | null {
+  /** The caller a key's text stands for, or null (malformed, unknown, revoked, expired, wrong secret). */
+  authenticate(text: string, now = Date.now()): Caller | null {
     const key = parseKey(text);
     const record = key && this.byId.get(key.keyId);
-    if (!key || !record || record.revokedAt || !secretMatches(record, key.secret)) return null;
+    if (!key || !record || !isActive(record, now) || !secretMatches(record, key.secret)) return null;
     return { tenant: record.tenant, keyId: record.keyId, scopes: record.scopes, limits: this.limitsOf(record.tenant) };
   }
 
