@@ -8,7 +8,7 @@ import { admissionQuery, admissionWorkflowId } from '../workflows/definitions.js
 import { activeCount, type AdmissionState } from '../domain/admission.js';
 import { translateTemporalError } from './errors.js';
 import { bounded } from '../temporal/deadline.js';
-import { RunVisibility, runsQuery } from '../temporal/visibility.js';
+import { RunVisibility, openRunsQuery } from '../temporal/visibility.js';
 
 const TQ = enums;
 
@@ -43,11 +43,6 @@ export class SystemService {
     return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
   }
 
-  /** Open runs of this service's task queue in these statuses (other queues are other deployments). */
-  private openRuns(...status: string[]): string {
-    return runsQuery(this.cfg.temporal.taskQueue, { status, open: true });
-  }
-
   /** The admission workflow's own view (queue in order); null when it is not running or no worker answers. */
   private async admission(): Promise<AdmissionState | null> {
     if (this.cfg.admission.maxActiveRuns <= 0) return null;
@@ -70,10 +65,9 @@ export class SystemService {
 
   /** The true queue: runs accepted and waiting for a slot (status Queued), oldest first. */
   private async queue() {
-    const [queued, active, newestQueued, adm] = await Promise.all([
-      this.visibility.count(this.openRuns('Queued')),
-      this.visibility.count(this.openRuns('Pending', 'Running')),
-      this.visibility.ids(this.openRuns('Queued'), 0, 100),
+    const [{ queued, running: active }, newestQueued, adm] = await Promise.all([
+      this.visibility.depth(this.cfg.temporal.taskQueue),
+      this.visibility.ids(openRunsQuery(this.cfg.temporal.taskQueue, 'Queued'), 0, 100),
       this.admission(),
     ]);
     const cap = this.cfg.admission.maxActiveRuns;

@@ -3,11 +3,7 @@ import type { InjectedSinks } from '@temporalio/worker';
 import type { RunMetricsSinks } from '../workflows/metrics-sink.js';
 import { BaseMetrics, RUN_SECONDS_BUCKETS } from './metrics.js';
 
-/** Open runs by state, as the queue-depth gauge reports them. */
-export interface QueueDepth {
-  queued: number;
-  running: number;
-}
+import type { QueueDepth } from '../temporal/visibility.js';
 
 /** The worker process's metrics: how runs end, how long they take and wait, and the queue. */
 export class WorkerMetrics extends BaseMetrics {

@@ -34,6 +34,16 @@ export function runsQuery(taskQueue: string, f: RunFilter = {}): string {
 
 type Execution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
+/** Open runs by state: queued (waiting for a slot) and running (Pending or Running: holding one). */
+export interface QueueDepth {
+  queued: number;
+  running: number;
+}
+
+/** The open runs of a task queue in these statuses. */
+export const openRunsQuery = (taskQueue: string, ...status: string[]): string =>
+  runsQuery(taskQueue, { status, open: true });
+
 export class RunVisibility {
   constructor(
     private readonly client: Client,
@@ -45,6 +55,15 @@ export class RunVisibility {
       this.client.workflowService.countWorkflowExecutions({ namespace: this.namespace, query }),
     );
     return Number(res.count ?? 0);
+  }
+
+  /** The queue's open runs, queued and running: two counts (GET /system/queue and the queue-depth gauge). */
+  async depth(taskQueue: string): Promise<QueueDepth> {
+    const [queued, running] = await Promise.all([
+      this.count(openRunsQuery(taskQueue, 'Queued')),
+      this.count(openRunsQuery(taskQueue, 'Pending', 'Running')),
+    ]);
+    return { queued, running };
   }
 
   /** One page, newest first, and the token of the next (undefined at the end). */

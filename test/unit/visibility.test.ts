@@ -1,4 +1,4 @@
-import { runsQuery } from '../../src/temporal/visibility.js';
+import { openRunsQuery, runsQuery } from '../../src/temporal/visibility.js';
 
 describe('runsQuery (the visibility query of one task queue’s runs)', () => {
   const base = "WorkflowType = 'runWorkflow' AND TaskQueue = 'q1'";
@@ -14,6 +14,12 @@ describe('runsQuery (the visibility query of one task queue’s runs)', () => {
     expect(runsQuery('q1', { status: ['Pending', 'Running'] })).toBe(`${base} AND RunStatus IN ('Pending', 'Running')`);
     expect(runsQuery('q1', { tenant: 'acme', language: 'python' })).toBe(
       `${base} AND RunTenant = 'acme' AND RunLanguage = 'python'`,
+    );
+  });
+
+  it('names the open runs of some statuses (the queue, the active runs)', () => {
+    expect(openRunsQuery('q1', 'Pending', 'Running')).toBe(
+      `${base} AND ExecutionStatus = 'Running' AND RunStatus IN ('Pending', 'Running')`,
     );
   });
 
