@@ -1,11 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { formatKey, hashSecret } from '../../src/domain/api-keys.js';
-import { KeySecret } from '../../src/kube/key-secret.js';
-import { createKubeClients } from '../../src/kube/client.js';
-import { newKeyId } from '../../src/cli/key-commands.js';
+import { suiteKeys } from '../support/keys-cli.js';
 import { needsInfra } from '../support/paths.js';
-import { createStack, TEST_RUNNER_NAMESPACE, type Stack } from '../support/stack.js';
+import { createStack, type Stack } from '../support/stack.js';
 import {
   DESKTOP,
   PHONE,
@@ -20,7 +16,7 @@ import {
   type UiServer,
 } from './support/browser.js';
 
-const SECRET = `ui-keys-${randomUUID().slice(0, 8)}`;
+const suite = suiteKeys('ui-keys');
 
 /** The browser UI with API keys on: the page loads without a key, says one is needed, and works with one. */
 (needsInfra() ? describe : describe.skip)('browser UI with API keys on', () => {
@@ -31,26 +27,9 @@ const SECRET = `ui-keys-${randomUUID().slice(0, 8)}`;
   let key = '';
 
   beforeAll(async () => {
-    // A key written to the suite's own Secret as the CLI writes it.
-    const secret = randomBytes(32).toString('base64url');
-    const keyId = newKeyId();
-    key = formatKey(keyId, secret);
-    const store = new KeySecret(createKubeClients(), TEST_RUNNER_NAMESPACE, SECRET);
-    await store.update((records) => ({
-      records: [
-        ...records,
-        {
-          keyId,
-          hash: hashSecret(secret),
-          tenant: 'browser',
-          scopes: ['submit', 'read', 'cancel'],
-          limits: {},
-          createdAt: new Date().toISOString(),
-        },
-      ],
-      result: null,
-    }));
-    stack = await createStack({ API_KEYS: 'on', API_KEYS_SECRET: SECRET, API_KEYS_NAMESPACE: TEST_RUNNER_NAMESPACE });
+    // A key made by the real CLI in the suite's own Secret.
+    key = await suite.cli('create', '--tenant', 'browser', '--scopes', 'submit,read,cancel');
+    stack = await createStack(suite.env);
     await stack.startWorker();
     server = await serveUi(stack);
     browser = await launch();
@@ -61,9 +40,7 @@ const SECRET = `ui-keys-${randomUUID().slice(0, 8)}`;
     await browser?.close();
     await server?.close();
     await stack?.close();
-    await stack?.kube.core
-      .deleteNamespacedSecret({ name: SECRET, namespace: TEST_RUNNER_NAMESPACE })
-      .catch(() => undefined);
+    await suite.remove(stack?.kube);
   });
 
   it('loads without a key and says a key is needed', async () => {
