@@ -9,8 +9,7 @@ import { WorkerMetrics } from '../../src/obs/worker-metrics.js';
 import { connectClient } from '../../src/temporal/connection.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import { createStack, eventually, type Stack } from '../support/stack.js';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { captureLog } from '../support/log-capture.js';
 import { createApp } from '../../src/api/app.js';
 import { SystemService } from '../../src/api/system-service.js';
 import { ApiClient } from '../support/api.js';
@@ -116,18 +115,12 @@ describe('metrics', () => {
   });
 
   it('logs each request as one JSON line with its run and tenant', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
+    const { lines, log } = captureLog('info');
     const app = createApp({
       cfg: stack.cfg,
       runs: stack.runs,
       system: new SystemService(stack.client, stack.kube, stack.cfg),
-      log: pino({ level: 'info' }, out),
+      log,
     });
     const api = new ApiClient(app);
     const runId = await api.start({ language: 'python', code: 'print(1)', timeout_seconds: 20 });

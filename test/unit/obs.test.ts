@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { WorkflowInfo } from '@temporalio/workflow';
-import { pino } from 'pino';
+import { captureLog } from '../support/log-capture.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { observe, routeOf, runIdOf } from '../../src/api/observe.js';
 import { ApiMetrics } from '../../src/obs/api-metrics.js';
@@ -115,18 +114,8 @@ describe('metrics', () => {
 });
 
 describe('logs', () => {
-  const capture = () => {
-    const lines: Record<string, unknown>[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
-    return { lines, log: pino({ level: 'debug' }, out) };
-  };
   it("writes the SDK's lines through pino, a run workflow's id as run_id", () => {
-    const { lines, log } = capture();
+    const { lines, log } = captureLog('debug');
     const t = temporalLogger(log);
     t.warn('Activity failed', { workflowId: RUN, workflowType: 'runWorkflow', activityType: 'createJob' });
     t.info('Workflow started', { workflowId: 'code-runner-admission:q', workflowType: 'admissionWorkflow' });
@@ -141,18 +130,8 @@ describe('logs', () => {
 });
 
 describe('API logs', () => {
-  const capture = () => {
-    const lines: Record<string, unknown>[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
-    return { lines, log: pino({ level: 'warn' }, out) };
-  };
   it('writes the start-up line at any level', () => {
-    const { lines, log } = capture();
+    const { lines, log } = captureLog('warn');
     log.info('hidden');
     announce(log, { port: 8080 }, 'api: listening on http://0.0.0.0:8080');
     expect(lines).toEqual([
@@ -160,7 +139,7 @@ describe('API logs', () => {
     ]);
   });
   it("logs a 5xx's code, cause, run and tenant; the client sees only the error's code and message", async () => {
-    const { lines, log } = capture();
+    const { lines, log } = captureLog('warn');
     const app = express();
     app.use(observe({ log, metrics: new ApiMetrics(), tracing: false }));
     app.get('/runs/:run_id', () => {
