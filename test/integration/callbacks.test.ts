@@ -8,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
-import { createCallbackActivities } from '../../src/activities/callbacks.js';
+import { createCallbackActivities, type CallbackDeps } from '../../src/activities/callbacks.js';
 import { loadConfig } from '../../src/config/config.js';
 import { addressChecker } from '../../src/domain/address-policy.js';
 import type { CallbackRequest } from '../../src/domain/callback.js';
@@ -155,6 +155,18 @@ const failure = (p: Promise<unknown>) =>
       e instanceof ApplicationFailure ? { type: e.type, nonRetryable: e.nonRetryable, message: e.message } : e,
   );
 
+/** A PUT of `{}` to `url`, as the workflow asks the activity for one. */
+const req = (url: string): CallbackRequest => ({ deliveryId: 'd-1', method: 'PUT', url, headers: {}, body: '{}' });
+
+/** The real activity with 127.0.0.1 allowed; a stand-in resolver, a private CA and the bound when given. */
+const loopbackOk = (o: Pick<CallbackDeps, 'resolve' | 'extraCa'> & { timeoutMs?: number } = {}) =>
+  createCallbackActivities({
+    check: addressChecker({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }),
+    timeoutMs: o.timeoutMs ?? 1000,
+    ...(o.resolve ? { resolve: o.resolve } : {}),
+    ...(o.extraCa ? { extraCa: o.extraCa } : {}),
+  });
+
 describe('deliverCallback at delivery time (the real activity, a real receiver)', () => {
   let rx: Awaited<ReturnType<typeof receiver>>;
   beforeAll(async () => {
@@ -166,17 +178,10 @@ describe('deliverCallback at delivery time (the real activity, a real receiver)'
   });
   afterAll(() => rx.close());
 
-  const req = (url: string): CallbackRequest => ({ deliveryId: 'd-1', method: 'PUT', url, headers: {}, body: '{}' });
   const strict = createCallbackActivities({
     check: addressChecker({ allowPrivate: false, allowedCidrs: [] }),
     timeoutMs: 2000,
   });
-  const loopbackOk = (resolve?: (h: string) => Promise<{ address: string; family: number }[]>) =>
-    createCallbackActivities({
-      check: addressChecker({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }),
-      timeoutMs: 1000,
-      ...(resolve ? { resolve } : {}),
-    });
   it('a name that resolves to loopback is refused before any connection, permanently', async () => {
     const before = rx.got.length;
     expect(await failure(strict.deliverCallback(req(`http://localhost:${rx.port}/status/200`)))).toMatchObject({
@@ -192,7 +197,9 @@ describe('deliverCallback at delivery time (the real activity, a real receiver)'
     let lookups = 0;
     const rebinding = async () => [{ address: answers[Math.min(lookups++, 1)] as string, family: 4 }];
     // receiver.invalid resolves nowhere but through the stand-in resolver: reaching the receiver proves the pin.
-    const r = await loopbackOk(rebinding).deliverCallback(req(`http://receiver.invalid:${rx.port}/status/201`));
+    const r = await loopbackOk({ resolve: rebinding }).deliverCallback(
+      req(`http://receiver.invalid:${rx.port}/status/201`),
+    );
     expect(r).toEqual({ status: 201, address: '127.0.0.1' });
     expect(lookups).toBe(1);
     expect(rx.got.at(-1)).toMatchObject({
@@ -201,7 +208,7 @@ describe('deliverCallback at delivery time (the real activity, a real receiver)'
     });
     // The second lookup (the rebinding) is refused: every address is checked at each delivery.
     expect(
-      await failure(loopbackOk(rebinding).deliverCallback(req(`http://receiver.invalid:${rx.port}/`))),
+      await failure(loopbackOk({ resolve: rebinding }).deliverCallback(req(`http://receiver.invalid:${rx.port}/`))),
     ).toMatchObject({
       type: 'CallbackForbidden',
     });
@@ -274,20 +281,8 @@ describe('deliverCallback over https (a real TLS receiver, a private CA)', () =>
   });
 
   const toLoopback = async () => [{ address: '127.0.0.1', family: 4 }];
-  const activities = (extraCa?: string) =>
-    createCallbackActivities({
-      check: addressChecker({ allowPrivate: false, allowedCidrs: ['127.0.0.1/32'] }),
-      timeoutMs: 3000,
-      resolve: toLoopback,
-      ...(extraCa ? { extraCa } : {}),
-    });
-  const put = (host: string, path: string): CallbackRequest => ({
-    deliveryId: 'tls-1',
-    method: 'PUT',
-    url: `https://${host}:${port}${path}`,
-    headers: {},
-    body: '{}',
-  });
+  const activities = (extraCa?: string) => loopbackOk({ resolve: toLoopback, timeoutMs: 3000, extraCa });
+  const put = (host: string, path: string) => req(`https://${host}:${port}${path}`);
   it('delivers to a receiver whose chain ends in the CALLBACK_CA_FILE CA, sending the URL name as SNI', async () => {
     const extraCa = loadConfig({ CALLBACK_CA_FILE: join(dir, 'ca.pem') }).callbacks.extraCa;
     expect(extraCa).toContain('BEGIN CERTIFICATE');
